@@ -1,0 +1,1 @@
+//! Test support: a small Sigstore instance of our own.
