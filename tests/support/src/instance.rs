@@ -1,0 +1,149 @@
+//! The test Sigstore instance: every key and CA certificate, derived deterministically.
+
+use crate::keys::{EcKey, EdKey};
+use crate::x509::{intermediate_ca, name, root_ca, tsa_leaf as issue_tsa_leaf, Issued};
+
+/// Organisation in every CA / TSA name of the instance.
+pub const ORGANIZATION: &str = "sigverify.test";
+/// Common name of the Fulcio-like CA as listed in the trusted root.
+pub const CA_COMMON_NAME: &str = "sigverify-test";
+
+/// A complete, deterministic Sigstore instance: a Fulcio-like CA (root + intermediate), a
+/// Rekor v1 log key, a CT log key, a TSA (root + leaf), managed keys, plus "rogue" twins of
+/// each (not in the trusted root) used to build faulty bundles.
+#[derive(Clone)]
+pub struct Instance {
+    pub(crate) root: Issued,
+    pub(crate) intermediate: Issued,
+    pub(crate) rogue_root: Issued,
+    pub(crate) rogue_intermediate: Issued,
+    pub(crate) leaf_key: EcKey,
+    pub(crate) rekor: EcKey,
+    pub(crate) rogue_rekor: EcKey,
+    pub(crate) ct: EcKey,
+    pub(crate) rogue_ct: EcKey,
+    pub(crate) tsa_root: Issued,
+    pub(crate) tsa_leaf: Issued,
+    pub(crate) rogue_tsa_root: Issued,
+    pub(crate) rogue_tsa_leaf: Issued,
+    pub(crate) managed_p256: EcKey,
+    pub(crate) managed_ed25519: EdKey,
+}
+
+impl Default for Instance {
+    fn default() -> Self {
+        Instance::new()
+    }
+}
+
+impl Instance {
+    /// Builds the instance (all keys from fixed seeds; a few milliseconds of work).
+    pub fn new() -> Instance {
+        let root = root_ca("ca/root", name(ORGANIZATION, "sigverify-test-root"));
+        let intermediate = intermediate_ca(
+            "ca/intermediate",
+            name(ORGANIZATION, "sigverify-test-intermediate"),
+            &root,
+        );
+        let rogue_root = root_ca("rogue/ca/root", name("rogue.test", "rogue-root"));
+        let rogue_intermediate = intermediate_ca(
+            "rogue/ca/intermediate",
+            name("rogue.test", "rogue-intermediate"),
+            &rogue_root,
+        );
+        let tsa_root = root_ca("tsa/root", name(ORGANIZATION, "sigverify-test-tsa-root"));
+        let tsa_leaf = issue_tsa_leaf(
+            "tsa/leaf",
+            name(ORGANIZATION, "sigverify-test-tsa"),
+            &tsa_root,
+        );
+        let rogue_tsa_root = root_ca("rogue/tsa/root", name("rogue.test", "rogue-tsa-root"));
+        let rogue_tsa_leaf = issue_tsa_leaf(
+            "rogue/tsa/leaf",
+            name("rogue.test", "rogue-tsa"),
+            &rogue_tsa_root,
+        );
+        Instance {
+            root,
+            intermediate,
+            rogue_root,
+            rogue_intermediate,
+            leaf_key: EcKey::derive("leaf"),
+            rekor: EcKey::derive("rekor"),
+            rogue_rekor: EcKey::derive("rogue/rekor"),
+            ct: EcKey::derive("ctlog"),
+            rogue_ct: EcKey::derive("rogue/ctlog"),
+            tsa_root,
+            tsa_leaf,
+            rogue_tsa_root,
+            rogue_tsa_leaf,
+            managed_p256: EcKey::derive("managed/p256"),
+            managed_ed25519: EdKey::derive("managed/ed25519"),
+        }
+    }
+
+    /// DER of the root CA certificate.
+    pub fn root_ca_der(&self) -> &[u8] {
+        &self.root.der
+    }
+
+    /// DER of the intermediate CA certificate (the issuer of every leaf).
+    pub fn intermediate_ca_der(&self) -> &[u8] {
+        &self.intermediate.der
+    }
+
+    /// DER of the root of the rogue CA (not in the trusted root; issues `CertUntrustedCa` leaves).
+    pub fn rogue_root_ca_der(&self) -> &[u8] {
+        &self.rogue_root.der
+    }
+
+    /// DER of the root of the rogue TSA (not in the trusted root; `TimestampUntrustedTsa`).
+    pub fn rogue_tsa_root_der(&self) -> &[u8] {
+        &self.rogue_tsa_root.der
+    }
+
+    /// DER of the TSA signing certificate.
+    pub fn tsa_leaf_der(&self) -> &[u8] {
+        &self.tsa_leaf.der
+    }
+
+    /// DER of the TSA root certificate.
+    pub fn tsa_root_der(&self) -> &[u8] {
+        &self.tsa_root.der
+    }
+
+    /// DER SPKI of the Rekor v1 log key.
+    pub fn rekor_public_key_der(&self) -> &[u8] {
+        &self.rekor.spki_der
+    }
+
+    /// Rekor v1 log id: SHA-256 of the log key's DER SPKI.
+    pub fn rekor_log_id(&self) -> [u8; 32] {
+        self.rekor.key_id()
+    }
+
+    /// DER SPKI of the CT log key.
+    pub fn ct_public_key_der(&self) -> &[u8] {
+        &self.ct.spki_der
+    }
+
+    /// CT log id: SHA-256 of the CT key's DER SPKI.
+    pub fn ct_log_id(&self) -> [u8; 32] {
+        self.ct.key_id()
+    }
+
+    /// SPKI PEM of the ECDSA P-256 managed key (what `ManagedKey::P256` bundles are signed with).
+    pub fn managed_key_pem(&self) -> String {
+        self.managed_p256.spki_pem()
+    }
+
+    /// SPKI PEM of the Ed25519 managed key (what `ManagedKey::Ed25519` bundles are signed with).
+    pub fn managed_ed25519_key_pem(&self) -> String {
+        crate::util::pem("PUBLIC KEY", &self.managed_ed25519.spki_der)
+    }
+
+    /// SPKI PEM of a managed key that signed nothing (for "wrong key" tests).
+    pub fn unrelated_key_pem(&self) -> String {
+        EcKey::derive("managed/unrelated").spki_pem()
+    }
+}

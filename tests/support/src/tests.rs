@@ -1,0 +1,605 @@
+//! Unit tests: determinism, Merkle proofs against an independent RFC 9162 verifier, certificate
+//! and SCT structure, and a small check-by-check verifier proving that each [`Fault`] breaks
+//! exactly the check it names.
+
+use std::collections::BTreeSet;
+
+use der::{Decode, Encode};
+use p256::ecdsa::signature::Verifier as _;
+use p256::ecdsa::{Signature, VerifyingKey};
+use p256::pkcs8::DecodePublicKey;
+use serde_json::Value;
+use x509_cert::ext::pkix::ExtendedKeyUsage;
+use x509_cert::Certificate;
+
+use crate::bundle::*;
+use crate::ct::{parse_sct_list, sct_signed_data};
+use crate::dsse::{pae, INTOTO_PAYLOAD_TYPE};
+use crate::log::{leaf_hash, node_hash, set_payload, MerkleTree, REKOR_ORIGIN};
+use crate::util::{b64, pem, sha256, unb64};
+use crate::x509::oid;
+use crate::Instance;
+
+const ARTIFACT: &[u8] = b"hello sigverify\n";
+
+fn verify_ec(spki_der: &[u8], msg: &[u8], sig_der: &[u8]) -> bool {
+    let Ok(vk) = VerifyingKey::from_public_key_der(spki_der) else {
+        return false;
+    };
+    let Ok(sig) = Signature::from_der(sig_der) else {
+        return false;
+    };
+    vk.verify(msg, &sig).is_ok()
+}
+
+fn spki_of(cert: &Certificate) -> Vec<u8> {
+    cert.tbs_certificate
+        .subject_public_key_info
+        .to_der()
+        .unwrap()
+}
+
+/// RFC 9162 §2.1.3.2 inclusion proof verification, written independently of `log.rs`.
+fn rfc9162_verify(
+    index: u64,
+    size: u64,
+    leaf: [u8; 32],
+    proof: &[[u8; 32]],
+    root: [u8; 32],
+) -> bool {
+    if index >= size {
+        return false;
+    }
+    let (mut fn_, mut sn) = (index, size - 1);
+    let mut r = leaf;
+    for p in proof {
+        if sn == 0 {
+            return false;
+        }
+        if fn_ & 1 == 1 || fn_ == sn {
+            r = node_hash(p, &r);
+            if fn_ & 1 == 0 {
+                while fn_ & 1 == 0 && fn_ != 0 {
+                    fn_ >>= 1;
+                    sn >>= 1;
+                }
+            }
+        } else {
+            r = node_hash(&r, p);
+        }
+        fn_ >>= 1;
+        sn >>= 1;
+    }
+    sn == 0 && r == root
+}
+
+fn b32(s: &Value) -> [u8; 32] {
+    unb64(s.as_str().unwrap()).try_into().unwrap()
+}
+
+#[test]
+fn deterministic() {
+    let (a, b) = (Instance::new(), Instance::new());
+    assert_eq!(a.trusted_root(), b.trusted_root());
+    for opts in [BundleOptions::default(), BundleOptions::dsse()] {
+        assert_eq!(a.bundle(&opts, ARTIFACT), b.bundle(&opts, ARTIFACT));
+        assert_eq!(a.bundle(&opts, ARTIFACT), a.bundle(&opts, ARTIFACT));
+    }
+}
+
+#[test]
+fn merkle_proofs_verify_for_every_shape() {
+    for size in 1..=40usize {
+        for index in 0..size {
+            let tree = MerkleTree::with_entry(size, index, b"entry", "t");
+            let proof = tree.inclusion_proof(index);
+            assert!(
+                rfc9162_verify(
+                    index as u64,
+                    size as u64,
+                    leaf_hash(b"entry"),
+                    &proof,
+                    tree.root()
+                ),
+                "size {size} index {index}"
+            );
+            if let Some(first) = proof.first() {
+                let mut bad = proof.clone();
+                bad[0] = sha256(first);
+                assert!(!rfc9162_verify(
+                    index as u64,
+                    size as u64,
+                    leaf_hash(b"entry"),
+                    &bad,
+                    tree.root()
+                ));
+            }
+        }
+    }
+}
+
+#[test]
+fn certificates_and_sct_parse_and_verify() {
+    let inst = Instance::new();
+    let leaf = Certificate::from_der(&inst.leaf_certificate(&BundleOptions::default())).unwrap();
+    let inter = Certificate::from_der(inst.intermediate_ca_der()).unwrap();
+    let root = Certificate::from_der(inst.root_ca_der()).unwrap();
+    // Chain signatures.
+    for (c, issuer) in [(&leaf, &inter), (&inter, &root), (&root, &root)] {
+        assert_eq!(c.tbs_certificate.issuer, issuer.tbs_certificate.subject);
+        assert!(verify_ec(
+            &spki_of(issuer),
+            &c.tbs_certificate.to_der().unwrap(),
+            c.signature.raw_bytes()
+        ));
+    }
+    assert!(leaf.tbs_certificate.subject.0.is_empty());
+    let exts = leaf.tbs_certificate.extensions.clone().unwrap();
+    let ids: Vec<String> = exts.iter().map(|e| e.extn_id.to_string()).collect();
+    for want in [
+        "2.5.29.15",
+        "2.5.29.37",
+        "2.5.29.14",
+        "2.5.29.35",
+        "2.5.29.17",
+        "1.3.6.1.4.1.57264.1.1",
+        "1.3.6.1.4.1.57264.1.8",
+        "1.3.6.1.4.1.11129.2.4.2",
+    ] {
+        assert!(ids.iter().any(|i| i == want), "missing {want}");
+    }
+    let legacy = exts
+        .iter()
+        .find(|e| e.extn_id == oid::FULCIO_ISSUER_V1)
+        .unwrap();
+    assert_eq!(legacy.extn_value.as_bytes(), DEFAULT_ISSUER.as_bytes());
+    let v2 = exts
+        .iter()
+        .find(|e| e.extn_id == oid::FULCIO_ISSUER_V2)
+        .unwrap();
+    assert_eq!(
+        der::asn1::Utf8StringRef::from_der(v2.extn_value.as_bytes())
+            .unwrap()
+            .as_str(),
+        DEFAULT_ISSUER
+    );
+
+    // SCT: parse, and verify over the precertificate TBS (the TBS minus the SCT extension).
+    let sct_ext = exts.iter().find(|e| e.extn_id == oid::CT_SCT_LIST).unwrap();
+    let inner = der::asn1::OctetString::from_der(sct_ext.extn_value.as_bytes()).unwrap();
+    let scts = parse_sct_list(inner.as_bytes()).unwrap();
+    assert_eq!(scts.len(), 1);
+    let sct = &scts[0];
+    assert_eq!(sct.log_id, inst.ct_log_id());
+    assert_eq!((sct.hash_alg, sct.sig_alg), (4, 3));
+    let not_before = leaf.tbs_certificate.validity.not_before.to_unix_duration();
+    assert_eq!(sct.timestamp_ms, not_before.as_millis() as u64);
+    let mut pre = leaf.tbs_certificate.clone();
+    pre.extensions
+        .as_mut()
+        .unwrap()
+        .retain(|e| e.extn_id != oid::CT_SCT_LIST);
+    let data = sct_signed_data(sct.timestamp_ms, &spki_of(&inter), &pre.to_der().unwrap());
+    assert!(verify_ec(inst.ct_public_key_der(), &data, &sct.signature));
+}
+
+/// A check-by-check verifier of our own bundles. Returns the names of the checks that fail.
+fn failing_checks(inst: &Instance, bundle: &Value, artifact: &[u8]) -> BTreeSet<&'static str> {
+    let mut fails = BTreeSet::new();
+    let mut check = |name: &'static str, ok: bool| {
+        if !ok {
+            fails.insert(name);
+        }
+    };
+    let vm = &bundle["verificationMaterial"];
+    let leaf_der = vm["certificate"]["rawBytes"]
+        .as_str()
+        .or(vm["x509CertificateChain"]["certificates"][0]["rawBytes"].as_str())
+        .map(unb64);
+    let (leaf, signer_spki) = match &leaf_der {
+        Some(d) => {
+            let c = Certificate::from_der(d).unwrap();
+            let spki = spki_of(&c);
+            (Some(c), spki)
+        }
+        None => (None, inst.managed_p256.spki_der.clone()),
+    };
+    let signer_pem = match &leaf_der {
+        Some(d) => pem("CERTIFICATE", d),
+        None => inst.managed_key_pem(),
+    };
+
+    // Signature over the content.
+    let signature;
+    if let Some(ms) = bundle.get("messageSignature") {
+        signature = unb64(ms["signature"].as_str().unwrap());
+        check(
+            "artifact_signature",
+            verify_ec(&signer_spki, artifact, &signature),
+        );
+        check(
+            "message_digest",
+            unb64(ms["messageDigest"]["digest"].as_str().unwrap()) == sha256(artifact),
+        );
+    } else {
+        let env = &bundle["dsseEnvelope"];
+        let payload = unb64(env["payload"].as_str().unwrap());
+        let ptype = env["payloadType"].as_str().unwrap();
+        signature = unb64(env["signatures"][0]["sig"].as_str().unwrap());
+        check(
+            "artifact_signature",
+            verify_ec(&signer_spki, &pae(ptype, &payload), &signature),
+        );
+        check("dsse_payload_type", ptype == INTOTO_PAYLOAD_TYPE);
+        let stmt: Value = serde_json::from_slice(&payload).unwrap();
+        check(
+            "dsse_subject",
+            stmt["subject"][0]["digest"]["sha256"] == hex::encode(sha256(artifact)),
+        );
+    }
+
+    // Certificate: chain, EKU, SCT.
+    let mut valid = (0, u64::MAX);
+    if let Some(leaf) = &leaf {
+        let inter = Certificate::from_der(inst.intermediate_ca_der()).unwrap();
+        let chain_ok = leaf.tbs_certificate.issuer == inter.tbs_certificate.subject
+            && verify_ec(
+                &spki_of(&inter),
+                &leaf.tbs_certificate.to_der().unwrap(),
+                leaf.signature.raw_bytes(),
+            );
+        check("cert_chain", chain_ok);
+        let exts = leaf.tbs_certificate.extensions.clone().unwrap();
+        let eku = exts
+            .iter()
+            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_EXT_KEY_USAGE)
+            .map(|e| ExtendedKeyUsage::from_der(e.extn_value.as_bytes()).unwrap());
+        check(
+            "cert_eku",
+            eku.is_some_and(|e| e.0.contains(&oid::KP_CODE_SIGNING)),
+        );
+        valid = (
+            leaf.tbs_certificate
+                .validity
+                .not_before
+                .to_unix_duration()
+                .as_secs(),
+            leaf.tbs_certificate
+                .validity
+                .not_after
+                .to_unix_duration()
+                .as_secs(),
+        );
+        let sct_ext = exts.iter().find(|e| e.extn_id == oid::CT_SCT_LIST);
+        check("sct_present", sct_ext.is_some());
+        if let Some(e) = sct_ext {
+            let inner = der::asn1::OctetString::from_der(e.extn_value.as_bytes()).unwrap();
+            let mut pre = leaf.tbs_certificate.clone();
+            pre.extensions
+                .as_mut()
+                .unwrap()
+                .retain(|e| e.extn_id != oid::CT_SCT_LIST);
+            let pre = pre.to_der().unwrap();
+            for sct in parse_sct_list(inner.as_bytes()).unwrap() {
+                let known = sct.log_id == inst.ct_log_id();
+                check("sct_log_known", known);
+                // The issuer key hash needs the verified chain.
+                if known && chain_ok {
+                    let data = sct_signed_data(sct.timestamp_ms, &spki_of(&inter), &pre);
+                    check(
+                        "sct_signature",
+                        verify_ec(inst.ct_public_key_der(), &data, &sct.signature),
+                    );
+                }
+            }
+        }
+    }
+
+    // Transparency log.
+    if let Some(entry) = vm["tlogEntries"].as_array().and_then(|a| a.first()) {
+        let it: u64 = entry["integratedTime"].as_str().unwrap().parse().unwrap();
+        check(
+            "cert_valid_at_integrated_time",
+            valid.0 <= it && it <= valid.1,
+        );
+        let body_b64 = entry["canonicalizedBody"].as_str().unwrap();
+        let body: Value = serde_json::from_slice(&unb64(body_b64)).unwrap();
+        let log_id = inst.rekor_log_id();
+        if let Some(p) = entry.get("inclusionPromise") {
+            let idx: u64 = entry["logIndex"].as_str().unwrap().parse().unwrap();
+            let payload = set_payload(body_b64, it, &log_id, idx);
+            let set = unb64(p["signedEntryTimestamp"].as_str().unwrap());
+            check(
+                "set_signature",
+                verify_ec(inst.rekor_public_key_der(), payload.as_bytes(), &set),
+            );
+        }
+        let body_ok = match body["kind"].as_str().unwrap() {
+            "hashedrekord" => {
+                let s = &body["spec"];
+                s["data"]["hash"]["value"] == hex::encode(sha256(artifact))
+                    && s["signature"]["content"] == b64(&signature)
+                    && s["signature"]["publicKey"]["content"] == b64(&signer_pem)
+            }
+            "dsse" => {
+                let payload = unb64(bundle["dsseEnvelope"]["payload"].as_str().unwrap());
+                let s = &body["spec"];
+                s["payloadHash"]["value"] == hex::encode(sha256(&payload))
+                    && s["signatures"][0]["signature"] == b64(&signature)
+                    && s["signatures"][0]["verifier"] == b64(&signer_pem)
+            }
+            "intoto" => {
+                let payload = unb64(bundle["dsseEnvelope"]["payload"].as_str().unwrap());
+                let c = &body["spec"]["content"];
+                c["payloadHash"]["value"] == hex::encode(sha256(&payload))
+                    && c["envelope"]["signatures"][0]["sig"] == b64(b64(&signature))
+                    && c["envelope"]["signatures"][0]["publicKey"] == b64(&signer_pem)
+            }
+            k => panic!("unknown kind {k}"),
+        };
+        check("tlog_body", body_ok);
+        if let Some(p) = entry.get("inclusionProof") {
+            let index: u64 = p["logIndex"].as_str().unwrap().parse().unwrap();
+            let size: u64 = p["treeSize"].as_str().unwrap().parse().unwrap();
+            let root = b32(&p["rootHash"]);
+            let hashes: Vec<[u8; 32]> = p["hashes"].as_array().unwrap().iter().map(b32).collect();
+            check(
+                "inclusion_proof",
+                rfc9162_verify(index, size, leaf_hash(&unb64(body_b64)), &hashes, root),
+            );
+            let note = p["checkpoint"]["envelope"].as_str().unwrap();
+            let (text, sigs) = note.split_once("\n\n").unwrap();
+            let text = format!("{text}\n");
+            let lines: Vec<&str> = text.lines().collect();
+            check("checkpoint_origin", lines[0] == REKOR_ORIGIN);
+            check(
+                "checkpoint_root",
+                lines[1] == size.to_string() && lines[2] == b64(root),
+            );
+            let sig_line = sigs.lines().next().unwrap();
+            let blob = unb64(sig_line.rsplit(' ').next().unwrap());
+            check("checkpoint_key_hint", blob[..4] == log_id[..4]);
+            check(
+                "checkpoint_signature",
+                verify_ec(inst.rekor_public_key_der(), text.as_bytes(), &blob[4..]),
+            );
+        }
+    }
+
+    // RFC 3161 timestamp.
+    if let Some(ts) =
+        vm["timestampVerificationData"]["rfc3161Timestamps"][0]["signedTimestamp"].as_str()
+    {
+        let resp_der = unb64(ts);
+        let resp = x509_tsp::TimeStampResp::from_der(&resp_der).unwrap();
+        let token = resp.time_stamp_token.unwrap();
+        assert_eq!(token.content_type, oid::SIGNED_DATA);
+        let sd: cms::signed_data::SignedData = token.content.decode_as().unwrap();
+        let econtent = sd.encap_content_info.econtent.unwrap();
+        let tst_der = econtent.value().to_vec();
+        let tst = x509_tsp::TstInfo::from_der(&tst_der).unwrap();
+        check(
+            "timestamp_imprint",
+            tst.message_imprint.hashed_message.as_bytes() == sha256(&signature),
+        );
+        let gen = tst.gen_time.to_unix_duration().as_secs();
+        check("cert_valid_at_timestamp", valid.0 <= gen && gen <= valid.1);
+        let si = sd.signer_infos.0.get(0).unwrap();
+        let trusted = Certificate::from_der(inst.tsa_leaf_der()).unwrap();
+        let cms::signed_data::SignerIdentifier::IssuerAndSerialNumber(sid) = &si.sid else {
+            panic!("sid")
+        };
+        // The signer certificate: embedded if present, else the trusted TSA leaf.
+        let embedded = sd.certificates.as_ref().and_then(|cs| {
+            cs.0.iter().find_map(|c| match c {
+                cms::cert::CertificateChoices::Certificate(c) => Some(c.clone()),
+                _ => None,
+            })
+        });
+        let signer_cert = embedded.unwrap_or_else(|| trusted.clone());
+        check(
+            "timestamp_trusted",
+            signer_cert == trusted
+                && sid.issuer == trusted.tbs_certificate.issuer
+                && sid.serial_number == trusted.tbs_certificate.serial_number,
+        );
+        let attrs = si.signed_attrs.as_ref().unwrap();
+        let digest_ok = attrs.iter().any(|a| {
+            a.oid == oid::ATTR_MESSAGE_DIGEST
+                && a.values.get(0).unwrap().value() == sha256(&tst_der)
+        });
+        check(
+            "timestamp_signature",
+            digest_ok
+                && verify_ec(
+                    &spki_of(&signer_cert),
+                    &attrs.to_der().unwrap(),
+                    si.signature.as_bytes(),
+                ),
+        );
+    }
+    fails
+}
+
+fn expected_failures(f: Fault) -> &'static [&'static str] {
+    use Fault::*;
+    match f {
+        ArtifactSignature | DsseBadSignature | DssePayloadTypeMismatch => &["artifact_signature"],
+        CertNotCodeSigning => &["cert_eku"],
+        CertExpiredAtIntegratedTime => {
+            &["cert_valid_at_integrated_time", "cert_valid_at_timestamp"]
+        }
+        CertUntrustedCa => &["cert_chain"],
+        NoSct => &["sct_present"],
+        SctBadSignature => &["sct_signature"],
+        SctUnknownLog => &["sct_log_known"],
+        SetBadSignature => &["set_signature"],
+        TlogBodyMismatch => &["tlog_body"],
+        InclusionProofBadHash => &["inclusion_proof"],
+        CheckpointBadSignature => &["checkpoint_signature"],
+        CheckpointWrongOrigin => &["checkpoint_origin"],
+        CheckpointRootMismatch => &["checkpoint_root"],
+        CheckpointWrongKeyHint => &["checkpoint_key_hint"],
+        TimestampBadSignature => &["timestamp_signature"],
+        TimestampWrongImprint => &["timestamp_imprint"],
+        TimestampUntrustedTsa => &["timestamp_trusted"],
+        TimestampOutsideCertValidity => &["cert_valid_at_timestamp"],
+        DsseWrongPayloadType => &["dsse_payload_type"],
+        DsseSubjectMismatch => &["dsse_subject"],
+    }
+}
+
+fn all_shapes() -> Vec<BundleOptions> {
+    let mut v = Vec::new();
+    for base in [
+        BundleOptions::default(),
+        BundleOptions::dsse(),
+        BundleOptions {
+            entry: EntryKind::Intoto002,
+            ..BundleOptions::dsse()
+        },
+        BundleOptions {
+            managed_key: Some(ManagedKey::P256),
+            ..BundleOptions::default()
+        },
+        BundleOptions {
+            managed_key: Some(ManagedKey::P256),
+            ..BundleOptions::dsse()
+        },
+    ] {
+        for version in [BundleVersion::V01, BundleVersion::V02, BundleVersion::V03] {
+            v.push(BundleOptions {
+                version,
+                ..base.clone()
+            });
+        }
+    }
+    v
+}
+
+#[test]
+fn happy_paths_pass_every_check() {
+    let inst = Instance::new();
+    for opts in all_shapes() {
+        let b = inst.bundle(&opts, ARTIFACT);
+        assert_eq!(b["mediaType"], opts.version.media_type());
+        assert!(failing_checks(&inst, &b, ARTIFACT).is_empty(), "{opts:?}");
+    }
+}
+
+#[test]
+fn each_fault_breaks_exactly_its_check() {
+    let inst = Instance::new();
+    let mut covered = BTreeSet::new();
+    for base in all_shapes() {
+        for &f in Fault::ALL {
+            if !f.applies_to(&base) {
+                continue;
+            }
+            let opts = base.clone().with_fault(f);
+            let b = inst.bundle(&opts, ARTIFACT);
+            let got = failing_checks(&inst, &b, ARTIFACT);
+            let want: BTreeSet<&str> = expected_failures(f).iter().copied().collect();
+            assert_eq!(got, want, "{f:?} with {base:?}");
+            covered.insert(format!("{f:?}"));
+        }
+    }
+    assert_eq!(covered.len(), Fault::ALL.len());
+}
+
+#[test]
+fn bundle_shapes() {
+    let inst = Instance::new();
+    let v1 = inst.bundle(
+        &BundleOptions {
+            version: BundleVersion::V01,
+            ..BundleOptions::default()
+        },
+        ARTIFACT,
+    );
+    assert!(
+        v1["verificationMaterial"]["x509CertificateChain"]["certificates"][0]["rawBytes"]
+            .is_string()
+    );
+    let v3 = inst.bundle(&BundleOptions::default(), ARTIFACT);
+    let e = &v3["verificationMaterial"]["tlogEntries"][0];
+    assert_eq!(e["kindVersion"]["kind"], "hashedrekord");
+    assert_eq!(e["logId"]["keyId"], b64(inst.rekor_log_id()));
+    assert_eq!(e["inclusionProof"]["treeSize"], "40");
+    let body = String::from_utf8(unb64(e["canonicalizedBody"].as_str().unwrap())).unwrap();
+    assert!(body.starts_with(r#"{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{"data":{"hash":{"algorithm":"sha256","value":""#));
+    let managed = inst.bundle(
+        &BundleOptions {
+            managed_key: Some(ManagedKey::P256),
+            ..BundleOptions::default()
+        },
+        ARTIFACT,
+    );
+    assert!(managed["verificationMaterial"]["publicKey"]["hint"].is_string());
+    let no_tlog = inst.bundle(
+        &BundleOptions {
+            with_tlog: false,
+            with_timestamp: true,
+            ..BundleOptions::default()
+        },
+        ARTIFACT,
+    );
+    assert_eq!(
+        no_tlog["verificationMaterial"]["tlogEntries"],
+        serde_json::json!([])
+    );
+}
+
+#[test]
+fn ed25519_managed_key_signs_the_artifact() {
+    use ed25519_dalek::pkcs8::DecodePublicKey as _;
+    use ed25519_dalek::Verifier as _;
+    let inst = Instance::new();
+    let b = inst.bundle(
+        &BundleOptions {
+            managed_key: Some(ManagedKey::Ed25519),
+            ..BundleOptions::default()
+        },
+        ARTIFACT,
+    );
+    let vk =
+        ed25519_dalek::VerifyingKey::from_public_key_pem(&inst.managed_ed25519_key_pem()).unwrap();
+    let sig = unb64(b["messageSignature"]["signature"].as_str().unwrap());
+    let sig = ed25519_dalek::Signature::from_slice(&sig).unwrap();
+    assert!(vk.verify(ARTIFACT, &sig).is_ok());
+}
+
+#[test]
+fn trusted_root_knobs() {
+    let inst = Instance::new();
+    let tr = inst.trusted_root();
+    assert_eq!(tr["tlogs"][0]["logId"]["keyId"], b64(inst.rekor_log_id()));
+    assert_eq!(
+        tr["tlogs"][0]["publicKey"]["validFor"]["start"],
+        "2020-01-01T00:00:00Z"
+    );
+    let later = inst.trusted_root_with(|o| {
+        o.tlog_valid_for = crate::ValidFor::from(DEFAULT_INTEGRATED_TIME + 3600);
+        o.include_ctlogs = false;
+    });
+    assert_eq!(
+        later["tlogs"][0]["publicKey"]["validFor"]["start"],
+        "2025-03-01T13:00:00Z"
+    );
+    assert_eq!(later["ctlogs"], serde_json::json!([]));
+}
+
+#[test]
+fn statement_shape() {
+    let s = crate::statement_for("a.txt", b"abc");
+    let v: Value = serde_json::from_slice(&s).unwrap();
+    assert_eq!(v["_type"], "https://in-toto.io/Statement/v1");
+    assert_eq!(v["subject"][0]["name"], "a.txt");
+    assert_eq!(
+        v["subject"][0]["digest"]["sha256"],
+        "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+    );
+    assert!(std::str::from_utf8(&s)
+        .unwrap()
+        .starts_with(r#"{"_type":"https://in-toto.io/Statement/v1","subject":"#));
+}
