@@ -1,1 +1,330 @@
-fn main() {}
+//! `sigverify`: verify and inspect Sigstore bundles offline.
+//!
+//! Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable/invalid input.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+use sigverify::{Artifact, Bundle, Error, Policy, TrustedRoot, Verifier};
+
+mod inspect;
+
+const USAGE: &str = "\
+sigverify: verify Sigstore bundles offline
+
+USAGE:
+  sigverify verify BUNDLE [ARTIFACT] [--digest ALG:HEX]
+                   (--identity ID --issuer URL | --key KEY.pem)
+                   [--instance public-good|staging|github | --trusted-root FILE] [--json]
+  sigverify verify-bundle [--staging] --bundle FILE
+                   (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
+                   [--trusted-root FILE] FILE_OR_DIGEST
+  sigverify inspect BUNDLE [--json]
+  sigverify --version
+
+verify-bundle speaks the sigstore-conformance CLI protocol: FILE_OR_DIGEST is `sha256:HEX`
+unless a file of that name exists.
+
+Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable/invalid input.";
+
+/// A failure with its exit code.
+struct Fail {
+    code: u8,
+    message: String,
+}
+
+fn usage(msg: impl Into<String>) -> Fail {
+    Fail {
+        code: 2,
+        message: format!("error: {}\n\n{USAGE}", msg.into()),
+    }
+}
+
+fn input(msg: impl Into<String>) -> Fail {
+    Fail {
+        code: 2,
+        message: format!("error: {}", msg.into()),
+    }
+}
+
+fn from_error(e: &Error) -> Fail {
+    let code = if e.is_invalid_input() { 2 } else { 1 };
+    Fail {
+        code,
+        message: format!("verification failed [{}]: {e}", e.code()),
+    }
+}
+
+fn read(path: &str, what: &str) -> Result<Vec<u8>, Fail> {
+    std::fs::read(path).map_err(|e| input(format!("cannot read {what} {path}: {e}")))
+}
+
+fn now() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// Simple `--flag value` / positional argument parsing.
+struct Args {
+    flags: Vec<(String, Option<String>)>,
+    positional: Vec<String>,
+}
+
+impl Args {
+    fn parse(raw: &[String], with_value: &[&str], switches: &[&str]) -> Result<Args, Fail> {
+        let mut flags = Vec::new();
+        let mut positional = Vec::new();
+        let mut it = raw.iter();
+        while let Some(a) = it.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                let (name, inline) = match name.split_once('=') {
+                    Some((n, v)) => (n, Some(v.to_owned())),
+                    None => (name, None),
+                };
+                if with_value.contains(&name) {
+                    let v = match inline {
+                        Some(v) => v,
+                        None => it
+                            .next()
+                            .cloned()
+                            .ok_or_else(|| usage(format!("--{name} needs a value")))?,
+                    };
+                    if flags
+                        .iter()
+                        .any(|(n, _): &(String, Option<String>)| n == name)
+                    {
+                        return Err(usage(format!("--{name} given twice")));
+                    }
+                    flags.push((name.to_owned(), Some(v)));
+                } else if switches.contains(&name) && inline.is_none() {
+                    flags.push((name.to_owned(), None));
+                } else {
+                    return Err(usage(format!("unknown option --{name}")));
+                }
+            } else {
+                positional.push(a.clone());
+            }
+        }
+        Ok(Args { flags, positional })
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .find(|(n, _)| n == name)
+            .and_then(|(_, v)| v.as_deref())
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.flags.iter().any(|(n, _)| n == name)
+    }
+}
+
+fn policy_from(
+    identity: Option<&str>,
+    issuer: Option<&str>,
+    key: Option<&str>,
+) -> Result<Policy, Fail> {
+    match (identity, issuer, key) {
+        (Some(id), Some(iss), None) => Ok(Policy::identity(id, iss)),
+        (None, None, Some(k)) => {
+            Policy::key_pem(&read(k, "key")?).map_err(|e| input(format!("key {k}: {e}")))
+        }
+        (_, _, Some(_)) => Err(usage(
+            "give either an identity and issuer, or a key, not both",
+        )),
+        _ => Err(usage(
+            "an identity and an issuer are both required (or a key)",
+        )),
+    }
+}
+
+fn trusted_root(instance: Option<&str>, file: Option<&str>) -> Result<TrustedRoot, Fail> {
+    let r = match (instance, file) {
+        (Some(_), Some(_)) => {
+            return Err(usage("give either --instance/--staging or --trusted-root"))
+        }
+        (_, Some(f)) => TrustedRoot::from_json(&read(f, "trusted root")?),
+        (None | Some("public-good"), None) => TrustedRoot::public_good(),
+        (Some("staging"), None) => TrustedRoot::staging(),
+        (Some("github"), None) => TrustedRoot::github(),
+        (Some(other), None) => return Err(usage(format!("unknown instance {other:?}"))),
+    };
+    r.map_err(|e| input(format!("trusted root: {e}")))
+}
+
+fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Verifier, Fail> {
+    // GitHub's instance has no transparency log and no CT: the thresholds say so explicitly.
+    let r = if instance == Some("github") {
+        let mut o = sigverify::VerifierOptions::default();
+        o.tlog_threshold = 0;
+        o.sct_threshold = 0;
+        o.timestamp_threshold = 1;
+        Verifier::with_options(root, o, sigverify::Backend::default())
+    } else {
+        Verifier::new(root)
+    };
+    r.map_err(|e| input(format!("trusted root: {e}")))
+}
+
+fn artifact_bytes(path: &str) -> Result<Vec<u8>, Fail> {
+    read(path, "artifact")
+}
+
+fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
+    let a = Args::parse(
+        raw,
+        &[
+            "bundle",
+            "certificate-identity",
+            "certificate-oidc-issuer",
+            "key",
+            "trusted-root",
+        ],
+        &["staging"],
+    )?;
+    let bundle_path = a
+        .get("bundle")
+        .ok_or_else(|| usage("--bundle is required"))?;
+    let [target] = a.positional.as_slice() else {
+        return Err(usage("exactly one FILE_OR_DIGEST is required"));
+    };
+    let policy = policy_from(
+        a.get("certificate-identity"),
+        a.get("certificate-oidc-issuer"),
+        a.get("key"),
+    )?;
+    let instance = a.has("staging").then_some("staging");
+    let root = trusted_root(instance, a.get("trusted-root"))?;
+    let verifier = verifier_for(&root, instance)?;
+    let bundle_json = read(bundle_path, "bundle")?;
+    let bytes;
+    let artifact = if target.starts_with("sha256:") && !Path::new(target).exists() {
+        Artifact::parse_digest(target).map_err(|e| input(e.to_string()))?
+    } else {
+        bytes = artifact_bytes(target)?;
+        Artifact::Bytes(&bytes)
+    };
+    verifier
+        .verify_json(&bundle_json, &artifact, &policy, now())
+        .map(|_| ())
+        .map_err(|e| from_error(&e))
+}
+
+fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
+    let a = Args::parse(
+        raw,
+        &[
+            "digest",
+            "identity",
+            "issuer",
+            "key",
+            "instance",
+            "trusted-root",
+        ],
+        &["json"],
+    )?;
+    let (bundle_path, artifact_path) = match a.positional.as_slice() {
+        [b] => (b, None),
+        [b, art] => (b, Some(art)),
+        [] => return Err(usage("BUNDLE is required")),
+        _ => return Err(usage("too many arguments")),
+    };
+    let policy = policy_from(a.get("identity"), a.get("issuer"), a.get("key"))?;
+    let root = trusted_root(a.get("instance"), a.get("trusted-root"))?;
+    let verifier = verifier_for(&root, a.get("instance"))?;
+    let bundle_json = read(bundle_path, "bundle")?;
+    let bytes;
+    let artifact = match (artifact_path, a.get("digest")) {
+        (Some(p), None) => {
+            bytes = artifact_bytes(p)?;
+            Artifact::Bytes(&bytes)
+        }
+        (None, Some(d)) => Artifact::parse_digest(d).map_err(|e| input(e.to_string()))?,
+        (Some(_), Some(_)) => return Err(usage("give either ARTIFACT or --digest, not both")),
+        (None, None) => return Err(usage("ARTIFACT or --digest is required")),
+    };
+    let what = artifact_path.map_or_else(
+        || a.get("digest").unwrap_or_default().to_owned(),
+        |p| p.to_string(),
+    );
+    match verifier.verify_json(&bundle_json, &artifact, &policy, now()) {
+        Ok(r) => {
+            if a.has("json") {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r.to_json()).unwrap_or_default()
+                );
+            } else {
+                let who = match (r.identity(), r.issuer()) {
+                    (Some(id), Some(iss)) => format!("{id} (issuer {iss})"),
+                    _ => "the given key".to_owned(),
+                };
+                let when = r
+                    .earliest_time()
+                    .map(sigverify::format_time)
+                    .unwrap_or_else(|| "an unknown time".into());
+                println!("Verified {what}: signed by {who} at {when}");
+            }
+            Ok(())
+        }
+        Err(e) => {
+            if a.has("json") {
+                let j = serde_json::json!({
+                    "verified": false,
+                    "error": {"code": e.code(), "check": e.check().as_str(), "message": e.to_string()},
+                });
+                println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
+            }
+            Err(from_error(&e))
+        }
+    }
+}
+
+fn cmd_inspect(raw: &[String]) -> Result<(), Fail> {
+    let a = Args::parse(raw, &[], &["json"])?;
+    let [path] = a.positional.as_slice() else {
+        return Err(usage("exactly one BUNDLE is required"));
+    };
+    let json = read(path, "bundle")?;
+    let bundle = Bundle::from_json(&json).map_err(|e| input(e.to_string()))?;
+    let v = bundle.describe();
+    if a.has("json") {
+        println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+    } else {
+        print!("{}", inspect::render(&v));
+    }
+    Ok(())
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some((cmd, rest)) = args.split_first() else {
+        eprintln!("{USAGE}");
+        return ExitCode::from(2);
+    };
+    let r = match cmd.as_str() {
+        "verify-bundle" => cmd_verify_bundle(rest),
+        "verify" => cmd_verify(rest),
+        "inspect" => cmd_inspect(rest),
+        "--version" | "-V" => {
+            println!("sigverify {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        "--help" | "-h" | "help" => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        other => Err(usage(format!("unknown command {other:?}"))),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("{}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

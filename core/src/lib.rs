@@ -1,1 +1,46 @@
-//! sigverify core
+//! sigverify: offline verification of Sigstore bundles.
+//!
+//! No I/O, no clock, no network: bytes, the current time, trusted material and policy come in as
+//! arguments.
+//!
+//! ```
+//! use sigverify::{Artifact, Policy, TrustedRoot, Verifier};
+//! let verifier = Verifier::new(&TrustedRoot::public_good()?)?;
+//! let policy = Policy::identity(
+//!     "https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main",
+//!     "https://token.actions.githubusercontent.com",
+//! );
+//! # let _ = (verifier, policy, Artifact::Bytes(b""));
+//! # Ok::<(), sigverify::Error>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod bundle;
+mod checkpoint;
+mod crypto;
+mod ct;
+mod dsse;
+mod encoding;
+mod error;
+mod inspect;
+pub mod limits;
+mod merkle;
+mod policy;
+mod result;
+mod timestamp;
+mod tlog;
+mod trust_root;
+mod verify;
+mod x509;
+
+pub use bundle::{Bundle, BundleVersion};
+pub use crypto::{Backend, HashAlg, Hasher};
+pub use dsse::{Statement, Subject};
+pub use encoding::format_time;
+pub use error::{Check, Error};
+pub use policy::Policy;
+pub use result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
+pub use tlog::LogEntryInfo;
+pub use trust_root::{TrustedRoot, GITHUB, PUBLIC_GOOD, STAGING};
+pub use verify::{Artifact, Verifier, VerifierOptions};
+pub use x509::San;

@@ -1,0 +1,138 @@
+//! rustls-webpki signature algorithms implemented over our own backends, so that certificate
+//! path validation uses the same crypto as everything else (and works with either backend).
+
+use rustls_pki_types::{
+    alg_id, AlgorithmIdentifier, InvalidSignature, SignatureVerificationAlgorithm,
+};
+
+use super::{Backend, SigScheme};
+
+#[derive(Debug)]
+pub(crate) struct Alg {
+    backend: Backend,
+    scheme: SigScheme,
+    public_key_alg_id: AlgorithmIdentifier,
+    signature_alg_id: AlgorithmIdentifier,
+}
+
+impl SignatureVerificationAlgorithm for Alg {
+    fn verify_signature(
+        &self,
+        public_key: &[u8],
+        message: &[u8],
+        signature: &[u8],
+    ) -> Result<(), InvalidSignature> {
+        if self
+            .backend
+            .verify_raw(self.scheme, public_key, message, signature)
+        {
+            Ok(())
+        } else {
+            Err(InvalidSignature)
+        }
+    }
+
+    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
+        self.public_key_alg_id
+    }
+
+    fn signature_alg_id(&self) -> AlgorithmIdentifier {
+        self.signature_alg_id
+    }
+}
+
+macro_rules! algs {
+    ($name:ident, $backend:expr) => {
+        static $name: &[&dyn SignatureVerificationAlgorithm] = &[
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::EcdsaP256Sha256,
+                public_key_alg_id: alg_id::ECDSA_P256,
+                signature_alg_id: alg_id::ECDSA_SHA256,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::EcdsaP256Sha384,
+                public_key_alg_id: alg_id::ECDSA_P256,
+                signature_alg_id: alg_id::ECDSA_SHA384,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::EcdsaP384Sha256,
+                public_key_alg_id: alg_id::ECDSA_P384,
+                signature_alg_id: alg_id::ECDSA_SHA256,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::EcdsaP384Sha384,
+                public_key_alg_id: alg_id::ECDSA_P384,
+                signature_alg_id: alg_id::ECDSA_SHA384,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::EcdsaP521Sha512,
+                public_key_alg_id: alg_id::ECDSA_P521,
+                signature_alg_id: alg_id::ECDSA_SHA512,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::Ed25519,
+                public_key_alg_id: alg_id::ED25519,
+                signature_alg_id: alg_id::ED25519,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::RsaPkcs1Sha256,
+                public_key_alg_id: alg_id::RSA_ENCRYPTION,
+                signature_alg_id: alg_id::RSA_PKCS1_SHA256,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::RsaPkcs1Sha384,
+                public_key_alg_id: alg_id::RSA_ENCRYPTION,
+                signature_alg_id: alg_id::RSA_PKCS1_SHA384,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::RsaPkcs1Sha512,
+                public_key_alg_id: alg_id::RSA_ENCRYPTION,
+                signature_alg_id: alg_id::RSA_PKCS1_SHA512,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::RsaPssSha256,
+                public_key_alg_id: alg_id::RSA_ENCRYPTION,
+                signature_alg_id: alg_id::RSA_PSS_SHA256,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::RsaPssSha384,
+                public_key_alg_id: alg_id::RSA_ENCRYPTION,
+                signature_alg_id: alg_id::RSA_PSS_SHA384,
+            },
+            &Alg {
+                backend: $backend,
+                scheme: SigScheme::RsaPssSha512,
+                public_key_alg_id: alg_id::RSA_ENCRYPTION,
+                signature_alg_id: alg_id::RSA_PSS_SHA512,
+            },
+        ];
+    };
+}
+
+#[cfg(feature = "aws-lc-rs")]
+algs!(AWS_LC, Backend::AwsLc);
+#[cfg(feature = "rustcrypto")]
+algs!(RUST_CRYPTO, Backend::RustCrypto);
+
+/// The algorithms webpki may use for certificate signatures, for a backend.
+pub(crate) fn for_backend(
+    backend: Backend,
+) -> &'static [&'static dyn SignatureVerificationAlgorithm] {
+    match backend {
+        #[cfg(feature = "aws-lc-rs")]
+        Backend::AwsLc => AWS_LC,
+        #[cfg(feature = "rustcrypto")]
+        Backend::RustCrypto => RUST_CRYPTO,
+    }
+}

@@ -1,0 +1,529 @@
+//! RFC 3161 signed timestamps: a DER TimeStampResp whose token is a CMS SignedData (RFC 5652)
+//! over a TSTInfo, signed by a timestamp authority of the trusted root.
+//!
+//! The CMS structure is walked by hand with a strict DER reader so that the signed attributes
+//! are verified over the exact bytes the TSA signed (RFC 5652 §5.4: the DER of the attributes
+//! with an explicit SET OF tag), never over a re-encoding.
+
+use const_oid::ObjectIdentifier;
+use der::Decode;
+use x509_cert::Certificate;
+
+use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
+use crate::encoding::unix_from_civil;
+use crate::error::{Check, Error};
+use crate::x509::{AuthorityChain, Purpose};
+
+const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
+const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
+const ID_CONTENT_TYPE: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.3");
+const ID_MESSAGE_DIGEST: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.4");
+
+fn ts_err(reason: impl Into<String>) -> Error {
+    Error::Timestamp {
+        reason: reason.into(),
+    }
+}
+
+/// One DER TLV.
+#[derive(Clone, Copy)]
+struct Tlv<'a> {
+    tag: u8,
+    content: &'a [u8],
+    /// The whole TLV (tag, length and content).
+    raw: &'a [u8],
+}
+
+/// Reads one TLV with a definite, minimally encoded length (X.690 §10.1). High tag numbers are
+/// not used by anything we parse and are rejected.
+fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    if tag & 0x1f == 0x1f {
+        return None;
+    }
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7f);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let (lb, rest) = rest.split_at(n);
+        if lb.first() == Some(&0) {
+            return None;
+        }
+        let len = lb.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b));
+        if len < 0x80 {
+            return None;
+        }
+        (len, rest)
+    };
+    if rest.len() < len {
+        return None;
+    }
+    let (content, after) = rest.split_at(len);
+    let raw_len = input.len() - after.len();
+    Some((
+        Tlv {
+            tag,
+            content,
+            raw: input.get(..raw_len)?,
+        },
+        after,
+    ))
+}
+
+/// Reads the children of a constructed TLV.
+fn children(content: &[u8]) -> Option<Vec<Tlv<'_>>> {
+    let mut out = Vec::new();
+    let mut rest = content;
+    while !rest.is_empty() {
+        let (t, r) = read_tlv(rest)?;
+        out.push(t);
+        rest = r;
+        if out.len() > 256 {
+            return None;
+        }
+    }
+    Some(out)
+}
+
+fn expect<'a>(t: Option<&Tlv<'a>>, tag: u8, what: &str) -> Result<Tlv<'a>, Error> {
+    match t {
+        Some(t) if t.tag == tag => Ok(*t),
+        Some(t) => Err(ts_err(format!(
+            "{what}: expected tag 0x{tag:02x}, found 0x{:02x}",
+            t.tag
+        ))),
+        None => Err(ts_err(format!("{what} is missing"))),
+    }
+}
+
+fn oid(t: &Tlv<'_>, what: &str) -> Result<ObjectIdentifier, Error> {
+    ObjectIdentifier::from_der(t.raw).map_err(|e| ts_err(format!("{what}: bad OID: {e}")))
+}
+
+fn malformed(what: &str) -> Error {
+    ts_err(format!("{what} is not valid DER"))
+}
+
+/// RFC 3161 §2.4.2 GeneralizedTime `YYYYMMDDhhmmss[.f*]Z`; fractions are truncated.
+fn generalized_time(bytes: &[u8]) -> Option<i64> {
+    let s = std::str::from_utf8(bytes).ok()?;
+    let s = s.strip_suffix('Z')?;
+    let (main, frac) = match s.split_once('.') {
+        Some((m, f)) => (m, Some(f)),
+        None => (s, None),
+    };
+    if main.len() != 14 || !main.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if let Some(f) = frac {
+        // DER: no trailing zeros, at least one digit.
+        if f.is_empty() || f.ends_with('0') || !f.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+    }
+    let n = |r: std::ops::Range<usize>| main.get(r).and_then(|x| x.parse::<i64>().ok());
+    unix_from_civil(
+        n(0..4)?,
+        n(4..6)?,
+        n(6..8)?,
+        n(8..10)?,
+        n(10..12)?,
+        n(12..14)?,
+    )
+}
+
+/// What a verified timestamp yields.
+#[derive(Clone, Debug)]
+pub(crate) struct VerifiedTimestamp {
+    pub(crate) time: i64,
+    pub(crate) authority: String,
+}
+
+struct Parsed<'a> {
+    tst_info: &'a [u8],
+    gen_time: i64,
+    imprint_alg: HashAlg,
+    imprint: &'a [u8],
+    certs: Vec<&'a [u8]>,
+    sid: Tlv<'a>,
+    digest_alg: HashAlg,
+    signed_attrs: Tlv<'a>,
+    sig_alg_oid: ObjectIdentifier,
+    signature: &'a [u8],
+}
+
+fn hash_alg_of(alg_id: &Tlv<'_>, what: &str) -> Result<HashAlg, Error> {
+    let parts = children(alg_id.content).ok_or_else(|| malformed(what))?;
+    let o = oid(&expect(parts.first(), 0x06, what)?, what)?;
+    HashAlg::from_oid(&o).ok_or_else(|| ts_err(format!("{what}: unsupported hash algorithm {o}")))
+}
+
+fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
+    // TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken TimeStampToken OPTIONAL }
+    let (resp, rest) = read_tlv(der).ok_or_else(|| malformed("TimeStampResp"))?;
+    if resp.tag != 0x30 || !rest.is_empty() {
+        return Err(malformed("TimeStampResp"));
+    }
+    let resp = children(resp.content).ok_or_else(|| malformed("TimeStampResp"))?;
+    let status = expect(resp.first(), 0x30, "PKIStatusInfo")?;
+    let status = children(status.content).ok_or_else(|| malformed("PKIStatusInfo"))?;
+    let code = expect(status.first(), 0x02, "PKIStatus")?;
+    // 0 granted, 1 grantedWithMods.
+    if !(code.content == [0] || code.content == [1]) {
+        return Err(ts_err(format!(
+            "the TSA did not grant the timestamp (status {:?})",
+            code.content
+        )));
+    }
+    // TimeStampToken ::= ContentInfo { contentType id-signedData, content [0] EXPLICIT SignedData }
+    let ci = expect(resp.get(1), 0x30, "timeStampToken")?;
+    let ci = children(ci.content).ok_or_else(|| malformed("ContentInfo"))?;
+    if oid(
+        &expect(ci.first(), 0x06, "ContentInfo.contentType")?,
+        "contentType",
+    )? != ID_SIGNED_DATA
+    {
+        return Err(ts_err("the token is not CMS SignedData"));
+    }
+    let sd = expect(ci.get(1), 0xa0, "ContentInfo.content")?;
+    let (sd, _) = read_tlv(sd.content).ok_or_else(|| malformed("SignedData"))?;
+    let sd = children(sd.content).ok_or_else(|| malformed("SignedData"))?;
+    // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo, certificates [0]
+    //   IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
+    let mut i = 1;
+    expect(sd.get(i), 0x31, "SignedData.digestAlgorithms")?;
+    i += 1;
+    let eci = expect(sd.get(i), 0x30, "encapContentInfo")?;
+    i += 1;
+    let eci = children(eci.content).ok_or_else(|| malformed("encapContentInfo"))?;
+    if oid(&expect(eci.first(), 0x06, "eContentType")?, "eContentType")? != ID_CT_TST_INFO {
+        return Err(ts_err(
+            "the signed content is not a TSTInfo (id-ct-TSTInfo)",
+        ));
+    }
+    let econtent = expect(eci.get(1), 0xa0, "eContent")?;
+    let (octets, _) = read_tlv(econtent.content).ok_or_else(|| malformed("eContent"))?;
+    if octets.tag != 0x04 {
+        return Err(malformed("eContent"));
+    }
+    let tst_info = octets.content;
+    let mut certs = Vec::new();
+    if let Some(t) = sd.get(i).filter(|t| t.tag == 0xa0) {
+        for c in children(t.content).ok_or_else(|| malformed("SignedData.certificates"))? {
+            if c.tag == 0x30 {
+                certs.push(c.raw);
+            }
+        }
+        i += 1;
+    }
+    if sd.get(i).is_some_and(|t| t.tag == 0xa1) {
+        i += 1;
+    }
+    let sis = expect(sd.get(i), 0x31, "SignedData.signerInfos")?;
+    let sis = children(sis.content).ok_or_else(|| malformed("signerInfos"))?;
+    if sis.len() != 1 {
+        return Err(ts_err(format!(
+            "expected exactly one SignerInfo, found {}",
+            sis.len()
+        )));
+    }
+    let si = expect(sis.first(), 0x30, "SignerInfo")?;
+    let si = children(si.content).ok_or_else(|| malformed("SignerInfo"))?;
+    // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT,
+    //   signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] OPTIONAL }
+    let sid = *si
+        .get(1)
+        .ok_or_else(|| ts_err("SignerInfo.sid is missing"))?;
+    let digest_alg = hash_alg_of(
+        &expect(si.get(2), 0x30, "SignerInfo.digestAlgorithm")?,
+        "digestAlgorithm",
+    )?;
+    let signed_attrs = expect(
+        si.get(3),
+        0xa0,
+        "SignerInfo.signedAttrs (RFC 3161 requires them)",
+    )?;
+    let sig_alg = expect(si.get(4), 0x30, "SignerInfo.signatureAlgorithm")?;
+    let sig_alg = children(sig_alg.content).ok_or_else(|| malformed("signatureAlgorithm"))?;
+    let sig_alg_oid = oid(
+        &expect(sig_alg.first(), 0x06, "signatureAlgorithm")?,
+        "signatureAlgorithm",
+    )?;
+    let signature = expect(si.get(5), 0x04, "SignerInfo.signature")?.content;
+
+    // TSTInfo ::= SEQUENCE { version, policy, messageImprint, serialNumber, genTime, ... }
+    let (tst, rest) = read_tlv(tst_info).ok_or_else(|| malformed("TSTInfo"))?;
+    if tst.tag != 0x30 || !rest.is_empty() {
+        return Err(malformed("TSTInfo"));
+    }
+    let tst = children(tst.content).ok_or_else(|| malformed("TSTInfo"))?;
+    if expect(tst.first(), 0x02, "TSTInfo.version")?.content != [1] {
+        return Err(ts_err("TSTInfo version is not 1"));
+    }
+    expect(tst.get(1), 0x06, "TSTInfo.policy")?;
+    let mi = expect(tst.get(2), 0x30, "TSTInfo.messageImprint")?;
+    let mi = children(mi.content).ok_or_else(|| malformed("messageImprint"))?;
+    let imprint_alg = hash_alg_of(
+        &expect(mi.first(), 0x30, "messageImprint.hashAlgorithm")?,
+        "messageImprint",
+    )?;
+    let imprint = expect(mi.get(1), 0x04, "messageImprint.hashedMessage")?.content;
+    expect(tst.get(3), 0x02, "TSTInfo.serialNumber")?;
+    let gt = expect(tst.get(4), 0x18, "TSTInfo.genTime")?;
+    let gen_time = generalized_time(gt.content)
+        .ok_or_else(|| ts_err("TSTInfo.genTime is not a valid GeneralizedTime"))?;
+    Ok(Parsed {
+        tst_info,
+        gen_time,
+        imprint_alg,
+        imprint,
+        certs,
+        sid,
+        digest_alg,
+        signed_attrs,
+        sig_alg_oid,
+        signature,
+    })
+}
+
+/// Does the certificate match the SignerIdentifier (RFC 5652 §5.3)?
+fn sid_matches(sid: &Tlv<'_>, cert: &Certificate) -> bool {
+    use der::Encode;
+    match sid.tag {
+        // issuerAndSerialNumber
+        0x30 => {
+            let Some(parts) = children(sid.content) else {
+                return false;
+            };
+            let (Some(issuer), Some(serial)) = (parts.first(), parts.get(1)) else {
+                return false;
+            };
+            cert.tbs_certificate
+                .issuer
+                .to_der()
+                .is_ok_and(|d| d == issuer.raw)
+                && serial.tag == 0x02
+                && cert.tbs_certificate.serial_number.as_bytes() == serial.content
+        }
+        // [0] subjectKeyIdentifier
+        0x80 => cert
+            .tbs_certificate
+            .extensions
+            .iter()
+            .flatten()
+            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
+            .and_then(|e| der::asn1::OctetStringRef::from_der(e.extn_value.as_bytes()).ok())
+            .is_some_and(|ski| ski.as_bytes() == sid.content),
+        _ => false,
+    }
+}
+
+/// Verifies one RFC 3161 timestamp over `signature_bytes` against the trusted TSAs and returns
+/// its genTime. Steps: RFC 3161 §2.4.2 (response, TSTInfo, imprint), RFC 5652 §5.4 and §11.1/11.2
+/// (signed attributes: content type and message digest), §5.6 (signature), then the TSA's chain
+/// and validity windows at genTime.
+pub(crate) fn verify(
+    der: &[u8],
+    signature_bytes: &[u8],
+    tsas: &[AuthorityChain],
+    backend: Backend,
+) -> Result<VerifiedTimestamp, Error> {
+    let p = parse(der)?;
+
+    // The message imprint is the hash of the artifact signature.
+    let expected = backend.hash(p.imprint_alg, signature_bytes);
+    if expected != p.imprint {
+        return Err(ts_err(format!(
+            "message imprint is not the {} of the bundle's signature: expected {}, found {}",
+            p.imprint_alg.name(),
+            hex::encode(&expected),
+            hex::encode(p.imprint)
+        )));
+    }
+
+    // Signed attributes: content-type = id-ct-TSTInfo, message-digest = H(eContent).
+    let attrs = children(p.signed_attrs.content).ok_or_else(|| malformed("signedAttrs"))?;
+    let mut content_type_ok = false;
+    let mut digest_ok = false;
+    for a in &attrs {
+        let parts = children(a.content).ok_or_else(|| malformed("signed attribute"))?;
+        let Some(t) = parts.first() else { continue };
+        let id = oid(t, "attribute type")?;
+        let values = expect(parts.get(1), 0x31, "attribute values")?;
+        let values = children(values.content).ok_or_else(|| malformed("attribute values"))?;
+        if id == ID_CONTENT_TYPE {
+            if values.len() != 1 {
+                return Err(ts_err("content-type attribute must have one value"));
+            }
+            content_type_ok = values
+                .first()
+                .is_some_and(|v| oid(v, "content-type").ok() == Some(ID_CT_TST_INFO));
+        } else if id == ID_MESSAGE_DIGEST {
+            if values.len() != 1 {
+                return Err(ts_err("message-digest attribute must have one value"));
+            }
+            let want = backend.hash(p.digest_alg, p.tst_info);
+            digest_ok = values
+                .first()
+                .is_some_and(|v| v.tag == 0x04 && v.content == want.as_slice());
+        }
+    }
+    if !content_type_ok {
+        return Err(ts_err("signed attributes lack content-type id-ct-TSTInfo"));
+    }
+    if !digest_ok {
+        return Err(ts_err(
+            "the message-digest attribute does not match the TSTInfo",
+        ));
+    }
+    // RFC 5652 §5.4: the signature covers the DER of the attributes as an explicit SET OF.
+    let mut signed = p.signed_attrs.raw.to_vec();
+    if let Some(first) = signed.first_mut() {
+        *first = 0x31;
+    }
+
+    // Candidate signer certificates: those in the token, then each TSA's own.
+    let mut embedded = Vec::new();
+    for c in &p.certs {
+        if let Ok(cert) = Certificate::from_der(c) {
+            if sid_matches(&p.sid, &cert) {
+                embedded.push((c.to_vec(), cert));
+            }
+        }
+    }
+    let mut last_err = None;
+    let mut candidates: Vec<(Vec<u8>, Option<&AuthorityChain>)> =
+        embedded.into_iter().map(|(d, _)| (d, None)).collect();
+    for tsa in tsas {
+        if let Ok(cert) = Certificate::from_der(&tsa.first) {
+            if sid_matches(&p.sid, &cert) {
+                candidates.push((tsa.first.clone(), Some(tsa)));
+            }
+        }
+    }
+    if candidates.is_empty() {
+        return Err(ts_err(
+            "no certificate in the token or in the trusted root's timestamp authorities matches the signer",
+        ));
+    }
+    for (cert_der, from_root) in candidates {
+        let Ok(cert) = Certificate::from_der(&cert_der) else {
+            continue;
+        };
+        let spki = match der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info) {
+            Ok(s) => s,
+            Err(_) => continue,
+        };
+        let key = match PublicKey::from_spki_der(&spki, backend) {
+            Ok(k) => k,
+            Err(e) => {
+                last_err = Some(ts_err(format!("TSA key: {e}")));
+                continue;
+            }
+        };
+        let scheme = SigScheme::from_signature_oid(&p.sig_alg_oid, key.key_type()).or_else(|| {
+            let bare = p.sig_alg_oid == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY
+                || p.sig_alg_oid == const_oid::db::rfc5912::RSA_ENCRYPTION;
+            bare.then(|| SigScheme::from_key_and_digest(key.key_type(), p.digest_alg))
+                .flatten()
+        });
+        let Some(scheme) = scheme else {
+            last_err = Some(ts_err(format!(
+                "unsupported signature algorithm {}",
+                p.sig_alg_oid
+            )));
+            continue;
+        };
+        if !key.verify(backend, scheme, &signed, p.signature) {
+            last_err = Some(Error::SignatureInvalid {
+                check: Check::Timestamp,
+                what: "RFC 3161 timestamp signature (CMS SignerInfo over the signed attributes)"
+                    .into(),
+            });
+            continue;
+        }
+        // The signer must be a TSA of the trusted root, valid at genTime.
+        let t = p.gen_time;
+        match from_root {
+            Some(tsa) => match tsa.check_time(Check::Timestamp, "timestamp authority", t) {
+                Ok(()) => {
+                    return Ok(VerifiedTimestamp {
+                        time: t,
+                        authority: tsa.uri.clone(),
+                    })
+                }
+                Err(e) => last_err = Some(e),
+            },
+            None => {
+                for tsa in tsas {
+                    let direct = cert_der == tsa.first;
+                    let result = if direct {
+                        tsa.check_time(Check::Timestamp, "timestamp authority", t)
+                    } else {
+                        tsa.verify_leaf(&cert_der, t, Purpose::TimeStamping, backend, true)
+                            .map_err(|e| {
+                                ts_err(format!(
+                                    "the token's certificate does not chain to {}: {e}",
+                                    tsa.uri
+                                ))
+                            })
+                            .and_then(|()| {
+                                if tsa.valid_for.contains(t) {
+                                    Ok(())
+                                } else {
+                                    Err(Error::TimeOutsideValidity {
+                                        check: Check::Timestamp,
+                                        what: format!("timestamp authority {}", tsa.uri),
+                                        time: crate::encoding::format_time(t),
+                                        window: tsa.valid_for.to_string(),
+                                    })
+                                }
+                            })
+                    };
+                    match result {
+                        Ok(()) => {
+                            return Ok(VerifiedTimestamp {
+                                time: t,
+                                authority: tsa.uri.clone(),
+                            })
+                        }
+                        Err(e) => last_err = Some(e),
+                    }
+                }
+                if tsas.is_empty() {
+                    last_err = Some(ts_err("the trusted root has no timestamp authorities"));
+                }
+            }
+        }
+    }
+    Err(last_err.unwrap_or_else(|| ts_err("no timestamp authority verified the token")))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generalized_time_forms() {
+        assert_eq!(generalized_time(b"20230201000000Z"), Some(1_675_209_600));
+        assert_eq!(generalized_time(b"20230201000000.5Z"), Some(1_675_209_600));
+        assert_eq!(generalized_time(b"20230201000000.50Z"), None);
+        assert_eq!(generalized_time(b"20230201000000"), None);
+        assert_eq!(generalized_time(b"2023020100000Z"), None);
+        assert_eq!(generalized_time(b"20231301000000Z"), None);
+    }
+
+    #[test]
+    fn der_reader_rejects_non_minimal_lengths() {
+        assert!(read_tlv(&[0x04, 0x81, 0x01, 0x00]).is_none());
+        assert!(read_tlv(&[0x04, 0x01, 0x00]).is_some());
+        assert!(read_tlv(&[0x04, 0x02, 0x00]).is_none());
+        assert!(read_tlv(&[0x1f, 0x01, 0x00]).is_none());
+        assert!(parse(&[]).is_err());
+        assert!(parse(&[0x30, 0x00]).is_err());
+    }
+}

@@ -1,0 +1,537 @@
+//! The verifier: trusted material prepared once, then each bundle checked in the order of
+//! verification.md (shape, artifact, signature, transparency log, timestamps, verified times,
+//! certificate, certificate transparency, policy).
+
+use std::cell::OnceCell;
+
+use crate::bundle::{Bundle, BundleVersion, Content, Material};
+use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
+use crate::dsse::{pae, Statement, IN_TOTO_PAYLOAD_TYPE};
+use crate::encoding::format_time;
+use crate::error::{Check, Error};
+use crate::policy::{Policy, PolicyKind};
+use crate::result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
+use crate::timestamp;
+use crate::tlog::{self, Expected, LogEntryInfo};
+use crate::trust_root::{LogInfo, TrustedRoot};
+use crate::x509::{AuthorityChain, Leaf, Purpose};
+
+/// The artifact to verify against: its bytes, or a digest computed by the caller.
+#[derive(Clone, Debug)]
+pub enum Artifact<'a> {
+    /// The artifact's bytes.
+    Bytes(&'a [u8]),
+    /// A digest of the artifact (ECDSA and RSA message signatures and DSSE only; Ed25519 message
+    /// signatures need the bytes).
+    Digest(HashAlg, Vec<u8>),
+}
+
+impl Artifact<'static> {
+    /// Parses `sha256:HEX` (also `sha384:`, `sha512:`).
+    pub fn parse_digest(s: &str) -> Result<Artifact<'static>, Error> {
+        let bad = |r: String| Error::InvalidArtifact { reason: r };
+        let (alg, hex_value) = s
+            .split_once(':')
+            .ok_or_else(|| bad(format!("expected ALG:HEX, found {s:?}")))?;
+        let alg = HashAlg::from_name(alg).ok_or_else(|| {
+            bad(format!(
+                "unsupported digest algorithm {alg:?} (sha256, sha384, sha512)"
+            ))
+        })?;
+        let d = hex::decode(hex_value)
+            .map_err(|_| bad(format!("the {} digest is not hex", alg.name())))?;
+        if d.len() != alg.len() {
+            return Err(bad(format!(
+                "a {} digest is {} bytes, found {}",
+                alg.name(),
+                alg.len(),
+                d.len()
+            )));
+        }
+        Ok(Artifact::Digest(alg, d))
+    }
+}
+
+/// Computes and caches the artifact's digests on demand.
+struct Digests<'a> {
+    artifact: &'a Artifact<'a>,
+    backend: Backend,
+    cache: [OnceCell<Vec<u8>>; 3],
+}
+
+impl<'a> Digests<'a> {
+    fn new(artifact: &'a Artifact<'a>, backend: Backend) -> Self {
+        Digests {
+            artifact,
+            backend,
+            cache: Default::default(),
+        }
+    }
+
+    fn get(&self, alg: HashAlg) -> Option<Vec<u8>> {
+        match self.artifact {
+            Artifact::Bytes(b) => {
+                let i = match alg {
+                    HashAlg::Sha256 => 0,
+                    HashAlg::Sha384 => 1,
+                    HashAlg::Sha512 => 2,
+                };
+                self.cache
+                    .get(i)
+                    .map(|c| c.get_or_init(|| self.backend.hash(alg, b)).clone())
+            }
+            Artifact::Digest(a, d) => (*a == alg).then(|| d.clone()),
+        }
+    }
+}
+
+/// How many of each kind of evidence a bundle must carry, as in sigstore-go's verifier options.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct VerifierOptions {
+    /// Transparency log entries (from distinct logs) that must verify. Default 1.
+    pub tlog_threshold: usize,
+    /// Embedded SCTs that must verify against the trusted root's CT logs. Default 1.
+    pub sct_threshold: usize,
+    /// RFC 3161 timestamps that must verify. Default 0; any timestamp present must verify.
+    pub timestamp_threshold: usize,
+}
+
+impl Default for VerifierOptions {
+    fn default() -> Self {
+        VerifierOptions {
+            tlog_threshold: 1,
+            sct_threshold: 1,
+            timestamp_threshold: 0,
+        }
+    }
+}
+
+/// Verifies bundles against one trusted root. Build it once and share it (`Send + Sync`):
+/// keys are parsed and every CA and TSA chain is validated here, not per bundle.
+#[derive(Debug)]
+pub struct Verifier {
+    backend: Backend,
+    tlogs: Vec<LogInfo>,
+    ctlogs: Vec<LogInfo>,
+    cas: Vec<AuthorityChain>,
+    tsas: Vec<AuthorityChain>,
+    options: VerifierOptions,
+}
+
+impl Verifier {
+    /// A verifier with the default backend and options.
+    pub fn new(root: &TrustedRoot) -> Result<Verifier, Error> {
+        Verifier::with_options(root, VerifierOptions::default(), Backend::default())
+    }
+
+    /// A verifier with explicit thresholds and crypto backend.
+    pub fn with_options(
+        root: &TrustedRoot,
+        options: VerifierOptions,
+        backend: Backend,
+    ) -> Result<Verifier, Error> {
+        let cas = root
+            .cas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                AuthorityChain::new(
+                    &format!("certificateAuthorities[{i}]"),
+                    a,
+                    Purpose::CodeSigning,
+                    backend,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let tsas = root
+            .tsas
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                AuthorityChain::new(
+                    &format!("timestampAuthorities[{i}]"),
+                    a,
+                    Purpose::TimeStamping,
+                    backend,
+                )
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Verifier {
+            backend,
+            tlogs: root.tlogs.clone(),
+            ctlogs: root.ctlogs.clone(),
+            cas,
+            tsas,
+            options,
+        })
+    }
+
+    /// The crypto backend in use.
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Parses and verifies a bundle given as JSON bytes. `now` (Unix seconds) is used only to
+    /// reject verified times from the future.
+    pub fn verify_json(
+        &self,
+        bundle_json: &[u8],
+        artifact: &Artifact<'_>,
+        policy: &Policy,
+        now: i64,
+    ) -> Result<VerificationResult, Error> {
+        self.verify(&Bundle::from_json(bundle_json)?, artifact, policy, now)
+    }
+
+    /// Verifies a parsed bundle.
+    pub fn verify(
+        &self,
+        bundle: &Bundle,
+        artifact: &Artifact<'_>,
+        policy: &Policy,
+        now: i64,
+    ) -> Result<VerificationResult, Error> {
+        let backend = self.backend;
+        let digests = Digests::new(artifact, backend);
+
+        // 1. Signing material, and the policy's demand on it.
+        let (leaf, key): (Option<Leaf>, PublicKey) = match (&bundle.material, &policy.kind) {
+            (Material::Certificate(der), PolicyKind::Key(_)) => {
+                let _ = der;
+                return Err(Error::PolicyMismatch {
+                    claim: "signing material".into(),
+                    expected: "a bundle signed with the given public key".into(),
+                    found: "a bundle signed with a certificate".into(),
+                });
+            }
+            (Material::Certificate(der), _) => {
+                let leaf = Leaf::parse(der, backend)?;
+                let key = leaf.key.clone();
+                (Some(leaf), key)
+            }
+            (Material::PublicKey { .. }, PolicyKind::Key(k)) => (None, k.clone()),
+            (Material::PublicKey { hint }, _) => {
+                return Err(Error::PolicyMismatch {
+                    claim: "signing material".into(),
+                    expected: "a certificate identity (the policy names one)".into(),
+                    found: format!(
+                        "a bundle signed with a managed key{}; verify it with the key",
+                        hint.as_deref()
+                            .map(|h| format!(" (hint {h:?})"))
+                            .unwrap_or_default()
+                    ),
+                })
+            }
+        };
+
+        // 2-3. The artifact against what was signed, then the signature itself.
+        let statement = match &bundle.content {
+            Content::MessageSignature { digest, signature } => {
+                if let Some((alg, hint)) = digest {
+                    if let Some(actual) = digests.get(*alg) {
+                        if &actual != hint {
+                            return Err(Error::ArtifactMismatch {
+                                what: format!("the bundle's messageDigest ({})", alg.name()),
+                                expected: hex::encode(hint),
+                                found: hex::encode(&actual),
+                            });
+                        }
+                    }
+                }
+                self.check_message_signature(&key, artifact, &digests, signature)?;
+                None
+            }
+            Content::Dsse(env) => {
+                if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
+                    return Err(Error::Statement {
+                        reason: format!(
+                            "DSSE payloadType: expected {IN_TOTO_PAYLOAD_TYPE:?}, found {:?}",
+                            env.payload_type
+                        ),
+                    });
+                }
+                let pae = pae(&env.payload_type, &env.payload);
+                for (i, (_, sig)) in env.signatures.iter().enumerate() {
+                    if !key.verify(backend, key.default_scheme(), &pae, sig) {
+                        return Err(Error::SignatureInvalid {
+                            check: Check::Signature,
+                            what: format!("DSSE signature {i} over PAE(payloadType, payload)"),
+                        });
+                    }
+                }
+                let statement = Statement::parse(&env.payload)?;
+                let algs = statement.algorithms();
+                let matched = algs
+                    .iter()
+                    .any(|a| digests.get(*a).is_some_and(|d| statement.matches(*a, &d)));
+                if !matched {
+                    let ours = match artifact {
+                        Artifact::Digest(a, d) => format!("{}:{}", a.name(), hex::encode(d)),
+                        Artifact::Bytes(_) => algs
+                            .first()
+                            .and_then(|a| {
+                                digests
+                                    .get(*a)
+                                    .map(|d| format!("{}:{}", a.name(), hex::encode(d)))
+                            })
+                            .unwrap_or_else(|| "no digest in a supported algorithm".into()),
+                    };
+                    return Err(Error::ArtifactMismatch {
+                        what: "in-toto statement subjects".into(),
+                        expected: statement
+                            .subjects
+                            .iter()
+                            .take(5)
+                            .map(|s| {
+                                format!(
+                                    "{} {}",
+                                    s.name,
+                                    s.digest
+                                        .iter()
+                                        .map(|(k, v)| format!("{k}:{v}"))
+                                        .collect::<Vec<_>>()
+                                        .join(",")
+                                )
+                            })
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                        found: ours,
+                    });
+                }
+                Some(statement)
+            }
+        };
+
+        // 4. Transparency log entries.
+        let signer_der: &[u8] = match &leaf {
+            Some(l) => &l.der,
+            None => key.spki_der(),
+        };
+        let digest_fn = |a: HashAlg| digests.get(a);
+        let exp = Expected {
+            content: &bundle.content,
+            signer_der,
+            signer_is_key: leaf.is_none(),
+            artifact_digest: &digest_fn,
+        };
+        let mut entries: Vec<LogEntryInfo> = Vec::new();
+        for (i, e) in bundle.tlog_entries.iter().enumerate() {
+            entries.push(tlog::verify_entry(i, e, &self.tlogs, &exp, backend)?);
+        }
+        let mut distinct_logs: Vec<&str> = entries.iter().map(|e| e.log_id.as_str()).collect();
+        distinct_logs.sort_unstable();
+        distinct_logs.dedup();
+        if distinct_logs.len() < self.options.tlog_threshold {
+            return Err(Error::TransparencyLog {
+                part: "threshold",
+                reason: format!(
+                    "expected verified entries from at least {} transparency log(s), found {}",
+                    self.options.tlog_threshold,
+                    distinct_logs.len()
+                ),
+            });
+        }
+
+        // 5. RFC 3161 timestamps (each one present must verify).
+        let mut times: Vec<VerifiedTime> = entries
+            .iter()
+            .filter_map(|e| {
+                e.integrated_time.map(|t| VerifiedTime {
+                    time: t,
+                    source: TimeSource::TransparencyLog {
+                        log_url: e.log_url.clone(),
+                        log_index: e.log_index,
+                    },
+                })
+            })
+            .collect();
+        let sig_bytes = bundle.content.signature_bytes();
+        let mut ts_count = 0;
+        for (i, ts) in bundle.timestamps.iter().enumerate() {
+            let v = timestamp::verify(ts, sig_bytes, &self.tsas, backend).map_err(|e| match e {
+                Error::Timestamp { reason } => Error::Timestamp {
+                    reason: format!("timestamp {i}: {reason}"),
+                },
+                o => o,
+            })?;
+            ts_count += 1;
+            times.push(VerifiedTime {
+                time: v.time,
+                source: TimeSource::Timestamp {
+                    authority: v.authority,
+                },
+            });
+        }
+        if ts_count < self.options.timestamp_threshold {
+            return Err(Error::Timestamp {
+                reason: format!(
+                    "expected at least {} verified RFC 3161 timestamp(s), found {ts_count}",
+                    self.options.timestamp_threshold
+                ),
+            });
+        }
+
+        // 6. Verified times: at least one, none from the future.
+        if times.is_empty() {
+            return Err(Error::VerifiedTime {
+                reason: "no verified time: the bundle has neither a log entry with a verified SET (integrated time) nor a verified RFC 3161 timestamp".into(),
+            });
+        }
+        if let Some(t) = times.iter().find(|t| t.time > now) {
+            return Err(Error::VerifiedTime {
+                reason: format!(
+                    "verified time {} is after the current time {}",
+                    format_time(t.time),
+                    format_time(now)
+                ),
+            });
+        }
+
+        // 7-8. Certificate at every verified time; certificate transparency; policy.
+        let signer = match &leaf {
+            Some(leaf) => {
+                self.check_certificate(leaf, &times)?;
+                policy.check_certificate(leaf)?;
+                Signer::Certificate {
+                    san: leaf.san.clone(),
+                    issuer: leaf.issuer().map(str::to_owned),
+                    claims: Claim::from_leaf(leaf),
+                    certificate_der: leaf.der.clone(),
+                }
+            }
+            None => Signer::Key {
+                spki_sha256: hex::encode(backend.sha256(key.spki_der())),
+            },
+        };
+
+        Ok(VerificationResult {
+            bundle_version: bundle.version,
+            media_type: bundle.media_type.clone(),
+            signer,
+            verified_times: times,
+            log_entries: entries,
+            statement,
+            backend: backend.name(),
+        })
+    }
+
+    fn check_message_signature(
+        &self,
+        key: &PublicKey,
+        artifact: &Artifact<'_>,
+        digests: &Digests<'_>,
+        signature: &[u8],
+    ) -> Result<(), Error> {
+        let scheme = key.default_scheme();
+        let ok = match (artifact, scheme) {
+            (Artifact::Bytes(b), _) => key.verify(self.backend, scheme, b, signature),
+            (Artifact::Digest(..), SigScheme::Ed25519) => {
+                return Err(Error::InvalidArtifact {
+                    reason: "an Ed25519 message signature can only be verified with the artifact's bytes, not a digest".into(),
+                })
+            }
+            (Artifact::Digest(alg, _), s) => {
+                let Some(h) = s.hash() else {
+                    return Err(Error::InvalidArtifact { reason: "no hash for this key".into() });
+                };
+                let Some(d) = digests.get(h) else {
+                    return Err(Error::InvalidArtifact {
+                        reason: format!(
+                            "the signing key signs {} digests, but a {} digest was given",
+                            h.name(),
+                            alg.name()
+                        ),
+                    });
+                };
+                key.verify_prehashed(self.backend, s, &d, signature)
+            }
+        };
+        if ok {
+            Ok(())
+        } else {
+            Err(Error::SignatureInvalid {
+                check: Check::Signature,
+                what: "the message signature over the artifact".into(),
+            })
+        }
+    }
+
+    /// RFC 5280 §6 path validation of the leaf to a Fulcio CA of the trusted root, at every
+    /// verified time, then the SCT threshold (RFC 6962).
+    fn check_certificate(&self, leaf: &Leaf, times: &[VerifiedTime]) -> Result<(), Error> {
+        let first = times.first().map(|t| t.time).unwrap_or_default();
+        // The leaf must be valid at every verified time.
+        for t in times {
+            if !leaf.validity.contains(t.time) {
+                return Err(Error::TimeOutsideValidity {
+                    check: Check::Certificate,
+                    what: format!(
+                        "the signing certificate (verified time from {})",
+                        t.source.describe()
+                    ),
+                    time: format_time(t.time),
+                    window: leaf.validity.to_string(),
+                });
+            }
+        }
+        let issuers: Vec<&AuthorityChain> = self
+            .cas
+            .iter()
+            .filter(|c| c.first_subject == leaf.issuer_der)
+            .collect();
+        if issuers.is_empty() {
+            return Err(Error::CertificateChain {
+                reason: "the signing certificate's issuer is not a certificate authority of the trusted root".into(),
+            });
+        }
+        let mut last = None;
+        for ca in issuers {
+            let r = ca
+                .verify_leaf(&leaf.der, first, Purpose::CodeSigning, self.backend, false)
+                .map_err(|e| Error::CertificateChain {
+                    reason: format!("path validation to {} failed: {e}", ca.uri),
+                })
+                .and_then(|()| {
+                    times.iter().try_for_each(|t| {
+                        ca.check_time(Check::Certificate, "certificate authority", t.time)
+                    })
+                });
+            match r {
+                Ok(()) => {
+                    let spki = ca.first_key.spki_der();
+                    let (n, problems) =
+                        crate::ct::verify_scts(leaf, spki, &self.ctlogs, self.backend)?;
+                    if n < self.options.sct_threshold {
+                        return Err(Error::CertificateTransparency {
+                            reason: format!(
+                                "expected at least {} verified SCT(s), found {n}: {}",
+                                self.options.sct_threshold,
+                                if problems.is_empty() {
+                                    "none".into()
+                                } else {
+                                    problems.join("; ")
+                                }
+                            ),
+                        });
+                    }
+                    return Ok(());
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| Error::CertificateChain {
+            reason: "no certificate authority verified the signing certificate".into(),
+        }))
+    }
+}
+
+/// Compile-time check that the verifier can be shared across threads.
+#[allow(dead_code)]
+fn assert_send_sync() {
+    fn is<T: Send + Sync>() {}
+    is::<Verifier>();
+    is::<TrustedRoot>();
+    is::<Policy>();
+    let _ = BundleVersion::V0_1;
+}

@@ -1,0 +1,464 @@
+//! X.509: the signing certificate (Fulcio leaf) and the certificate chains of the trusted root.
+//!
+//! Path validation of the leaf is done by rustls-webpki (RFC 5280 §6, strict DER, unknown critical
+//! extensions refused) with our own signature algorithms. Each CA's intermediate-to-root chain is
+//! validated once, when the verifier is built ([`AuthorityChain::new`]); per bundle, webpki checks
+//! only the leaf against the issuing certificate, which becomes the trust anchor.
+
+use std::collections::BTreeMap;
+
+use const_oid::ObjectIdentifier;
+use der::{Decode, Encode};
+use rustls_pki_types::{CertificateDer, UnixTime};
+use x509_cert::ext::pkix::name::GeneralName;
+use x509_cert::ext::pkix::{
+    BasicConstraints, ExtendedKeyUsage, KeyUsage, KeyUsages, SubjectAltName,
+};
+use x509_cert::Certificate;
+
+use crate::crypto::{Backend, PublicKey, SigScheme};
+use crate::encoding::format_time;
+use crate::error::{Check, Error};
+use crate::trust_root::{AuthorityInfo, Window};
+
+/// id-kp-codeSigning (RFC 5280 §4.2.1.12), DER content octets as webpki wants them.
+const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
+/// id-kp-timeStamping (RFC 3161 §2.3).
+const EKU_TIME_STAMPING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x08];
+
+pub(crate) const OID_EKU_CODE_SIGNING: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.3");
+pub(crate) const OID_EKU_TIME_STAMPING: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.5.5.7.3.8");
+/// RFC 6962 §3.3: the embedded SCT list extension.
+pub(crate) const OID_SCT_LIST: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.11129.2.4.2");
+/// Fulcio's arc, 1.3.6.1.4.1.57264.1.*
+const FULCIO_ARC: &str = "1.3.6.1.4.1.57264.1.";
+/// Fulcio otherName SAN type for usernames (1.3.6.1.4.1.57264.1.7).
+const OID_FULCIO_OTHERNAME: ObjectIdentifier =
+    ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
+
+/// What a certificate is used for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Purpose {
+    CodeSigning,
+    TimeStamping,
+}
+
+impl Purpose {
+    fn webpki_oid(self) -> &'static [u8] {
+        match self {
+            Purpose::CodeSigning => EKU_CODE_SIGNING,
+            Purpose::TimeStamping => EKU_TIME_STAMPING,
+        }
+    }
+
+    fn oid(self) -> ObjectIdentifier {
+        match self {
+            Purpose::CodeSigning => OID_EKU_CODE_SIGNING,
+            Purpose::TimeStamping => OID_EKU_TIME_STAMPING,
+        }
+    }
+}
+
+/// True when the DER parses as a certificate whose issuer equals its subject (a root).
+pub(crate) fn is_self_issued(der: &[u8]) -> bool {
+    Certificate::from_der(der)
+        .map(|c| c.tbs_certificate.issuer == c.tbs_certificate.subject)
+        .unwrap_or(false)
+}
+
+fn cert_err(which: &str, reason: impl Into<String>) -> Error {
+    Error::InvalidCertificate {
+        which: which.to_owned(),
+        reason: reason.into(),
+    }
+}
+
+/// The subject alternative name that identifies the signer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum San {
+    /// A URI (CI workflows: `https://github.com/OWNER/REPO/.github/workflows/F.yml@REF`).
+    Uri(String),
+    /// An email address.
+    Email(String),
+    /// A Fulcio otherName (1.3.6.1.4.1.57264.1.7), e.g. a username.
+    OtherName(String),
+}
+
+impl San {
+    /// The value as a string.
+    pub fn value(&self) -> &str {
+        match self {
+            San::Uri(s) | San::Email(s) | San::OtherName(s) => s,
+        }
+    }
+
+    /// "uri", "email" or "otherName".
+    pub fn kind(&self) -> &'static str {
+        match self {
+            San::Uri(_) => "uri",
+            San::Email(_) => "email",
+            San::OtherName(_) => "otherName",
+        }
+    }
+}
+
+/// The parts of a leaf certificate that verification needs.
+#[derive(Clone, Debug)]
+pub(crate) struct Leaf {
+    pub(crate) der: Vec<u8>,
+    pub(crate) key: PublicKey,
+    pub(crate) validity: Window,
+    pub(crate) san: Option<San>,
+    /// Fulcio extensions by OID string (1.3.6.1.4.1.57264.1.N), decoded to text.
+    pub(crate) fulcio: BTreeMap<String, String>,
+    /// The raw SCT list extension value (the TLS-encoded list), if present.
+    pub(crate) sct_list: Option<Vec<u8>>,
+    /// TBSCertificate DER without the SCT list extension (RFC 6962 §3.2 precertificate TBS).
+    pub(crate) precert_tbs: Option<Vec<u8>>,
+    /// The issuer Name, DER (to find the issuing CA).
+    pub(crate) issuer_der: Vec<u8>,
+}
+
+fn validity(cert: &Certificate) -> Window {
+    let v = &cert.tbs_certificate.validity;
+    let nb = v.not_before.to_unix_duration().as_secs() as i64;
+    let na = v.not_after.to_unix_duration().as_secs() as i64;
+    Window {
+        start: nb,
+        end: Some(na),
+    }
+}
+
+impl Leaf {
+    /// Parses the signing certificate (DER).
+    pub(crate) fn parse(der: &[u8], backend: Backend) -> Result<Leaf, Error> {
+        let which = "signing certificate";
+        let cert = Certificate::from_der(der)
+            .map_err(|e| cert_err(which, format!("not a DER X.509 certificate: {e}")))?;
+        let tbs = &cert.tbs_certificate;
+        let spki = tbs
+            .subject_public_key_info
+            .to_der()
+            .map_err(|e| cert_err(which, e.to_string()))?;
+        let key = PublicKey::from_spki_der(&spki, backend)?;
+        let mut san = None;
+        let mut fulcio = BTreeMap::new();
+        let mut sct_list = None;
+        for ext in tbs.extensions.iter().flatten() {
+            let oid = ext.extn_id;
+            let value = ext.extn_value.as_bytes();
+            if oid == <SubjectAltName as const_oid::AssociatedOid>::OID {
+                let names = SubjectAltName::from_der(value)
+                    .map_err(|e| cert_err(which, format!("bad SubjectAltName: {e}")))?;
+                san = names.0.iter().find_map(|n| match n {
+                    GeneralName::UniformResourceIdentifier(u) => Some(San::Uri(u.to_string())),
+                    GeneralName::Rfc822Name(e) => Some(San::Email(e.to_string())),
+                    GeneralName::OtherName(o) if o.type_id == OID_FULCIO_OTHERNAME => o
+                        .value
+                        .decode_as::<der::asn1::Utf8StringRef<'_>>()
+                        .ok()
+                        .map(|s| San::OtherName(s.as_str().to_owned())),
+                    _ => None,
+                });
+            } else if oid == OID_SCT_LIST {
+                let inner = der::asn1::OctetStringRef::from_der(value)
+                    .map_err(|e| cert_err(which, format!("bad SCT list extension: {e}")))?;
+                sct_list = Some(inner.as_bytes().to_vec());
+            } else {
+                let s = oid.to_string();
+                if let Some(n) = s.strip_prefix(FULCIO_ARC) {
+                    let text = match n.parse::<u32>() {
+                        // 1.1 to 1.6 are the deprecated raw-string extensions.
+                        Ok(1..=6) => String::from_utf8(value.to_vec()).ok(),
+                        // 1.8 and later are DER UTF8Strings.
+                        Ok(_) => der::asn1::Utf8StringRef::from_der(value)
+                            .ok()
+                            .map(|u| u.as_str().to_owned()),
+                        Err(_) => None,
+                    };
+                    if let Some(t) = text {
+                        fulcio.insert(s, t);
+                    }
+                }
+            }
+        }
+        let precert_tbs = if sct_list.is_some() {
+            let mut t = tbs.clone();
+            if let Some(exts) = t.extensions.as_mut() {
+                exts.retain(|e| e.extn_id != OID_SCT_LIST);
+            }
+            Some(t.to_der().map_err(|e| cert_err(which, e.to_string()))?)
+        } else {
+            None
+        };
+        Ok(Leaf {
+            der: der.to_vec(),
+            key,
+            validity: validity(&cert),
+            san,
+            fulcio,
+            sct_list,
+            precert_tbs,
+            issuer_der: tbs
+                .issuer
+                .to_der()
+                .map_err(|e| cert_err(which, e.to_string()))?,
+        })
+    }
+
+    /// The OIDC issuer: extension 1.3.6.1.4.1.57264.1.8, else the legacy 1.1.
+    pub(crate) fn issuer(&self) -> Option<&str> {
+        self.fulcio
+            .get("1.3.6.1.4.1.57264.1.8")
+            .or_else(|| self.fulcio.get("1.3.6.1.4.1.57264.1.1"))
+            .map(String::as_str)
+    }
+}
+
+/// A certificate authority (Fulcio) or timestamp authority of the trusted root, validated once.
+#[derive(Debug)]
+pub(crate) struct AuthorityChain {
+    pub(crate) uri: String,
+    /// The issuing certificate (for a TSA: the TSA's signing certificate), DER.
+    pub(crate) first: Vec<u8>,
+    /// Subject Name DER of `first`.
+    pub(crate) first_subject: Vec<u8>,
+    /// The key of `first`.
+    pub(crate) first_key: PublicKey,
+    /// `first` as a webpki trust anchor.
+    anchor: rustls_pki_types::TrustAnchor<'static>,
+    /// Every certificate's validity and the authority's validFor, intersected.
+    pub(crate) window: Window,
+    /// The authority's own `validFor`.
+    pub(crate) valid_for: Window,
+    /// The next certificate up (for TSAs whose token carries a leaf that this chain issued).
+    parent_anchor: Option<rustls_pki_types::TrustAnchor<'static>>,
+}
+
+fn check_sig(child: &Certificate, parent_key: &PublicKey, backend: Backend) -> bool {
+    let Ok(tbs) = child.tbs_certificate.to_der() else {
+        return false;
+    };
+    let Some(scheme) =
+        SigScheme::from_signature_oid(&child.signature_algorithm.oid, parent_key.key_type())
+    else {
+        return false;
+    };
+    let Some(sig) = child.signature.as_bytes() else {
+        return false;
+    };
+    parent_key.verify(backend, scheme, &tbs, sig)
+}
+
+fn ext<'a, T: Decode<'a> + const_oid::AssociatedOid>(c: &'a Certificate) -> Option<T> {
+    c.tbs_certificate
+        .extensions
+        .iter()
+        .flatten()
+        .find(|e| e.extn_id == T::OID)
+        .and_then(|e| T::from_der(e.extn_value.as_bytes()).ok())
+}
+
+impl AuthorityChain {
+    /// Validates an authority's chain from the trusted root: each certificate is signed by the
+    /// next (RFC 5280 §6.1.3), every certificate above the first is a CA allowed to sign
+    /// certificates with a path length that admits the chain below it (§4.2.1.9, §4.2.1.3), the
+    /// first is a CA (Fulcio) or a TSA signer with EKU timeStamping (RFC 3161 §2.3), and any EKU
+    /// an issuing certificate carries allows the purpose.
+    pub(crate) fn new(
+        field: &str,
+        auth: &AuthorityInfo,
+        purpose: Purpose,
+        backend: Backend,
+    ) -> Result<AuthorityChain, Error> {
+        let bad = |reason: String| Error::InvalidTrustedRoot {
+            field: field.to_owned(),
+            reason,
+        };
+        let certs = auth
+            .certs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| {
+                Certificate::from_der(d)
+                    .map_err(|e| bad(format!("certificate {i} does not parse: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let keys = certs
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let spki = c
+                    .tbs_certificate
+                    .subject_public_key_info
+                    .to_der()
+                    .map_err(|e| bad(e.to_string()))?;
+                PublicKey::from_spki_der(&spki, backend)
+                    .map_err(|e| bad(format!("certificate {i}: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut window = auth.valid_for;
+        for (i, c) in certs.iter().enumerate() {
+            window = window.intersect(&validity(c));
+            let is_first = i == 0;
+            let must_be_ca = !(is_first && purpose == Purpose::TimeStamping);
+            if must_be_ca {
+                let bc: Option<BasicConstraints> = ext(c);
+                match bc {
+                    Some(bc) if bc.ca => {
+                        // CA certificates below this one in the chain (RFC 5280 §4.2.1.9
+                        // counts intermediates, not the end entity: a TSA chain starts with
+                        // its end-entity signing certificate).
+                        let below = if purpose == Purpose::TimeStamping {
+                            i.saturating_sub(1)
+                        } else {
+                            i
+                        };
+                        let below = u8::try_from(below).unwrap_or(u8::MAX);
+                        if let Some(p) = bc.path_len_constraint {
+                            if i > 0 && p < below {
+                                return Err(bad(format!(
+                                    "certificate {i}: pathLenConstraint {p} forbids the {below} CA certificate(s) below it"
+                                )));
+                            }
+                        }
+                    }
+                    _ => {
+                        return Err(bad(format!(
+                            "certificate {i} is not a CA (basicConstraints cA)"
+                        )))
+                    }
+                }
+                if let Some(ku) = ext::<KeyUsage>(c) {
+                    if !ku.0.contains(KeyUsages::KeyCertSign) {
+                        return Err(bad(format!("certificate {i}: keyUsage lacks keyCertSign")));
+                    }
+                }
+                if let Some(eku) = ext::<ExtendedKeyUsage>(c) {
+                    if !eku.0.contains(&purpose.oid()) {
+                        return Err(bad(format!(
+                            "certificate {i}: extendedKeyUsage does not allow {purpose:?}"
+                        )));
+                    }
+                }
+            } else {
+                let eku: Option<ExtendedKeyUsage> = ext(c);
+                if !eku.is_some_and(|e| e.0.contains(&OID_EKU_TIME_STAMPING)) {
+                    return Err(bad("the TSA certificate lacks EKU timeStamping".into()));
+                }
+            }
+            if let (Some(parent), Some(pkey)) = (certs.get(i + 1), keys.get(i + 1)) {
+                if c.tbs_certificate.issuer != parent.tbs_certificate.subject {
+                    return Err(bad(format!(
+                        "certificate {i} is not issued by certificate {}",
+                        i + 1
+                    )));
+                }
+                if !check_sig(c, pkey, backend) {
+                    return Err(bad(format!(
+                        "certificate {i}: signature by certificate {} does not verify",
+                        i + 1
+                    )));
+                }
+            }
+        }
+        let first_der = auth
+            .certs
+            .first()
+            .ok_or_else(|| bad("no certificates".into()))?;
+        let first = certs.first().ok_or_else(|| bad("no certificates".into()))?;
+        let anchor = webpki::anchor_from_trusted_cert(&CertificateDer::from(first_der.as_slice()))
+            .map_err(|e| {
+                bad(format!(
+                    "certificate 0 is not usable as a trust anchor: {e:?}"
+                ))
+            })?
+            .to_owned();
+        let parent_anchor = match auth.certs.get(1) {
+            Some(d) => Some(
+                webpki::anchor_from_trusted_cert(&CertificateDer::from(d.as_slice()))
+                    .map_err(|e| {
+                        bad(format!(
+                            "certificate 1 is not usable as a trust anchor: {e:?}"
+                        ))
+                    })?
+                    .to_owned(),
+            ),
+            None => None,
+        };
+        Ok(AuthorityChain {
+            uri: auth.uri.clone(),
+            first: first_der.clone(),
+            first_subject: first
+                .tbs_certificate
+                .subject
+                .to_der()
+                .map_err(|e| bad(e.to_string()))?,
+            first_key: keys
+                .into_iter()
+                .next()
+                .ok_or_else(|| bad("no certificates".into()))?,
+            anchor,
+            window,
+            valid_for: auth.valid_for,
+            parent_anchor,
+        })
+    }
+
+    /// RFC 5280 §6.1 path validation of an end-entity certificate directly issued by this
+    /// authority's first certificate, at time `t`, for `purpose` (EKU required).
+    pub(crate) fn verify_leaf(
+        &self,
+        leaf_der: &[u8],
+        t: i64,
+        purpose: Purpose,
+        backend: Backend,
+        via_parent: bool,
+    ) -> Result<(), String> {
+        let cert = CertificateDer::from(leaf_der);
+        let ee = webpki::EndEntityCert::try_from(&cert).map_err(|e| format!("{e:?}"))?;
+        let anchor = if via_parent {
+            self.parent_anchor.as_ref().ok_or("no parent certificate")?
+        } else {
+            &self.anchor
+        };
+        let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
+            u64::try_from(t).map_err(|_| "negative time")?,
+        ));
+        ee.verify_for_usage(
+            crate::crypto::webpki_algs::for_backend(backend),
+            std::slice::from_ref(anchor),
+            &[],
+            time,
+            webpki::KeyUsage::required(purpose.webpki_oid()),
+            None,
+            None,
+        )
+        .map(|_| ())
+        .map_err(|e| format!("{e:?}"))
+    }
+
+    /// Checks `t` against the authority's validFor and every chain certificate's validity.
+    pub(crate) fn check_time(&self, check: Check, what: &str, t: i64) -> Result<(), Error> {
+        if !self.valid_for.contains(t) {
+            return Err(Error::TimeOutsideValidity {
+                check,
+                what: format!("{what} {} (validFor in the trusted root)", self.uri),
+                time: format_time(t),
+                window: self.valid_for.to_string(),
+            });
+        }
+        if !self.window.contains(t) {
+            return Err(Error::TimeOutsideValidity {
+                check,
+                what: format!("{what} {} (certificate chain validity)", self.uri),
+                time: format_time(t),
+                window: self.window.to_string(),
+            });
+        }
+        Ok(())
+    }
+}
