@@ -1,0 +1,303 @@
+//! The `sigverify` command as a user runs it: output and exit codes (0 verified, 1 failed,
+//! 2 bad usage or invalid input).
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+use sigverify_tests::conformance_dir;
+
+const ID: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
+const ISS: &str = "https://token.actions.githubusercontent.com";
+
+fn vec_path(case: &str, file: &str) -> String {
+    let p: PathBuf = conformance_dir().join(case).join(file);
+    assert!(p.exists(), "CONFORMANCE VECTORS MISSING: {}", p.display());
+    p.to_string_lossy().into_owned()
+}
+
+fn a_txt() -> String {
+    conformance_dir()
+        .join("a.txt")
+        .to_string_lossy()
+        .into_owned()
+}
+
+fn run(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_sigverify"))
+        .args(args)
+        .output()
+        .expect("runs")
+}
+
+fn text(b: &[u8]) -> String {
+    String::from_utf8_lossy(b).into_owned()
+}
+
+#[test]
+fn verify_prints_who_signed_what_and_when() {
+    let bundle = vec_path("happy-path-v0.3", "bundle.sigstore.json");
+    let art = a_txt();
+    let o = run(&["verify", &bundle, &art, "--identity", ID, "--issuer", ISS]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    assert!(out.starts_with("Verified "), "{out}");
+    assert!(
+        out.contains(ID) && out.contains(ISS) && out.contains("2024-03-19T17:26:26Z"),
+        "{out}"
+    );
+}
+
+#[test]
+fn verify_json_prints_the_whole_result() {
+    let bundle = vec_path("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
+    let art = a_txt();
+    let o = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--identity",
+        ID,
+        "--issuer",
+        ISS,
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["verified"], true);
+    assert_eq!(v["signer"]["identity"], ID);
+    assert_eq!(v["signer"]["claims"]["runnerEnvironment"], "github-hosted");
+    assert_eq!(
+        v["statement"]["predicateType"],
+        "https://slsa.dev/provenance/v1"
+    );
+    assert_eq!(v["logEntries"][0]["kind"], "dsse");
+    assert_eq!(v["verifiedTimes"][0]["source"], "transparency-log");
+}
+
+#[test]
+fn verify_by_digest() {
+    let bundle = vec_path("happy-path-v0.3", "bundle.sigstore.json");
+    let digest = "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+    let o = run(&[
+        "verify",
+        &bundle,
+        "--digest",
+        digest,
+        "--identity",
+        ID,
+        "--issuer",
+        ISS,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = run(&[
+        "verify",
+        &bundle,
+        "--digest",
+        "sha256:00",
+        "--identity",
+        ID,
+        "--issuer",
+        ISS,
+    ]);
+    assert_eq!(o.status.code(), Some(2), "a malformed digest is bad input");
+}
+
+#[test]
+fn failures_exit_1_and_name_the_check() {
+    let bundle = vec_path("happy-path-v0.3", "bundle.sigstore.json");
+    let art = a_txt();
+    let o = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--identity",
+        "https://example.com/other",
+        "--issuer",
+        ISS,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("policy") && err.contains("https://example.com/other") && err.contains(ID),
+        "{err}"
+    );
+
+    let o = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--identity",
+        ID,
+        "--issuer",
+        ISS,
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0));
+    let o = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--identity",
+        ID,
+        "--issuer",
+        "https://accounts.google.com",
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON on failure too");
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["error"]["code"], "policy-mismatch");
+    assert_eq!(v["error"]["check"], "policy");
+
+    // The staging instance does not trust a production bundle.
+    let o = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--identity",
+        ID,
+        "--issuer",
+        ISS,
+        "--instance",
+        "staging",
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+}
+
+#[test]
+fn bad_usage_and_bad_input_exit_2() {
+    let bundle = vec_path("happy-path-v0.3", "bundle.sigstore.json");
+    let art = a_txt();
+    for args in [
+        vec![],
+        vec!["frobnicate"],
+        vec!["verify", &bundle, &art],
+        vec!["verify", &bundle, &art, "--identity", ID],
+        vec![
+            "verify",
+            &bundle,
+            &art,
+            "--identity",
+            ID,
+            "--issuer",
+            ISS,
+            "--bogus",
+        ],
+        vec![
+            "verify",
+            &bundle,
+            &art,
+            "--identity",
+            ID,
+            "--issuer",
+            ISS,
+            "--instance",
+            "nope",
+        ],
+        vec![
+            "verify",
+            "/nonexistent/bundle.json",
+            &art,
+            "--identity",
+            ID,
+            "--issuer",
+            ISS,
+        ],
+        vec![
+            "verify",
+            &bundle,
+            "/nonexistent/artifact",
+            "--identity",
+            ID,
+            "--issuer",
+            ISS,
+        ],
+        vec!["inspect"],
+    ] {
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", text(&o.stderr));
+        assert!(!text(&o.stderr).is_empty());
+    }
+    // Malformed and unknown-version bundles are invalid input.
+    let bad = vec_path("bundle-malformed-json_fail", "bundle.sigstore.json");
+    let o = run(&["verify", &bad, &art, "--identity", ID, "--issuer", ISS]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    let bad = vec_path("bundle-unknown-version_fail", "bundle.sigstore.json");
+    let o = run(&["verify", &bad, &art, "--identity", ID, "--issuer", ISS]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    assert!(text(&o.stderr).contains("version=99.9"));
+}
+
+#[test]
+fn verify_bundle_speaks_the_conformance_protocol() {
+    let bundle = vec_path("happy-path-v0.3", "bundle.sigstore.json");
+    let art = a_txt();
+    let ok = run(&[
+        "verify-bundle",
+        "--bundle",
+        &bundle,
+        "--certificate-identity",
+        ID,
+        "--certificate-oidc-issuer",
+        ISS,
+        &art,
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let digest = "sha256:a0cfc71271d6e278e57cd332ff957c3f7043fdda354c4cbb190a30d56efa01bf";
+    let ok = run(&[
+        "verify-bundle",
+        "--bundle",
+        &bundle,
+        "--certificate-identity",
+        ID,
+        "--certificate-oidc-issuer",
+        ISS,
+        digest,
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let key_bundle = vec_path("managed-key-happy-path", "bundle.sigstore.json");
+    let key = vec_path("managed-key-happy-path", "key.pub");
+    let ok = run(&[
+        "verify-bundle",
+        "--bundle",
+        &key_bundle,
+        "--key",
+        &key,
+        &art,
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let staging = vec_path("bundle-from-wrong-instance_fail", "bundle.sigstore.json");
+    let o = run(&[
+        "verify-bundle",
+        "--bundle",
+        &staging,
+        "--certificate-identity",
+        ID,
+        "--certificate-oidc-issuer",
+        ISS,
+        &art,
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+}
+
+#[test]
+fn inspect_decodes_without_verifying() {
+    let bundle = vec_path("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
+    let o = run(&["inspect", &bundle]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let out = text(&o.stdout);
+    for needle in [
+        "application/vnd.dev.sigstore.bundle.v0.3+json",
+        ID,
+        ISS,
+        "dsse 0.0.1",
+        "https://slsa.dev/provenance/v1",
+        "does not verify",
+    ] {
+        assert!(out.contains(needle), "missing {needle:?} in:\n{out}");
+    }
+    let o = run(&["inspect", &bundle, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+    assert_eq!(v["verified"], false);
+    assert_eq!(v["tlogEntries"][0]["logIndex"], 155690850);
+}
