@@ -383,13 +383,13 @@ impl Bundle {
                             "messageSignature.messageDigest.digest",
                             &need(d.digest, "messageSignature.messageDigest.digest")?,
                         )?;
-                        if value.len() != alg.len() {
+                        if value.len() != alg.digest_len() {
                             return Err(bundle_err(
                                 "messageSignature.messageDigest.digest",
                                 format!(
                                     "{} digest must be {} bytes, found {}",
                                     alg.name(),
-                                    alg.len(),
+                                    alg.digest_len(),
                                     value.len()
                                 ),
                             ));

@@ -188,6 +188,29 @@ pub fn format_time(t: i64) -> String {
     )
 }
 
+/// Decodes a single PEM block (RFC 7468 strict-ish: one block, base64 lines, matching labels).
+/// Returns the label and the DER bytes.
+pub(crate) fn pem(field: &str, text: &str) -> Result<(String, Vec<u8>), Error> {
+    let bad = |r: &str| Error::InvalidEncoding {
+        field: field.to_owned(),
+        reason: format!("not a PEM block: {r}"),
+    };
+    let text = text.trim();
+    let first = text.lines().next().ok_or_else(|| bad("empty"))?;
+    let label = first
+        .strip_prefix("-----BEGIN ")
+        .and_then(|l| l.strip_suffix("-----"))
+        .ok_or_else(|| bad("no BEGIN line"))?;
+    let end = format!("-----END {label}-----");
+    let body = text
+        .strip_prefix(first)
+        .and_then(|t| t.strip_suffix(end.as_str()))
+        .ok_or_else(|| bad("no matching END line"))?;
+    let joined: String = body.split_whitespace().collect();
+    let der = b64(field, &joined)?;
+    Ok((label.to_owned(), der))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -249,27 +272,4 @@ mod tests {
         assert!(non_negative_int("f", &serde_json::json!(1.5)).is_err());
         assert!(non_negative_int("f", &serde_json::json!(null)).is_err());
     }
-}
-
-/// Decodes a single PEM block (RFC 7468 strict-ish: one block, base64 lines, matching labels).
-/// Returns the label and the DER bytes.
-pub(crate) fn pem(field: &str, text: &str) -> Result<(String, Vec<u8>), Error> {
-    let bad = |r: &str| Error::InvalidEncoding {
-        field: field.to_owned(),
-        reason: format!("not a PEM block: {r}"),
-    };
-    let text = text.trim();
-    let first = text.lines().next().ok_or_else(|| bad("empty"))?;
-    let label = first
-        .strip_prefix("-----BEGIN ")
-        .and_then(|l| l.strip_suffix("-----"))
-        .ok_or_else(|| bad("no BEGIN line"))?;
-    let end = format!("-----END {label}-----");
-    let body = text
-        .strip_prefix(first)
-        .and_then(|t| t.strip_suffix(end.as_str()))
-        .ok_or_else(|| bad("no matching END line"))?;
-    let joined: String = body.split_whitespace().collect();
-    let der = b64(field, &joined)?;
-    Ok((label.to_owned(), der))
 }

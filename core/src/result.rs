@@ -188,20 +188,15 @@ impl VerificationResult {
         let times: Vec<Value> = self
             .verified_times
             .iter()
-            .map(|t| {
-                let mut v = json!({"time": format_time(t.time), "unix": t.time});
-                match &t.source {
-                    TimeSource::TransparencyLog { log_url, log_index } => {
-                        v["source"] = "transparency-log".into();
-                        v["log"] = log_url.clone().into();
-                        v["logIndex"] = (*log_index).into();
-                    }
-                    TimeSource::Timestamp { authority } => {
-                        v["source"] = "rfc3161-timestamp".into();
-                        v["authority"] = authority.clone().into();
-                    }
-                }
-                v
+            .map(|t| match &t.source {
+                TimeSource::TransparencyLog { log_url, log_index } => json!({
+                    "time": format_time(t.time), "unix": t.time,
+                    "source": "transparency-log", "log": log_url, "logIndex": log_index,
+                }),
+                TimeSource::Timestamp { authority } => json!({
+                    "time": format_time(t.time), "unix": t.time,
+                    "source": "rfc3161-timestamp", "authority": authority,
+                }),
             })
             .collect();
         let entries: Vec<Value> = self

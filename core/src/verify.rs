@@ -40,11 +40,11 @@ impl Artifact<'static> {
         })?;
         let d = hex::decode(hex_value)
             .map_err(|_| bad(format!("the {} digest is not hex", alg.name())))?;
-        if d.len() != alg.len() {
+        if d.len() != alg.digest_len() {
             return Err(bad(format!(
                 "a {} digest is {} bytes, found {}",
                 alg.name(),
-                alg.len(),
+                alg.digest_len(),
                 d.len()
             )));
         }

@@ -177,7 +177,7 @@ pub enum HashAlg {
 
 impl HashAlg {
     /// Output length in bytes.
-    pub fn len(self) -> usize {
+    pub fn digest_len(self) -> usize {
         match self {
             HashAlg::Sha256 => 32,
             HashAlg::Sha384 => 48,
@@ -430,7 +430,7 @@ impl PublicKey {
         sig: &[u8],
     ) -> bool {
         scheme.key_type() == self.key_type
-            && scheme.hash().is_some_and(|h| h.len() == digest.len())
+            && scheme.hash().is_some_and(|h| h.digest_len() == digest.len())
             && backend.verify_prehashed_raw(scheme, &self.raw, digest, sig)
     }
 }
