@@ -261,6 +261,7 @@ impl Bundle {
     /// Parses a bundle from JSON bytes, enforcing the bundle specification's shape rules.
     pub fn from_json(json: &[u8]) -> Result<Bundle, Error> {
         limit("bundle size in bytes", limits::MAX_BUNDLE_BYTES, json.len())?;
+        limits::check_json_depth(json, "bundle")?;
         let raw: RawBundle = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
             what: "bundle",
             detail: e.to_string(),

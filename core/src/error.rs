@@ -190,6 +190,13 @@ pub enum Error {
         /// What the certificate or bundle has.
         found: String,
     },
+    /// A policy document is invalid.
+    InvalidPolicy {
+        /// JSON path of the offending field (`$.identity`).
+        path: String,
+        /// What is wrong.
+        reason: String,
+    },
     /// The bundle uses an algorithm sigverify does not accept.
     UnsupportedAlgorithm {
         /// Where.
@@ -222,6 +229,7 @@ impl Error {
             Error::Statement { .. } => "statement",
             Error::PolicyMismatch { .. } => "policy-mismatch",
             Error::UnsupportedAlgorithm { .. } => "unsupported-algorithm",
+            Error::InvalidPolicy { .. } => "invalid-policy",
         }
     }
 
@@ -229,6 +237,7 @@ impl Error {
     pub fn check(&self) -> Check {
         match self {
             Error::InvalidJson { what, .. } if what.contains("trusted root") => Check::TrustedRoot,
+            Error::InvalidJson { what, .. } if what.contains("policy") => Check::Policy,
             Error::InvalidJson { .. }
             | Error::UnsupportedMediaType { .. }
             | Error::InvalidBundle { .. }
@@ -245,7 +254,7 @@ impl Error {
             Error::VerifiedTime { .. } => Check::VerifiedTime,
             Error::TransparencyLog { .. } => Check::TransparencyLog,
             Error::Statement { .. } => Check::Statement,
-            Error::PolicyMismatch { .. } => Check::Policy,
+            Error::PolicyMismatch { .. } | Error::InvalidPolicy { .. } => Check::Policy,
             Error::UnsupportedAlgorithm { .. } => Check::Signature,
         }
     }
@@ -260,6 +269,7 @@ impl Error {
                 | Error::InvalidTrustedRoot { .. }
                 | Error::LimitExceeded { .. }
                 | Error::InvalidArtifact { .. }
+                | Error::InvalidPolicy { .. }
         )
     }
 }
@@ -306,6 +316,7 @@ impl fmt::Display for Error {
                 expected,
                 found,
             } => write!(f, "{claim}: expected {expected}, found {found}"),
+            Error::InvalidPolicy { path, reason } => write!(f, "policy document {path}: {reason}"),
             Error::UnsupportedAlgorithm { what, found } => {
                 write!(f, "{what}: unsupported algorithm {found}")
             }

@@ -8,8 +8,11 @@
 pub const MAX_BUNDLE_BYTES: usize = 16 * 1024 * 1024;
 /// Largest trusted root document accepted, in bytes.
 pub const MAX_TRUSTED_ROOT_BYTES: usize = 16 * 1024 * 1024;
-/// Deepest JSON nesting accepted (serde_json itself stops at 128).
+/// Deepest JSON nesting accepted in any document (a bundle needs 8). Checked by a linear scan
+/// before parsing; serde_json would also stop at 128.
 pub const MAX_JSON_DEPTH: usize = 64;
+/// Largest policy document accepted, in bytes.
+pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
 /// Most transparency log entries in one bundle.
 pub const MAX_TLOG_ENTRIES: usize = 32;
 /// Most RFC 3161 timestamps in one bundle.
@@ -30,3 +33,67 @@ pub const MAX_SCTS: usize = 32;
 pub const MAX_STATEMENT_SUBJECTS: usize = 100_000;
 /// Most entries in a trusted root (per list: tlogs, CAs, CT logs, TSAs).
 pub const MAX_TRUST_ROOT_ENTRIES: usize = 256;
+
+/// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`], in one pass over the bytes and before
+/// any parsing (brackets inside strings do not count).
+pub(crate) fn check_json_depth(json: &[u8], what: &'static str) -> Result<(), crate::Error> {
+    let mut depth = 0usize;
+    let mut max = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in json {
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+                if depth > MAX_JSON_DEPTH {
+                    return Err(crate::Error::LimitExceeded {
+                        what: match what {
+                            "bundle" => "JSON nesting depth of the bundle",
+                            "trusted root" => "JSON nesting depth of the trusted root",
+                            _ => "JSON nesting depth",
+                        },
+                        limit: MAX_JSON_DEPTH as u64,
+                        found: depth as u64,
+                    });
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    let _ = max;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_depth() {
+        assert!(check_json_depth(br#"{"a":[1,{"b":"[[[[["}]}"#, "bundle").is_ok());
+        let deep = "[".repeat(MAX_JSON_DEPTH + 1);
+        let e = check_json_depth(deep.as_bytes(), "bundle").unwrap_err();
+        assert_eq!(e.code(), "limit-exceeded");
+        let ok = format!(
+            "{}{}",
+            "[".repeat(MAX_JSON_DEPTH),
+            "]".repeat(MAX_JSON_DEPTH)
+        );
+        assert!(check_json_depth(ok.as_bytes(), "bundle").is_ok());
+        // Escaped quotes do not end a string.
+        let s = format!(r#"["\"{}"]"#, "[".repeat(100));
+        assert!(check_json_depth(s.as_bytes(), "bundle").is_ok());
+    }
+}

@@ -292,6 +292,7 @@ impl TrustedRoot {
                 found: json.len() as u64,
             });
         }
+        limits::check_json_depth(json, "trusted root")?;
         let raw: RawRoot = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
             what: "trusted root",
             detail: e.to_string(),

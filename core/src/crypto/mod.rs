@@ -430,7 +430,9 @@ impl PublicKey {
         sig: &[u8],
     ) -> bool {
         scheme.key_type() == self.key_type
-            && scheme.hash().is_some_and(|h| h.digest_len() == digest.len())
+            && scheme
+                .hash()
+                .is_some_and(|h| h.digest_len() == digest.len())
             && backend.verify_prehashed_raw(scheme, &self.raw, digest, sig)
     }
 }
