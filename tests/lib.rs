@@ -52,12 +52,19 @@ pub fn conformance_cases() -> Vec<Case> {
         .map(|e| e.path())
         .filter(|p| p.join("bundle.sigstore.json").is_file())
         .map(|p| {
-            let name = p.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
             let own = p.join("artifact");
             Case {
                 must_fail: name.ends_with("_fail"),
                 bundle: p.join("bundle.sigstore.json"),
-                artifact: if own.is_file() { own } else { dir.join("a.txt") },
+                artifact: if own.is_file() {
+                    own
+                } else {
+                    dir.join("a.txt")
+                },
                 identity: read(p.join("identity")).unwrap_or_else(|| DEFAULT_IDENTITY.into()),
                 issuer: read(p.join("issuer")).unwrap_or_else(|| DEFAULT_ISSUER.into()),
                 key: Some(p.join("key.pub")).filter(|k| k.is_file()),

@@ -18,9 +18,11 @@ fn run(case: &Case, backend: Backend, digest_form: bool) -> Result<(), String> {
         None => TrustedRoot::public_good(),
     }
     .map_err(|e| e.to_string())?;
-    let verifier = Verifier::with_options(&root, VerifierOptions::default(), backend).map_err(|e| e.to_string())?;
+    let verifier = Verifier::with_options(&root, VerifierOptions::default(), backend)
+        .map_err(|e| e.to_string())?;
     let policy = match &case.key {
-        Some(k) => Policy::key_pem(&std::fs::read(k).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?,
+        Some(k) => Policy::key_pem(&std::fs::read(k).map_err(|e| e.to_string())?)
+            .map_err(|e| e.to_string())?,
         None => Policy::identity(&case.identity, &case.issuer),
     };
     let bytes = std::fs::read(&case.artifact).map_err(|e| e.to_string())?;
@@ -82,14 +84,22 @@ fn conformance_suite() {
         Backend::all().len(),
         exceptions.len()
     );
-    assert!(failures.is_empty(), "{} of {runs} runs failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} of {runs} runs failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
 fn failing_cases_name_their_check() {
     // Spot checks that rejections happen for the reason the case is about, not by accident.
     let expect = [
-        ("bundle-unknown-version_fail", "unsupported bundle media type"),
+        (
+            "bundle-unknown-version_fail",
+            "unsupported bundle media type",
+        ),
         ("bundle-invalid-base64-signature_fail", "base64"),
         ("bundle-negative-log-index_fail", "non-negative"),
         ("bundle-with-root-cert_fail", "self-signed root"),
@@ -99,16 +109,28 @@ fn failing_cases_name_their_check() {
         ("signature-mismatch_fail", "message signature"),
         ("wrong-material_fail", "messageDigest"),
         ("intoto-expired-certificate_fail", "signing certificate"),
-        ("trust-root-tlog-missing-validity-start_fail", "validFor.start is missing"),
+        (
+            "trust-root-tlog-missing-validity-start_fail",
+            "validFor.start is missing",
+        ),
         ("rekor2-no-timestamp_fail", "no verified time"),
-        ("rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail", "does not chain"),
+        (
+            "rekor2-timestamp-untrusted-tsa-with-embedded-cert_fail",
+            "does not chain",
+        ),
         ("managed-key-no-key_fail", "managed key"),
         ("invalid-ct-key_fail", "SCT"),
     ];
     let cases = conformance_cases();
     for (name, needle) in expect {
-        let case = cases.iter().find(|c| c.name == name).unwrap_or_else(|| panic!("case {name} missing"));
+        let case = cases
+            .iter()
+            .find(|c| c.name == name)
+            .unwrap_or_else(|| panic!("case {name} missing"));
         let err = run(case, Backend::default(), false).expect_err(name);
-        assert!(err.contains(needle), "{name}: expected the error to mention {needle:?}, got: {err}");
+        assert!(
+            err.contains(needle),
+            "{name}: expected the error to mention {needle:?}, got: {err}"
+        );
     }
 }
