@@ -33,6 +33,7 @@ mod timestamp;
 mod tlog;
 mod trust_root;
 mod verify;
+mod witness;
 mod x509;
 
 pub use bundle::{Bundle, BundleVersion};
@@ -45,4 +46,5 @@ pub use result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
 pub use tlog::LogEntryInfo;
 pub use trust_root::{TrustedRoot, GITHUB, PUBLIC_GOOD, STAGING};
 pub use verify::{Artifact, Verifier, VerifierOptions};
+pub use witness::{Witness, WitnessPolicy};
 pub use x509::San;

@@ -208,6 +208,7 @@ impl VerificationResult {
                     "kind": e.kind, "version": e.version,
                     "integratedTime": e.integrated_time.map(format_time),
                     "inclusionProof": e.inclusion_proof,
+                    "cosignedBy": e.cosigned_by,
                 })
             })
             .collect();

@@ -13,6 +13,7 @@ use crate::encoding::{b64, format_time, pem, to_b64};
 use crate::error::{tlog_err, Check, Error};
 use crate::merkle;
 use crate::trust_root::LogInfo;
+use crate::witness::WitnessPolicy;
 
 /// What the bundle says, for comparing with a log entry's body.
 pub(crate) struct Expected<'a> {
@@ -41,6 +42,10 @@ pub struct LogEntryInfo {
     pub integrated_time: Option<i64>,
     /// Whether an inclusion proof against a signed checkpoint was verified.
     pub inclusion_proof: bool,
+    /// Witnesses of the verifier's witness policy whose cosignature of the checkpoint verified.
+    pub cosigned_by: Vec<String>,
+    /// The log key's validity, for entries whose time comes from timestamps (Rekor v2).
+    pub(crate) log_valid_for: crate::trust_root::Window,
 }
 
 fn field<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {
@@ -315,6 +320,8 @@ pub(crate) fn verify_entry(
     entry: &TlogEntry,
     logs: &[LogInfo],
     exp: &Expected<'_>,
+    witnesses: Option<&WitnessPolicy>,
+    now: i64,
     backend: Backend,
 ) -> Result<LogEntryInfo, Error> {
     let at = |part: &'static str, r: String| tlog_err(part, format!("entry {index}: {r}"));
@@ -378,6 +385,7 @@ pub(crate) fn verify_entry(
 
     // Inclusion proof and checkpoint.
     let mut proven = false;
+    let mut cosigned_by = Vec::new();
     if let Some(proof) = &entry.proof {
         if is_v2 && proof.log_index != entry.log_index {
             return Err(at(
@@ -431,7 +439,19 @@ pub(crate) fn verify_entry(
             },
             o => o,
         })?;
+        if let Some(w) = witnesses {
+            cosigned_by = w.check(&cp, now, backend).map_err(|e| match e {
+                Error::TransparencyLog { part, reason } => at(part, reason),
+                o => o,
+            })?;
+        }
         proven = true;
+    }
+    if witnesses.is_some() && !proven {
+        return Err(at(
+            "witness cosignatures",
+            "the witness policy needs a checkpoint, and the entry has no inclusion proof".into(),
+        ));
     }
     if !proven && integrated_time.is_none() {
         return Err(at(
@@ -453,5 +473,7 @@ pub(crate) fn verify_entry(
         version: entry.version.clone(),
         integrated_time,
         inclusion_proof: proven,
+        cosigned_by,
+        log_valid_for: log.valid_for,
     })
 }

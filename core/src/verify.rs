@@ -14,6 +14,7 @@ use crate::result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime}
 use crate::timestamp;
 use crate::tlog::{self, Expected, LogEntryInfo};
 use crate::trust_root::{LogInfo, TrustedRoot};
+use crate::witness::WitnessPolicy;
 use crate::x509::{AuthorityChain, Leaf, Purpose};
 
 /// The artifact to verify against: its bytes, or a digest computed by the caller.
@@ -117,6 +118,7 @@ pub struct Verifier {
     cas: Vec<AuthorityChain>,
     tsas: Vec<AuthorityChain>,
     options: VerifierOptions,
+    witnesses: Option<WitnessPolicy>,
 }
 
 impl Verifier {
@@ -164,7 +166,14 @@ impl Verifier {
             cas,
             tsas,
             options,
+            witnesses: None,
         })
+    }
+
+    /// Requires every log entry's checkpoint to be cosigned by a quorum of witnesses.
+    pub fn with_witness_policy(mut self, policy: WitnessPolicy) -> Verifier {
+        self.witnesses = Some(policy);
+        self
     }
 
     /// The crypto backend in use.
@@ -317,7 +326,15 @@ impl Verifier {
         };
         let mut entries: Vec<LogEntryInfo> = Vec::new();
         for (i, e) in bundle.tlog_entries.iter().enumerate() {
-            entries.push(tlog::verify_entry(i, e, &self.tlogs, &exp, backend)?);
+            entries.push(tlog::verify_entry(
+                i,
+                e,
+                &self.tlogs,
+                &exp,
+                self.witnesses.as_ref(),
+                now,
+                backend,
+            )?);
         }
         let mut distinct_logs: Vec<&str> = entries.iter().map(|e| e.log_id.as_str()).collect();
         distinct_logs.sort_unstable();
@@ -386,6 +403,19 @@ impl Verifier {
                     format_time(now)
                 ),
             });
+        }
+
+        // Entries without an integrated time (Rekor v2) are dated by the timestamps: the log's
+        // key must have been valid at each of them.
+        for e in entries.iter().filter(|e| e.integrated_time.is_none()) {
+            if let Some(t) = times.iter().find(|t| !e.log_valid_for.contains(t.time)) {
+                return Err(Error::TimeOutsideValidity {
+                    check: Check::TransparencyLog,
+                    what: format!("log key of {} (entry {})", e.log_url, e.log_index),
+                    time: format_time(t.time),
+                    window: e.log_valid_for.to_string(),
+                });
+            }
         }
 
         // 7-8. Certificate at every verified time; certificate transparency; policy.
