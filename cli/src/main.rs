@@ -16,7 +16,8 @@ sigverify: verify Sigstore bundles offline
 USAGE:
   sigverify verify BUNDLE [ARTIFACT] [--digest ALG:HEX]
                    (--identity ID --issuer URL | --key KEY.pem)
-                   [--instance public-good|staging|github | --trusted-root FILE] [--json]
+                   [--instance public-good|staging|github | --trusted-root FILE]
+                   [--witness VKEY]... [--witness-threshold K] [--json]
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
@@ -67,6 +68,9 @@ fn now() -> i64 {
         .unwrap_or(0)
 }
 
+/// Options that may be given more than once.
+const REPEATABLE: &[&str] = &["witness"];
+
 /// Simple `--flag value` / positional argument parsing.
 struct Args {
     flags: Vec<(String, Option<String>)>,
@@ -92,9 +96,10 @@ impl Args {
                             .cloned()
                             .ok_or_else(|| usage(format!("--{name} needs a value")))?,
                     };
-                    if flags
-                        .iter()
-                        .any(|(n, _): &(String, Option<String>)| n == name)
+                    if !REPEATABLE.contains(&name)
+                        && flags
+                            .iter()
+                            .any(|(n, _): &(String, Option<String>)| n == name)
                     {
                         return Err(usage(format!("--{name} given twice")));
                     }
@@ -116,6 +121,14 @@ impl Args {
             .iter()
             .find(|(n, _)| n == name)
             .and_then(|(_, v)| v.as_deref())
+    }
+
+    fn all(&self, name: &str) -> Vec<&str> {
+        self.flags
+            .iter()
+            .filter(|(n, _)| n == name)
+            .filter_map(|(_, v)| v.as_deref())
+            .collect()
     }
 
     fn has(&self, name: &str) -> bool {
@@ -168,6 +181,29 @@ fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Verifier, 
         Verifier::new(root)
     };
     r.map_err(|e| input(format!("trusted root: {e}")))
+}
+
+/// `--witness VKEY` (repeatable) and `--witness-threshold K` (default: all of them).
+fn with_witnesses(verifier: Verifier, a: &Args) -> Result<Verifier, Fail> {
+    let keys = a.all("witness");
+    if keys.is_empty() {
+        if a.has("witness-threshold") {
+            return Err(usage("--witness-threshold needs at least one --witness"));
+        }
+        return Ok(verifier);
+    }
+    let witnesses = keys
+        .iter()
+        .map(|k| sigverify::Witness::from_vkey(k).map_err(|e| input(e.to_string())))
+        .collect::<Result<Vec<_>, _>>()?;
+    let k = match a.get("witness-threshold") {
+        Some(t) => t
+            .parse::<usize>()
+            .map_err(|_| usage("--witness-threshold takes a whole number"))?,
+        None => witnesses.len(),
+    };
+    let policy = sigverify::WitnessPolicy::new(k, witnesses).map_err(|e| input(e.to_string()))?;
+    Ok(verifier.with_witness_policy(policy))
 }
 
 fn artifact_bytes(path: &str) -> Result<Vec<u8>, Fail> {
@@ -224,6 +260,8 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
             "key",
             "instance",
             "trusted-root",
+            "witness",
+            "witness-threshold",
         ],
         &["json"],
     )?;
@@ -235,7 +273,7 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
     };
     let policy = policy_from(a.get("identity"), a.get("issuer"), a.get("key"))?;
     let root = trusted_root(a.get("instance"), a.get("trusted-root"))?;
-    let verifier = verifier_for(&root, a.get("instance"))?;
+    let verifier = with_witnesses(verifier_for(&root, a.get("instance"))?, &a)?;
     let bundle_json = read(bundle_path, "bundle")?;
     let bytes;
     let artifact = match (artifact_path, a.get("digest")) {
