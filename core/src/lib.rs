@@ -41,7 +41,9 @@ pub use crypto::{Backend, HashAlg, Hasher};
 pub use dsse::{Statement, Subject};
 pub use encoding::format_time;
 pub use error::{Check, Error};
-pub use policy::Policy;
+pub use policy::{
+    github, gitlab, CheckedClaim, Field, Matcher, Policy, Requirement, GITHUB_ISSUER, GITLAB_ISSUER,
+};
 pub use result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
 pub use tlog::LogEntryInfo;
 pub use trust_root::{TrustedRoot, GITHUB, PUBLIC_GOOD, STAGING};

@@ -11,6 +11,12 @@ pub const MAX_TRUSTED_ROOT_BYTES: usize = 16 * 1024 * 1024;
 /// Deepest JSON nesting accepted in any document (a bundle needs 8). Checked by a linear scan
 /// before parsing; serde_json would also stop at 128.
 pub const MAX_JSON_DEPTH: usize = 64;
+/// Longest regular expression or glob in a policy, in bytes.
+pub const MAX_PATTERN_BYTES: usize = 4096;
+/// Largest compiled form of one regular expression (the regex crate's size limit), in bytes.
+pub const MAX_REGEX_COMPILED_BYTES: usize = 1024 * 1024;
+/// Deepest nesting of groups in a regular expression.
+pub const MAX_REGEX_NESTING: u32 = 64;
 /// Largest policy document accepted, in bytes.
 pub const MAX_POLICY_BYTES: usize = 1024 * 1024;
 /// Most transparency log entries in one bundle.

@@ -7,33 +7,9 @@ use serde_json::{json, Value};
 use crate::bundle::BundleVersion;
 use crate::dsse::Statement;
 use crate::encoding::{format_time, to_b64};
+use crate::policy::CheckedClaim;
 use crate::tlog::LogEntryInfo;
 use crate::x509::{Leaf, San};
-
-/// The Fulcio certificate extensions (OID 1.3.6.1.4.1.57264.1.N) by N, with their names.
-const FULCIO_CLAIMS: &[(u32, &str)] = &[
-    (1, "issuer (deprecated)"),
-    (2, "githubWorkflowTrigger"),
-    (3, "githubWorkflowSha"),
-    (4, "githubWorkflowName"),
-    (5, "githubWorkflowRepository"),
-    (6, "githubWorkflowRef"),
-    (8, "issuer"),
-    (9, "buildSignerURI"),
-    (10, "buildSignerDigest"),
-    (11, "runnerEnvironment"),
-    (12, "sourceRepositoryURI"),
-    (13, "sourceRepositoryDigest"),
-    (14, "sourceRepositoryRef"),
-    (15, "sourceRepositoryIdentifier"),
-    (16, "sourceRepositoryOwnerURI"),
-    (17, "sourceRepositoryOwnerIdentifier"),
-    (18, "buildConfigURI"),
-    (19, "buildConfigDigest"),
-    (20, "buildTrigger"),
-    (21, "runInvocationURI"),
-    (22, "sourceRepositoryVisibilityAtSigning"),
-];
 
 /// One Fulcio claim from the signing certificate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -48,7 +24,7 @@ pub struct Claim {
 
 impl Claim {
     pub(crate) fn from_leaf(leaf: &Leaf) -> Vec<Claim> {
-        FULCIO_CLAIMS
+        crate::policy::FULCIO_CLAIMS
             .iter()
             .filter_map(|(n, name)| {
                 let oid = format!("1.3.6.1.4.1.57264.1.{n}");
@@ -137,6 +113,8 @@ pub struct VerificationResult {
     pub log_entries: Vec<LogEntryInfo>,
     /// For DSSE bundles, the in-toto statement.
     pub statement: Option<Statement>,
+    /// Every claim the policy checked, with what was found.
+    pub policy_checks: Vec<CheckedClaim>,
     /// The crypto backend that verified it.
     pub backend: &'static str,
 }
@@ -228,6 +206,7 @@ impl VerificationResult {
             "verifiedTimes": times,
             "logEntries": entries,
             "statement": statement,
+            "policy": self.policy_checks.iter().map(|c| json!({"claim": c.claim, "expected": c.expected, "found": c.found})).collect::<Vec<_>>(),
             "backend": self.backend,
         })
     }

@@ -9,7 +9,7 @@ use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
 use crate::dsse::{pae, Statement, IN_TOTO_PAYLOAD_TYPE};
 use crate::encoding::format_time;
 use crate::error::{Check, Error};
-use crate::policy::{Policy, PolicyKind};
+use crate::policy::Policy;
 use crate::result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
 use crate::timestamp;
 use crate::tlog::{self, Expected, LogEntryInfo};
@@ -205,22 +205,21 @@ impl Verifier {
         let digests = Digests::new(artifact, backend);
 
         // 1. Signing material, and the policy's demand on it.
-        let (leaf, key): (Option<Leaf>, PublicKey) = match (&bundle.material, &policy.kind) {
-            (Material::Certificate(der), PolicyKind::Key(_)) => {
-                let _ = der;
+        let (leaf, key): (Option<Leaf>, PublicKey) = match (&bundle.material, policy.key()) {
+            (Material::Certificate(_), Some(_)) => {
                 return Err(Error::PolicyMismatch {
                     claim: "signing material".into(),
                     expected: "a bundle signed with the given public key".into(),
                     found: "a bundle signed with a certificate".into(),
                 });
             }
-            (Material::Certificate(der), _) => {
+            (Material::Certificate(der), None) => {
                 let leaf = Leaf::parse(der, backend)?;
                 let key = leaf.key.clone();
                 (Some(leaf), key)
             }
-            (Material::PublicKey { .. }, PolicyKind::Key(k)) => (None, k.clone()),
-            (Material::PublicKey { hint }, _) => {
+            (Material::PublicKey { .. }, Some(k)) => (None, k.clone()),
+            (Material::PublicKey { hint }, None) => {
                 return Err(Error::PolicyMismatch {
                     claim: "signing material".into(),
                     expected: "a certificate identity (the policy names one)".into(),
@@ -419,17 +418,17 @@ impl Verifier {
         }
 
         // 7-8. Certificate at every verified time; certificate transparency; policy.
+        if let Some(leaf) = &leaf {
+            self.check_certificate(leaf, &times)?;
+        }
+        let policy_checks = policy.check(leaf.as_ref(), statement.as_ref())?;
         let signer = match &leaf {
-            Some(leaf) => {
-                self.check_certificate(leaf, &times)?;
-                policy.check_certificate(leaf)?;
-                Signer::Certificate {
-                    san: leaf.san.clone(),
-                    issuer: leaf.issuer().map(str::to_owned),
-                    claims: Claim::from_leaf(leaf),
-                    certificate_der: leaf.der.clone(),
-                }
-            }
+            Some(leaf) => Signer::Certificate {
+                san: leaf.san.clone(),
+                issuer: leaf.issuer().map(str::to_owned),
+                claims: Claim::from_leaf(leaf),
+                certificate_der: leaf.der.clone(),
+            },
             None => Signer::Key {
                 spki_sha256: hex::encode(backend.sha256(key.spki_der())),
             },
@@ -442,6 +441,7 @@ impl Verifier {
             verified_times: times,
             log_entries: entries,
             statement,
+            policy_checks,
             backend: backend.name(),
         })
     }
