@@ -18,6 +18,13 @@ USAGE:
                    (--identity ID --issuer URL | --key KEY.pem)
                    [--instance public-good|staging|github | --trusted-root FILE]
                    [--witness VKEY]... [--witness-threshold K] [--json]
+      identity and provenance policy (combine; the shorthands imply GitHub's issuer):
+                   [--certificate-identity-regexp RE] [--certificate-oidc-issuer-regexp RE]
+                   [--repository OWNER/REPO] [--owner OWNER] [--source-ref REF]
+                   [--signer-workflow OWNER/REPO/.github/workflows/F.yml[@REF]]
+                   [--source-digest HEX] [--predicate-type URI] [--deny-self-hosted-runners]
+                   [--policy FILE]
+  sigverify policy check FILE
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
@@ -183,6 +190,123 @@ fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Verifier, 
     r.map_err(|e| input(format!("trusted root: {e}")))
 }
 
+fn bad_policy(e: Error) -> Fail {
+    input(e.to_string())
+}
+
+/// The policy of `sigverify verify`: `--policy FILE`, `--key`, or identity and issuer (exact or
+/// `-regexp`), refined by the GitHub shorthands and `--predicate-type`. The shorthands pin the
+/// signer, so with them `--identity` may be left out; `--repository` etc. imply GitHub's issuer.
+fn verify_policy(a: &Args) -> Result<Policy, Fail> {
+    use sigverify::{github, Field, Matcher, Requirement};
+    let mut extra: Vec<Requirement> = Vec::new();
+    if let Some(r) = a.get("repository") {
+        extra.push(github::repository(r).map_err(bad_policy)?);
+    }
+    if let Some(o) = a.get("owner") {
+        extra.push(github::owner(o).map_err(bad_policy)?);
+    }
+    if let Some(w) = a.get("signer-workflow") {
+        extra.push(github::signer_workflow(w).map_err(bad_policy)?);
+    }
+    if let Some(r) = a.get("source-ref") {
+        extra.push(github::source_ref(r));
+    }
+    if let Some(d) = a.get("source-digest") {
+        extra.push(github::source_digest(d));
+    }
+    if a.has("deny-self-hosted-runners") {
+        extra.push(github::deny_self_hosted_runners());
+    }
+    let github_scoped = !extra.is_empty();
+    if let Some(t) = a.get("predicate-type") {
+        extra.push(Requirement::Field(Field::PredicateType, Matcher::exact(t)));
+    }
+    let identity = match (a.get("identity"), a.get("certificate-identity-regexp")) {
+        (Some(_), Some(_)) => {
+            return Err(usage(
+                "give --identity or --certificate-identity-regexp, not both",
+            ))
+        }
+        (Some(i), None) => Some(Matcher::exact(i)),
+        (None, Some(r)) => Some(Matcher::regex(r).map_err(bad_policy)?),
+        (None, None) => None,
+    };
+    let issuer = match (a.get("issuer"), a.get("certificate-oidc-issuer-regexp")) {
+        (Some(_), Some(_)) => {
+            return Err(usage(
+                "give --issuer or --certificate-oidc-issuer-regexp, not both",
+            ))
+        }
+        (Some(i), None) => Some(Matcher::exact(i)),
+        (None, Some(r)) => Some(Matcher::regex(r).map_err(bad_policy)?),
+        (None, None) => None,
+    };
+    let mut policy = match (a.get("policy"), a.get("key")) {
+        (Some(_), Some(_)) => return Err(usage("give --policy or --key, not both")),
+        (Some(f), None) => {
+            let mut p = Policy::from_json(&read(f, "policy")?)
+                .map_err(|e| input(format!("policy {f}: {e}")))?;
+            if let Some(i) = identity {
+                p.set_identity(i);
+            }
+            if let Some(i) = issuer {
+                p.set_issuer(i);
+            }
+            p
+        }
+        (None, Some(k)) => {
+            if identity.is_some() || issuer.is_some() || github_scoped {
+                return Err(usage(
+                    "give either a key, or an identity and issuer, not both",
+                ));
+            }
+            Policy::key_pem(&read(k, "key")?).map_err(|e| input(format!("key {k}: {e}")))?
+        }
+        (None, None) => {
+            let issuer = match issuer {
+                Some(i) => i,
+                None if github_scoped => Matcher::exact(sigverify::GITHUB_ISSUER),
+                None => {
+                    return Err(usage(
+                        "--issuer (or --certificate-oidc-issuer-regexp) is required",
+                    ))
+                }
+            };
+            let identity = match identity {
+                Some(i) => i,
+                None if github_scoped => Matcher::regex(".+").map_err(bad_policy)?,
+                None => {
+                    return Err(usage(
+                        "--identity (or --certificate-identity-regexp, or --repository/--signer-workflow/...) is required",
+                    ))
+                }
+            };
+            Policy::certificate(identity, issuer)
+        }
+    };
+    for r in extra {
+        policy.require(r);
+    }
+    Ok(policy)
+}
+
+fn cmd_policy(raw: &[String]) -> Result<(), Fail> {
+    let Some((sub, rest)) = raw.split_first() else {
+        return Err(usage("policy needs a subcommand: check FILE"));
+    };
+    if sub != "check" {
+        return Err(usage(format!("unknown policy subcommand {sub:?}")));
+    }
+    let a = Args::parse(rest, &[], &[])?;
+    let [file] = a.positional.as_slice() else {
+        return Err(usage("policy check needs exactly one FILE"));
+    };
+    Policy::from_json(&read(file, "policy")?).map_err(|e| input(format!("{file}: {e}")))?;
+    println!("{file}: valid policy document");
+    Ok(())
+}
+
 /// `--witness VKEY` (repeatable) and `--witness-threshold K` (default: all of them).
 fn with_witnesses(verifier: Verifier, a: &Args) -> Result<Verifier, Fail> {
     let keys = a.all("witness");
@@ -262,8 +386,17 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
             "trusted-root",
             "witness",
             "witness-threshold",
+            "certificate-identity-regexp",
+            "certificate-oidc-issuer-regexp",
+            "repository",
+            "owner",
+            "signer-workflow",
+            "source-ref",
+            "source-digest",
+            "predicate-type",
+            "policy",
         ],
-        &["json"],
+        &["json", "deny-self-hosted-runners"],
     )?;
     let (bundle_path, artifact_path) = match a.positional.as_slice() {
         [b] => (b, None),
@@ -271,7 +404,7 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
         [] => return Err(usage("BUNDLE is required")),
         _ => return Err(usage("too many arguments")),
     };
-    let policy = policy_from(a.get("identity"), a.get("issuer"), a.get("key"))?;
+    let policy = verify_policy(&a)?;
     let root = trusted_root(a.get("instance"), a.get("trusted-root"))?;
     let verifier = with_witnesses(verifier_for(&root, a.get("instance"))?, &a)?;
     let bundle_json = read(bundle_path, "bundle")?;
@@ -348,6 +481,7 @@ fn main() -> ExitCode {
         "verify-bundle" => cmd_verify_bundle(rest),
         "verify" => cmd_verify(rest),
         "inspect" => cmd_inspect(rest),
+        "policy" => cmd_policy(rest),
         "--version" | "-V" => {
             println!("sigverify {}", env!("CARGO_PKG_VERSION"));
             Ok(())
