@@ -117,6 +117,8 @@ pub struct Bundle {
     pub(crate) version: BundleVersion,
     pub(crate) media_type: String,
     pub(crate) material: Material,
+    /// Certificates after the leaf in a v0.1/v0.2 `x509CertificateChain` (never trusted).
+    pub(crate) chain_extra: Vec<Vec<u8>>,
     pub(crate) tlog_entries: Vec<TlogEntry>,
     pub(crate) timestamps: Vec<Vec<u8>>,
     pub(crate) content: Content,
@@ -286,6 +288,7 @@ impl Bundle {
                 "exactly one of x509CertificateChain, certificate, publicKey is required",
             ));
         }
+        let mut chain_extra = Vec::new();
         let material = if let Some(chain) = vm.x509_certificate_chain {
             if version >= BundleVersion::V0_3 {
                 return Err(bundle_err(
@@ -305,22 +308,23 @@ impl Bundle {
                     format!("verificationMaterial.x509CertificateChain.certificates[{i}].rawBytes");
                 ders.push(b64(&f, &need(c.raw_bytes, &f)?)?);
             }
-            // Only the leaf is used; intermediates in the bundle are never trusted. A chain that
-            // carries a self-signed (root) certificate is rejected outright.
-            for (i, der) in ders.iter().enumerate() {
-                if crate::x509::is_self_issued(der) {
-                    return Err(bundle_err(
-                        format!("verificationMaterial.x509CertificateChain.certificates[{i}]"),
-                        "the chain contains a self-signed root certificate; roots come only from the trusted root",
-                    ));
-                }
-            }
-            let leaf = ders.into_iter().next().ok_or_else(|| {
+            // Only the leaf is used: certificates after it are never trusted (roots come only
+            // from the trusted root). They are kept so that the verifier can refuse a chain that
+            // carries a self-signed root the trusted root does not contain.
+            let mut ders = ders.into_iter();
+            let leaf = ders.next().ok_or_else(|| {
                 bundle_err(
                     "verificationMaterial.x509CertificateChain.certificates",
                     "the certificate chain is empty",
                 )
             })?;
+            chain_extra = ders.collect();
+            if crate::x509::is_self_issued(&leaf) {
+                return Err(bundle_err(
+                    "verificationMaterial.x509CertificateChain.certificates[0]",
+                    "the signing certificate is a self-signed root",
+                ));
+            }
             Material::Certificate(leaf)
         } else if let Some(cert) = vm.certificate {
             let f = "verificationMaterial.certificate.rawBytes";
@@ -441,6 +445,7 @@ impl Bundle {
             version,
             media_type,
             material,
+            chain_extra,
             tlog_entries,
             timestamps,
             content,

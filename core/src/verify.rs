@@ -214,6 +214,7 @@ impl Verifier {
                 });
             }
             (Material::Certificate(der), None) => {
+                self.check_chain_extra(bundle)?;
                 let leaf = Leaf::parse(der, backend)?;
                 let key = leaf.key.clone();
                 (Some(leaf), key)
@@ -444,6 +445,22 @@ impl Verifier {
             policy_checks,
             backend: backend.name(),
         })
+    }
+
+    /// Bundle spec: certificates after the leaf are never trusted. Copies of the trusted root's
+    /// own CA certificates are harmless (sigstore-js v0.1 bundles carry the whole chain), but a
+    /// self-signed root that the trusted root does not contain is refused.
+    fn check_chain_extra(&self, bundle: &Bundle) -> Result<(), Error> {
+        for (i, der) in bundle.chain_extra.iter().enumerate() {
+            let known = self.cas.iter().any(|c| c.contains_cert(der));
+            if crate::x509::is_self_issued(der) && !known {
+                return Err(crate::error::bundle_err(
+                    format!("verificationMaterial.x509CertificateChain.certificates[{}]", i + 1),
+                    "the chain carries a self-signed root certificate that is not in the trusted root",
+                ));
+            }
+        }
+        Ok(())
     }
 
     fn check_message_signature(

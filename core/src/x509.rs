@@ -236,6 +236,8 @@ pub(crate) struct AuthorityChain {
     pub(crate) valid_for: Window,
     /// The next certificate up (for TSAs whose token carries a leaf that this chain issued).
     parent_anchor: Option<rustls_pki_types::TrustAnchor<'static>>,
+    /// Every certificate of the chain, DER.
+    all_certs: Vec<Vec<u8>>,
 }
 
 fn check_sig(child: &Certificate, parent_key: &PublicKey, backend: Backend) -> bool {
@@ -405,6 +407,7 @@ impl AuthorityChain {
             window,
             valid_for: auth.valid_for,
             parent_anchor,
+            all_certs: auth.certs.clone(),
         })
     }
 
@@ -439,6 +442,11 @@ impl AuthorityChain {
         )
         .map(|_| ())
         .map_err(|e| format!("{e:?}"))
+    }
+
+    /// Is this DER one of the authority's certificates?
+    pub(crate) fn contains_cert(&self, der: &[u8]) -> bool {
+        self.all_certs.iter().any(|c| c.as_slice() == der)
     }
 
     /// Checks `t` against the authority's validFor and every chain certificate's validity.

@@ -102,7 +102,7 @@ fn failing_cases_name_their_check() {
         ),
         ("bundle-invalid-base64-signature_fail", "base64"),
         ("bundle-negative-log-index_fail", "non-negative"),
-        ("bundle-with-root-cert_fail", "self-signed root"),
+        ("bundle-with-root-cert_fail", "checkpoint"),
         ("checkpoint-bad-keyhint_fail", "key hint"),
         ("set-invalid-signature_fail", "signed entry timestamp"),
         ("invalid-checkpoint-signature_fail", "checkpoint signature"),
