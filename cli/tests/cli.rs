@@ -301,3 +301,92 @@ fn inspect_decodes_without_verifying() {
     assert_eq!(v["verified"], false);
     assert_eq!(v["tlogEntries"][0]["logIndex"], 155690850);
 }
+
+#[test]
+fn policy_flags_and_documents() {
+    let bundle = vec_path("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
+    let art = a_txt();
+    let repo = "sigstore-conformance/extremely-dangerous-public-oidc-beacon";
+    let wf = format!("{repo}/.github/workflows/extremely-dangerous-oidc-beacon.yml");
+    let ok = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--repository",
+        repo,
+        "--signer-workflow",
+        &wf,
+        "--source-ref",
+        "refs/heads/main",
+        "--deny-self-hosted-runners",
+        "--predicate-type",
+        "https://slsa.dev/provenance/v1",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let bad = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--repository",
+        &format!("{repo}-fork"),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        text(&bad.stderr).contains("sourceRepositoryURI"),
+        "{}",
+        text(&bad.stderr)
+    );
+    let re = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--certificate-identity-regexp",
+        "https://github\\.com/sigstore-conformance/.*",
+        "--certificate-oidc-issuer-regexp",
+        "https://token\\.actions\\.githubusercontent\\.com",
+    ]);
+    assert_eq!(re.status.code(), Some(0), "{}", text(&re.stderr));
+    let unanchored = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--certificate-identity-regexp",
+        "sigstore-conformance",
+        "--issuer",
+        ISS,
+    ]);
+    assert_eq!(unanchored.status.code(), Some(1));
+    let no_issuer = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--certificate-identity-regexp",
+        ".*",
+    ]);
+    assert_eq!(no_issuer.status.code(), Some(2));
+
+    let dir = std::env::temp_dir().join(format!("sigverify-cli-policy-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = dir.join("good.json");
+    std::fs::write(&good, format!(r#"{{"version":1,"github":{{"repository":"{repo}"}},"statement":{{"predicateType":"https://slsa.dev/provenance/v1"}}}}"#)).unwrap();
+    let badp = dir.join("bad.json");
+    std::fs::write(&badp, r#"{"version":1,"github":{"repo":"x/y"}}"#).unwrap();
+    let g = good.to_string_lossy().into_owned();
+    let b = badp.to_string_lossy().into_owned();
+    assert_eq!(run(&["policy", "check", &g]).status.code(), Some(0));
+    let o = run(&["policy", "check", &b]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("$.github.repo"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = run(&["verify", &bundle, &art, "--policy", &g]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let o = run(&["verify", &bundle, &art, "--policy", &g, "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(v["policy"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|c| c["claim"] == "sourceRepositoryURI")));
+    let _ = std::fs::remove_dir_all(&dir);
+}
