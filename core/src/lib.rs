@@ -22,6 +22,7 @@ mod checkpoint;
 mod crypto;
 mod ct;
 mod dsse;
+pub mod ecosystems;
 mod encoding;
 mod error;
 mod inspect;

@@ -176,6 +176,16 @@ impl Verifier {
         self
     }
 
+    /// Does one of this verifier's certificate authorities issue the bundle's certificate?
+    /// (Chooses between trust domains, e.g. public-good and GitHub's instance.)
+    pub fn issues_certificate_of(&self, bundle: &Bundle) -> bool {
+        match &bundle.material {
+            Material::Certificate(der) => crate::x509::issuer_name_der(der)
+                .is_some_and(|issuer| self.cas.iter().any(|c| c.first_subject == issuer)),
+            Material::PublicKey { .. } => false,
+        }
+    }
+
     /// The crypto backend in use.
     pub fn backend(&self) -> Backend {
         self.backend

@@ -69,6 +69,13 @@ pub(crate) fn is_self_issued(der: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
+/// The issuer Name (DER) of a certificate.
+pub(crate) fn issuer_name_der(der: &[u8]) -> Option<Vec<u8>> {
+    Certificate::from_der(der)
+        .ok()
+        .and_then(|c| c.tbs_certificate.issuer.to_der().ok())
+}
+
 fn cert_err(which: &str, reason: impl Into<String>) -> Error {
     Error::InvalidCertificate {
         which: which.to_owned(),

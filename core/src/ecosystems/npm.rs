@@ -1,0 +1,349 @@
+//! npm: the registry's attestations response (`/-/npm/v1/attestations/NAME@VERSION`).
+//!
+//! The SLSA provenance (v0.2 or v1) is keyless and may be pinned to a source repository (the
+//! check npm itself omits). The publish attestation is signed by a registry key named by its key
+//! id and valid at the entry's integrated time. Both have the subject `pkg:npm/NAME@VERSION`
+//! with the tarball's sha512. Every attestation in the response must verify.
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{eco_err, invalid, statement};
+use crate::crypto::HashAlg;
+use crate::encoding::{b64, rfc3339, Round};
+use crate::error::Error;
+use crate::policy::{github, Policy};
+use crate::trust_root::Window;
+use crate::{Artifact, Bundle, TimeSource, VerificationResult, Verifier};
+
+/// Predicate type of npm's publish attestation.
+pub const PUBLISH_PREDICATE: &str =
+    "https://github.com/npm/attestation/tree/main/specs/publish/v0.1";
+/// SLSA provenance predicate types npm publishes.
+pub const PROVENANCE_PREDICATES: &[&str] = &[
+    "https://slsa.dev/provenance/v0.2",
+    "https://slsa.dev/provenance/v1",
+];
+
+/// The npm registry keys (`registry.npmjs.org/keys.json`, a Sigstore TUF target), embedded.
+pub const EMBEDDED_KEYS: &[u8] = include_bytes!("../../roots/npm-keys.json");
+
+/// One registry key.
+#[derive(Clone, Debug)]
+struct RegistryKey {
+    key_id: String,
+    usage: String,
+    spki_der: Vec<u8>,
+    valid_for: Window,
+}
+
+/// The registry's signing keys.
+#[derive(Clone, Debug)]
+pub struct RegistryKeys {
+    keys: Vec<RegistryKey>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawKeys {
+    keys: Vec<RawKey>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawKey {
+    key_id: String,
+    key_usage: String,
+    public_key: RawPublicKey,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RawPublicKey {
+    raw_bytes: String,
+    valid_for: RawWindow,
+}
+
+#[derive(Deserialize)]
+struct RawWindow {
+    start: String,
+    end: Option<String>,
+}
+
+impl RegistryKeys {
+    /// Parses `keys.json`.
+    pub fn from_json(json: &[u8]) -> Result<RegistryKeys, Error> {
+        let raw: RawKeys =
+            serde_json::from_slice(json).map_err(|e| invalid("npm keys.json", e.to_string()))?;
+        let keys = raw
+            .keys
+            .into_iter()
+            .map(|k| {
+                Ok(RegistryKey {
+                    spki_der: b64("keys[].publicKey.rawBytes", &k.public_key.raw_bytes)?,
+                    valid_for: Window {
+                        start: rfc3339("validFor.start", &k.public_key.valid_for.start, Round::Up)?,
+                        end: k
+                            .public_key
+                            .valid_for
+                            .end
+                            .map(|e| rfc3339("validFor.end", &e, Round::Down))
+                            .transpose()?,
+                    },
+                    key_id: k.key_id,
+                    usage: k.key_usage,
+                })
+            })
+            .collect::<Result<_, Error>>()?;
+        Ok(RegistryKeys { keys })
+    }
+
+    /// The embedded registry keys.
+    pub fn embedded() -> Result<RegistryKeys, Error> {
+        RegistryKeys::from_json(EMBEDDED_KEYS)
+    }
+
+    fn attestation_key(&self, key_id: &str) -> Option<&RegistryKey> {
+        self.keys
+            .iter()
+            .find(|k| k.key_id == key_id && k.usage == "npm:attestations")
+    }
+}
+
+/// The package URL of an npm package as npm writes it in subjects: `pkg:npm/NAME@VERSION`, with
+/// the `@` of a scope percent-encoded (`pkg:npm/%40scope/name@1.0.0`).
+pub fn purl(package: &str) -> Result<String, Error> {
+    let bad = || Error::InvalidArtifact {
+        reason: format!("expected NAME@VERSION or @SCOPE/NAME@VERSION, found {package:?}"),
+    };
+    let (name, version) = package.rsplit_once('@').ok_or_else(bad)?;
+    if name.is_empty() || version.is_empty() || (name.starts_with('@') && !name.contains('/')) {
+        return Err(bad());
+    }
+    let name = match name.strip_prefix('@') {
+        Some(scoped) => format!("%40{scoped}"),
+        None => name.to_owned(),
+    };
+    Ok(format!("pkg:npm/{name}@{version}"))
+}
+
+/// Parses the `dist.integrity` form `sha512-BASE64` into the 64-byte digest.
+pub fn parse_integrity(s: &str) -> Result<Vec<u8>, Error> {
+    let b = s
+        .strip_prefix("sha512-")
+        .ok_or_else(|| Error::InvalidArtifact {
+            reason: format!("expected sha512-BASE64, found {s:?}"),
+        })?;
+    let d = b64("integrity", b).map_err(|e| Error::InvalidArtifact {
+        reason: e.to_string(),
+    })?;
+    if d.len() != 64 {
+        return Err(Error::InvalidArtifact {
+            reason: format!("a sha512 digest is 64 bytes, found {}", d.len()),
+        });
+    }
+    Ok(d)
+}
+
+/// The outcome for one package version.
+#[derive(Clone, Debug)]
+pub struct NpmVerification {
+    /// The SLSA provenance attestation, when the response has one.
+    pub provenance: Option<VerificationResult>,
+    /// The registry's publish attestation, when the response has one.
+    pub publish: Option<VerificationResult>,
+}
+
+/// Parses the attestations response into (predicate type, bundle) pairs.
+pub fn parse_response(json: &[u8]) -> Result<Vec<(String, Bundle)>, Error> {
+    let what = "npm attestations response";
+    if json.len() > crate::limits::MAX_BUNDLE_BYTES {
+        return Err(Error::LimitExceeded {
+            what: "npm attestations response size in bytes",
+            limit: crate::limits::MAX_BUNDLE_BYTES as u64,
+            found: json.len() as u64,
+        });
+    }
+    crate::limits::check_json_depth(json, what)?;
+    let v: Value = serde_json::from_slice(json).map_err(|e| invalid(what, e.to_string()))?;
+    let atts = v
+        .get("attestations")
+        .and_then(Value::as_array)
+        .ok_or_else(|| invalid(what, "attestations is missing"))?;
+    if atts.is_empty() || atts.len() > 16 {
+        return Err(invalid(
+            what,
+            format!("expected 1 to 16 attestations, found {}", atts.len()),
+        ));
+    }
+    atts.iter()
+        .map(|a| {
+            let pt = a
+                .get("predicateType")
+                .and_then(Value::as_str)
+                .ok_or_else(|| invalid(what, "predicateType is missing"))?;
+            let b = a
+                .get("bundle")
+                .ok_or_else(|| invalid(what, "bundle is missing"))?;
+            Ok((pt.to_owned(), Bundle::from_json(b.to_string().as_bytes())?))
+        })
+        .collect()
+}
+
+fn check_subject(
+    r: &VerificationResult,
+    purl: &str,
+    sha512: &[u8],
+    expected_predicate: &[&str],
+) -> Result<(), Error> {
+    let st = statement(r)?;
+    if !expected_predicate.contains(&st.predicate_type.as_str()) {
+        return Err(eco_err(format!(
+            "predicate type {:?} where {} was expected",
+            st.predicate_type,
+            expected_predicate.join(" or ")
+        )));
+    }
+    let want = hex::encode(sha512);
+    let ok = st.subjects.iter().any(|s| {
+        s.name == purl
+            && s.digest
+                .get("sha512")
+                .is_some_and(|d| d.eq_ignore_ascii_case(&want))
+    });
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::ArtifactMismatch {
+            what: "npm attestation subject (name and sha512)".into(),
+            expected: st
+                .subjects
+                .iter()
+                .map(|s| s.name.clone())
+                .collect::<Vec<_>>()
+                .join(", "),
+            found: format!("{purl} sha512:{want}"),
+        })
+    }
+}
+
+/// Verifies every attestation of a response for `package` (`NAME@VERSION`) whose tarball has
+/// `sha512`. `repository` (`OWNER/REPO`) pins the provenance's source repository; without it
+/// the provenance verifies for any signer (as npm does), and the result says who signed.
+pub fn verify(
+    verifier: &Verifier,
+    keys: &RegistryKeys,
+    response_json: &[u8],
+    package: &str,
+    sha512: &[u8],
+    repository: Option<&str>,
+    now: i64,
+) -> Result<NpmVerification, Error> {
+    let purl = purl(package)?;
+    let artifact = Artifact::Digest(HashAlg::Sha512, sha512.to_vec());
+    let mut out = NpmVerification {
+        provenance: None,
+        publish: None,
+    };
+    for (pt, bundle) in parse_response(response_json)? {
+        if pt == PUBLISH_PREDICATE {
+            let hint = match &bundle.material {
+                crate::bundle::Material::PublicKey { hint: Some(h) } => h.clone(),
+                _ => return Err(eco_err("the publish attestation must be signed with a registry key named by its key id")),
+            };
+            let key = keys
+                .attestation_key(&hint)
+                .ok_or_else(|| Error::PolicyMismatch {
+                    claim: "npm registry key id".into(),
+                    expected: "a key of the registry's keys.json with usage npm:attestations"
+                        .into(),
+                    found: hint.clone(),
+                })?;
+            let r = verifier.verify(&bundle, &artifact, &Policy::key_der(&key.spki_der)?, now)?;
+            // The key must have been valid when the log integrated the entry.
+            for t in r
+                .verified_times
+                .iter()
+                .filter(|t| matches!(t.source, TimeSource::TransparencyLog { .. }))
+            {
+                if !key.valid_for.contains(t.time) {
+                    return Err(Error::TimeOutsideValidity {
+                        check: crate::Check::Policy,
+                        what: format!("npm registry key {hint}"),
+                        time: crate::format_time(t.time),
+                        window: key.valid_for.to_string(),
+                    });
+                }
+            }
+            if !r
+                .verified_times
+                .iter()
+                .any(|t| matches!(t.source, TimeSource::TransparencyLog { .. }))
+            {
+                return Err(eco_err(
+                    "the publish attestation has no integrated time to date the registry key",
+                ));
+            }
+            check_subject(&r, &purl, sha512, &[PUBLISH_PREDICATE])?;
+            out.publish = Some(r);
+        } else if PROVENANCE_PREDICATES.contains(&pt.as_str()) {
+            let policy = match repository {
+                Some(repo) => {
+                    let mut p = Policy::without_identity_unsafe();
+                    p.require(github::repository(repo)?);
+                    p
+                }
+                None => Policy::without_identity_unsafe(),
+            };
+            let r = verifier
+                .verify(&bundle, &artifact, &policy, now)
+                .or_else(|e| match (repository, &e) {
+                    // Certificates from before Fulcio's 1.12 extension name the repository in 1.5.
+                    (Some(repo), Error::PolicyMismatch { .. }) => {
+                        let mut p = Policy::without_identity_unsafe();
+                        p.require(crate::policy::Requirement::Field(
+                            crate::policy::Field::Fulcio(5),
+                            crate::policy::Matcher::exact(repo),
+                        ));
+                        verifier.verify(&bundle, &artifact, &p, now).map_err(|_| e)
+                    }
+                    _ => Err(e),
+                })?;
+            check_subject(&r, &purl, sha512, PROVENANCE_PREDICATES)?;
+            out.provenance = Some(r);
+        } else {
+            return Err(eco_err(format!(
+                "unknown npm attestation predicate type {pt:?}"
+            )));
+        }
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn purls() {
+        assert_eq!(purl("sigstore@1.0.0").unwrap(), "pkg:npm/sigstore@1.0.0");
+        assert_eq!(
+            purl("@sigstore/verify@1.2.3").unwrap(),
+            "pkg:npm/%40sigstore/verify@1.2.3"
+        );
+        assert!(purl("sigstore").is_err());
+        assert!(purl("@scope@1.0.0").is_err());
+    }
+
+    #[test]
+    fn integrity() {
+        let d = parse_integrity("sha512-e+qfbn/zf1+rCza/BhIA//Awmf0v1pa5HQS8Xk8iXrn9bgytytVLqYD0P7NSqZ6IELTgq+tcDvLPkQjNHyWLNg==").unwrap();
+        assert_eq!(hex::encode(d), "7bea9f6e7ff37f5fab0b36bf061200fff03099fd2fd696b91d04bc5e4f225eb9fd6e0cadcad54ba980f43fb352a99e8810b4e0abeb5c0ef2cf9108cd1f258b36");
+        assert!(parse_integrity("sha256-AAAA").is_err());
+        assert!(parse_integrity("sha512-AAAA").is_err());
+        assert!(RegistryKeys::embedded()
+            .unwrap()
+            .attestation_key("SHA256:jl3bwswu80PjjokCgh0o2w5c2U4LhQAE57gj9cz1kzA")
+            .is_some());
+    }
+}
