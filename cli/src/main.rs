@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sigverify::{Artifact, Bundle, Error, Policy, TrustedRoot, Verifier};
 
+mod ecosystems;
 mod inspect;
 
 const USAGE: &str = "\
@@ -25,6 +26,20 @@ USAGE:
                    [--source-digest HEX] [--predicate-type URI] [--deny-self-hosted-runners]
                    [--policy FILE]
   sigverify policy check FILE
+
+ECOSYSTEMS (exit codes and --json as for verify):
+  sigverify pypi verify (DIST_FILE | --digest sha256:HEX --filename NAME)
+                   (--provenance FILE | --attestation FILE ...)
+                   [--publisher github:OWNER/REPO/WORKFLOW | gitlab:NAMESPACE/PROJECT/CI_FILE_PATH
+                    | google:EMAIL | --identity ID --issuer URL] [--instance public-good|staging]
+  sigverify npm verify (TARBALL | --integrity sha512-B64 | --digest sha512:HEX)
+                   --attestations FILE --package NAME@VERSION [--repository OWNER/REPO]
+  sigverify github verify (ARTIFACT | --digest sha256:HEX) --bundle FILE_OR_JSONL
+                   (--repo OWNER/REPO | --owner OWNER) [--signer-workflow W]
+                   [--instance public-good|github]
+  sigverify brew verify BOTTLE --bundle FILE_OR_JSONL
+  sigverify maven verify ARTIFACT [--bundle FILE] (--identity ID | --repository OWNER/REPO) [--issuer URL]
+  sigverify rubygems verify GEM [--bundle FILE] (--identity ID | --repository OWNER/REPO) [--issuer URL]
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
@@ -422,28 +437,59 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
         || a.get("digest").unwrap_or_default().to_owned(),
         |p| p.to_string(),
     );
-    match verifier.verify_json(&bundle_json, &artifact, &policy, now()) {
-        Ok(r) => {
-            if a.has("json") {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(&r.to_json()).unwrap_or_default()
-                );
-            } else {
-                let who = match (r.identity(), r.issuer()) {
-                    (Some(id), Some(iss)) => format!("{id} (issuer {iss})"),
-                    _ => "the given key".to_owned(),
+    let r = verifier.verify_json(&bundle_json, &artifact, &policy, now());
+    report(a.has("json"), &what, r.map(|r| vec![(String::new(), r)]))
+}
+
+/// Prints the outcome: one line per verified result for people, or the whole JSON; on failure
+/// the JSON error object (with --json) and the exit code of the error.
+fn report(
+    json: bool,
+    what: &str,
+    outcome: Result<Vec<(String, sigverify::VerificationResult)>, Error>,
+) -> Result<(), Fail> {
+    match outcome {
+        Ok(results) => {
+            if json {
+                let v = if let [(label, r)] = results.as_slice() {
+                    let mut j = r.to_json();
+                    if !label.is_empty() {
+                        j["attestation"] = label.clone().into();
+                    }
+                    j
+                } else {
+                    serde_json::json!({
+                        "verified": true,
+                        "attestations": results.iter().map(|(l, r)| {
+                            let mut j = r.to_json();
+                            j["attestation"] = l.clone().into();
+                            j
+                        }).collect::<Vec<_>>(),
+                    })
                 };
-                let when = r
-                    .earliest_time()
-                    .map(sigverify::format_time)
-                    .unwrap_or_else(|| "an unknown time".into());
-                println!("Verified {what}: signed by {who} at {when}");
+                println!("{}", serde_json::to_string_pretty(&v).unwrap_or_default());
+            } else {
+                for (label, r) in &results {
+                    let who = match (r.identity(), r.issuer()) {
+                        (Some(id), Some(iss)) => format!("{id} (issuer {iss})"),
+                        _ => "the given key".to_owned(),
+                    };
+                    let when = r
+                        .earliest_time()
+                        .map(sigverify::format_time)
+                        .unwrap_or_else(|| "an unknown time".into());
+                    let label = if label.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" [{label}]")
+                    };
+                    println!("Verified {what}{label}: signed by {who} at {when}");
+                }
             }
             Ok(())
         }
         Err(e) => {
-            if a.has("json") {
+            if json {
                 let j = serde_json::json!({
                     "verified": false,
                     "error": {"code": e.code(), "check": e.check().as_str(), "message": e.to_string()},
@@ -482,6 +528,12 @@ fn main() -> ExitCode {
         "verify" => cmd_verify(rest),
         "inspect" => cmd_inspect(rest),
         "policy" => cmd_policy(rest),
+        "pypi" => ecosystems::pypi(rest),
+        "npm" => ecosystems::npm(rest),
+        "github" => ecosystems::github(rest),
+        "brew" => ecosystems::brew(rest),
+        "maven" => ecosystems::sidecar(rest, "maven"),
+        "rubygems" => ecosystems::sidecar(rest, "rubygems"),
         "--version" | "-V" => {
             println!("sigverify {}", env!("CARGO_PKG_VERSION"));
             Ok(())

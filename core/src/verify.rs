@@ -380,6 +380,10 @@ impl Verifier {
                 Error::Timestamp { reason } => Error::Timestamp {
                     reason: format!("timestamp {i}: {reason}"),
                 },
+                Error::SignatureInvalid { check, what } => Error::SignatureInvalid {
+                    check,
+                    what: format!("timestamp {i}: {what}"),
+                },
                 o => o,
             })?;
             ts_count += 1;
@@ -402,7 +406,7 @@ impl Verifier {
         // 6. Verified times: at least one, none from the future.
         if times.is_empty() {
             return Err(Error::VerifiedTime {
-                reason: "no verified time: the bundle has neither a log entry with a verified SET (integrated time) nor a verified RFC 3161 timestamp".into(),
+                reason: "no verified time: at least one verified time is required, and the bundle has neither a log entry with a verified SET (integrated time) nor a verified RFC 3161 timestamp".into(),
             });
         }
         if let Some(t) = times.iter().find(|t| t.time > now) {

@@ -42,6 +42,7 @@ EXPECTED_REJECT = {
     "ok-intoto-V03-ts": "sigstore-python 4.x only supports dsse 0.0.1 / hashedrekord entries",
     "ok-managed-p256-V03-ts": "sigstore-python's Verifier has no managed-key support",
     "ok-msg-V03-no-tlog": "sigstore-python requires exactly one tlog entry",
+    "ok-dsse-dsse002-V03-rekor2": "sigstore-python 4.x verifies DSSE in Rekor v2 only as hashedrekord 0.0.2, not dsse 0.0.2",
 }
 
 

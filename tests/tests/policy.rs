@@ -537,8 +537,9 @@ fn unsafe_any_identity_exists_only_by_that_name() {
 
 #[test]
 fn the_documented_example_is_valid() {
-    let md = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/policy.md")).unwrap();
+    let md =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/policy.md")).unwrap();
     let start = md.find("```json\n").expect("an example") + 8;
     let end = start + md[start..].find("```").unwrap();
-    Policy::from_json(md[start..end].as_bytes()).expect("docs/policy.md example parses");
+    Policy::from_json(&md.as_bytes()[start..end]).expect("docs/policy.md example parses");
 }

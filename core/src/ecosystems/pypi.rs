@@ -309,7 +309,8 @@ pub fn normalize_dist_filename(name: &str) -> String {
     }
 }
 
-/// Verifies one attestation (as a bundle) for the distribution `filename` with `sha256`.
+/// Verifies one attestation (as a bundle) for the distribution `filename` with `sha256`, signed
+/// by `publisher`.
 pub fn verify_attestation(
     verifier: &Verifier,
     bundle: &Bundle,
@@ -318,8 +319,29 @@ pub fn verify_attestation(
     publisher: &Publisher,
     now: i64,
 ) -> Result<VerificationResult, Error> {
+    let r = verify_attestation_with_policy(
+        verifier,
+        bundle,
+        filename,
+        sha256,
+        &publisher.policy()?,
+        now,
+    )?;
+    check_build_config_ref(&r, publisher)?;
+    Ok(r)
+}
+
+/// Verifies one attestation against an explicit identity policy instead of a publisher.
+pub fn verify_attestation_with_policy(
+    verifier: &Verifier,
+    bundle: &Bundle,
+    filename: &str,
+    sha256: &[u8],
+    policy: &Policy,
+    now: i64,
+) -> Result<VerificationResult, Error> {
     let artifact = Artifact::Digest(HashAlg::Sha256, sha256.to_vec());
-    let r = verifier.verify(bundle, &artifact, &publisher.policy()?, now)?;
+    let r = verifier.verify(bundle, &artifact, policy, now)?;
     let st = statement(&r)?;
     if !PREDICATE_TYPES.contains(&st.predicate_type.as_str()) {
         return Err(eco_err(format!(
@@ -357,7 +379,6 @@ pub fn verify_attestation(
             found: want,
         });
     }
-    check_build_config_ref(&r, publisher)?;
     Ok(r)
 }
 
@@ -393,27 +414,38 @@ fn check_build_config_ref(r: &VerificationResult, publisher: &Publisher) -> Resu
     }
 }
 
-/// Verifies every attestation of a provenance object. The publisher in the object is used
-/// unless `publisher` is given.
+/// Who must have signed PyPI attestations.
+#[derive(Clone, Debug)]
+pub enum Expect<'a> {
+    /// The publisher named in the provenance object (only for provenance objects).
+    FromProvenance,
+    /// This Trusted Publisher.
+    Publisher(&'a Publisher),
+    /// An explicit identity policy.
+    Policy(&'a Policy),
+}
+
+/// Verifies every attestation of a provenance object.
 pub fn verify_provenance(
     verifier: &Verifier,
     provenance: &Provenance,
     filename: &str,
     sha256: &[u8],
-    publisher: Option<&Publisher>,
+    expect: &Expect<'_>,
     now: i64,
 ) -> Result<Vec<VerificationResult>, Error> {
     let mut out = Vec::new();
     for (p, bundles) in &provenance.attestation_bundles {
         for b in bundles {
-            out.push(verify_attestation(
-                verifier,
-                b,
-                filename,
-                sha256,
-                publisher.unwrap_or(p),
-                now,
-            )?);
+            out.push(match expect {
+                Expect::FromProvenance => {
+                    verify_attestation(verifier, b, filename, sha256, p, now)?
+                }
+                Expect::Publisher(p) => verify_attestation(verifier, b, filename, sha256, p, now)?,
+                Expect::Policy(policy) => {
+                    verify_attestation_with_policy(verifier, b, filename, sha256, policy, now)?
+                }
+            });
         }
     }
     Ok(out)

@@ -6,7 +6,7 @@
 //! ```
 
 use sigverify_testkit::{
-    BundleOptions, BundleVersion, Content, EntryKind, Fault, Instance, ManagedKey,
+    BundleOptions, BundleVersion, Content, EntryKind, Fault, Instance, ManagedKey, RekorV2Entry,
     TrustedRootOptions, ValidFor, DEFAULT_IDENTITY, DEFAULT_INTEGRATED_TIME, DEFAULT_ISSUER,
 };
 
@@ -132,6 +132,28 @@ fn main() {
         BundleOptions {
             managed_key: Some(ManagedKey::P256),
             ..base.clone()
+        },
+    ));
+    // Rekor v2 (Ed25519 log, checkpoint with and without witness cosignatures).
+    for (label, content, kind) in [
+        (
+            "msg",
+            Content::MessageSignature,
+            RekorV2Entry::HashedRekord002,
+        ),
+        ("dsse", Content::Dsse, RekorV2Entry::HashedRekord002),
+        ("dsse-dsse002", Content::Dsse, RekorV2Entry::Dsse002),
+    ] {
+        cases.push((
+            format!("ok-{label}-V03-rekor2"),
+            BundleOptions::rekor_v2(content, kind),
+        ));
+    }
+    cases.push((
+        "ok-msg-V03-rekor2-cosigned".into(),
+        BundleOptions {
+            cosigners: vec![0, 1, 2],
+            ..BundleOptions::rekor_v2(Content::MessageSignature, RekorV2Entry::HashedRekord002)
         },
     ));
     for f in Fault::ALL {

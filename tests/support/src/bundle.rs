@@ -5,13 +5,15 @@ use serde_json::{json, Map, Value};
 use crate::ct::{make_sct, sct_list_extension, SctParams};
 use crate::dsse::{envelope, pae, statement_for, INTOTO_PAYLOAD_TYPE};
 use crate::instance::Instance;
-use crate::keys::EcKey;
+use crate::keys::{EcKey, EdKey};
 use crate::log::{
-    checkpoint_body, dsse_body, hashedrekord_body, intoto_body, set_payload, signed_note,
-    MerkleTree, REKOR_NAME, REKOR_ORIGIN,
+    checkpoint_body, dsse_body, dsse_v2_body, hashedrekord_body, hashedrekord_v2_body, intoto_body,
+    set_payload, signed_note_lines, MerkleTree, V2Verifier, REKOR_NAME, REKOR_ORIGIN,
+    REKOR_V2_ORIGIN,
 };
 use crate::tsa::{timestamp_response, TimestampParams};
 use crate::util::{b64, pem, sha256};
+use crate::witness::FUTURE_COSIGNATURE_TIME;
 use crate::x509::{fulcio_leaf_extensions, oid, sign_tbs, tbs, Identity, Issued, IssuerRef};
 
 /// Default signer identity (URI SAN) of leaf certificates.
@@ -80,6 +82,34 @@ impl EntryKind {
             EntryKind::Intoto002 => ("intoto", "0.0.2"),
         }
     }
+}
+
+/// The Rekor v2 entry type (`BundleOptions::rekor_v2`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RekorV2Entry {
+    /// hashedrekord 0.0.2: for a message signature, the artifact's digest; for a DSSE
+    /// envelope, the digest of its PAE bytes (what Rekor v2 clients log today).
+    HashedRekord002,
+    /// dsse 0.0.2 (DSSE envelopes): payload hash and signatures with their verifiers.
+    Dsse002,
+}
+
+impl RekorV2Entry {
+    fn kind_version(self) -> (&'static str, &'static str) {
+        match self {
+            RekorV2Entry::HashedRekord002 => ("hashedrekord", "0.0.2"),
+            RekorV2Entry::Dsse002 => ("dsse", "0.0.2"),
+        }
+    }
+}
+
+/// Which of the instance's logs an entry is in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Rekor {
+    /// The Rekor v1 log (ECDSA P-256; `rekor.sigverify.test`).
+    V1,
+    /// The Rekor v2 log (Ed25519; `log2025-1.rekor.sigverify.test`).
+    V2,
 }
 
 /// A managed (non-Fulcio) signing key, for `publicKey` bundles.
@@ -193,7 +223,9 @@ impl Fault {
             | NoSct
             | SctBadSignature
             | SctUnknownLog => cert,
-            SetBadSignature => opts.with_tlog && opts.with_inclusion_promise,
+            SetBadSignature => {
+                opts.with_tlog && opts.with_inclusion_promise && opts.rekor_v2.is_none()
+            }
             TlogBodyMismatch => opts.with_tlog,
             InclusionProofBadHash
             | CheckpointBadSignature
@@ -212,6 +244,57 @@ impl Fault {
     }
 }
 
+/// One broken thing in a log entry, beyond [`Fault`] (a separate enum, so that code matching
+/// every [`Fault`] keeps compiling). Like a fault, it breaks exactly one check of the first
+/// (primary) log entry; everything else is valid and consistently signed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum LogFault {
+    /// Rekor v2: the entry's `logIndex` is another leaf of the tree than
+    /// `inclusionProof.logIndex` (the proof is valid for its own index).
+    ProofLogIndexMismatch,
+    /// The checkpoint is validly signed over the proof's root hash, but its tree size is one
+    /// more than the proof's `treeSize`.
+    CheckpointSizeMismatch,
+    /// The logged body names another signer than the bundle: the intermediate CA certificate
+    /// (certificate bundles) or an unrelated key (managed-key bundles). Digest and signature
+    /// are the bundle's; SET, proof and checkpoint are valid over that body.
+    VerifierMismatch,
+    /// The last cosigner's line has the right name, key hint and timestamp, but its signature
+    /// is by another key. Needs `cosigners`.
+    CosignatureBadSignature,
+    /// The last cosigner's line is replaced by a valid cosignature/v1 from a witness that is not
+    /// one of the instance's (`rogue-witness.sigverify.test`). Needs `cosigners`.
+    CosignatureUnknownWitness,
+    /// The last cosigner's cosignature is validly signed, with a timestamp in the future
+    /// ([`FUTURE_COSIGNATURE_TIME`], 2100-01-01). Needs `cosigners`.
+    CosignatureFromFuture,
+}
+
+impl LogFault {
+    /// Every log fault, for table-driven tests.
+    pub const ALL: &'static [LogFault] = &[
+        LogFault::ProofLogIndexMismatch,
+        LogFault::CheckpointSizeMismatch,
+        LogFault::VerifierMismatch,
+        LogFault::CosignatureBadSignature,
+        LogFault::CosignatureUnknownWitness,
+        LogFault::CosignatureFromFuture,
+    ];
+
+    /// Whether this fault can be expressed in a bundle built with `opts`.
+    pub fn applies_to(self, opts: &BundleOptions) -> bool {
+        let proof = opts.with_tlog && opts.with_inclusion_proof;
+        match self {
+            LogFault::ProofLogIndexMismatch => proof && opts.rekor_v2.is_some(),
+            LogFault::CheckpointSizeMismatch => proof,
+            LogFault::VerifierMismatch => opts.with_tlog,
+            LogFault::CosignatureBadSignature
+            | LogFault::CosignatureUnknownWitness
+            | LogFault::CosignatureFromFuture => proof && !opts.cosigners.is_empty(),
+        }
+    }
+}
+
 /// How to build a bundle. `BundleOptions::default()` is a valid v0.3 message-signature bundle
 /// with a hashedrekord 0.0.1 entry, a Fulcio certificate for [`DEFAULT_IDENTITY`] /
 /// [`DEFAULT_ISSUER`], an inclusion promise and proof, and an RFC 3161 timestamp.
@@ -221,9 +304,20 @@ pub struct BundleOptions {
     pub version: BundleVersion,
     /// Message signature or DSSE.
     pub content: Content,
-    /// Rekor entry type; must suit `content` (hashedrekord for message signatures, dsse/intoto
-    /// for DSSE).
+    /// Rekor v1 entry type; must suit `content` (hashedrekord for message signatures,
+    /// dsse/intoto for DSSE). Ignored for the first entry when `rekor_v2` is set.
     pub entry: EntryKind,
+    /// Log the (first) entry in the Rekor v2 log, with this entry type, instead of the v1 log.
+    /// A v2 entry has no integratedTime and no inclusion promise (whatever
+    /// `with_inclusion_promise` says); its `logIndex` equals `inclusionProof.logIndex`
+    /// (`tree_index`); its checkpoint is signed with the log's Ed25519 key.
+    pub rekor_v2: Option<RekorV2Entry>,
+    /// Further entries for the same signature, after the first, each in the given log: in the
+    /// same log as the first entry it is logged again at another index (counts once towards a
+    /// log threshold); in the other log it counts as a second log. v1 entries use `entry` (or
+    /// dsse 0.0.1 when `entry` does not suit the content), v2 entries `rekor_v2` (or
+    /// hashedrekord 0.0.2). Faults apply to the first entry only.
+    pub extra_tlog_entries: Vec<Rekor>,
     /// The signing time: Rekor's integratedTime, the centre of the leaf's validity, the default
     /// timestamp genTime. Unix seconds.
     pub integrated_time: u64,
@@ -239,6 +333,18 @@ pub struct BundleOptions {
     pub with_inclusion_promise: bool,
     /// Add the inclusion proof (with checkpoint) to the tlog entry.
     pub with_inclusion_proof: bool,
+    /// Witnesses (indices into the instance's, see [`Instance::witness_vkey`]) that cosign
+    /// every checkpoint of the bundle, one `cosignature/v1` line each, in this order (an index
+    /// may repeat).
+    pub cosigners: Vec<usize>,
+    /// Timestamp of the cosignatures (default: `integrated_time`).
+    pub cosignature_time: Option<u64>,
+    /// Further RFC 3161 timestamps (genTimes), from the trusted TSA, after the first one (which
+    /// `with_timestamp` adds). Faults apply to the first timestamp only.
+    pub extra_timestamps: Vec<u64>,
+    /// Embed an SCT in the leaf certificate (false: no SCT list extension, as GitHub's
+    /// instance issues them).
+    pub with_sct: bool,
     /// Embed the TSA certificate in the timestamp token.
     pub tsa_embed_cert: bool,
     /// Override the timestamp genTime (default: `integrated_time`).
@@ -257,6 +363,8 @@ pub struct BundleOptions {
     pub log_index: u64,
     /// The one thing to break, if any.
     pub fault: Option<Fault>,
+    /// A log fault to apply (in addition to `fault`, normally instead of it).
+    pub log_fault: Option<LogFault>,
 }
 
 impl Default for BundleOptions {
@@ -265,6 +373,8 @@ impl Default for BundleOptions {
             version: BundleVersion::V03,
             content: Content::MessageSignature,
             entry: EntryKind::HashedRekord001,
+            rekor_v2: None,
+            extra_tlog_entries: Vec::new(),
             integrated_time: DEFAULT_INTEGRATED_TIME,
             identity: Identity::Uri(DEFAULT_IDENTITY.to_string()),
             issuer: DEFAULT_ISSUER.to_string(),
@@ -272,6 +382,10 @@ impl Default for BundleOptions {
             with_tlog: true,
             with_inclusion_promise: true,
             with_inclusion_proof: true,
+            cosigners: Vec::new(),
+            cosignature_time: None,
+            extra_timestamps: Vec::new(),
+            with_sct: true,
             tsa_embed_cert: true,
             timestamp_time: None,
             managed_key: None,
@@ -281,6 +395,7 @@ impl Default for BundleOptions {
             tree_index: 23,
             log_index: 7_000_023,
             fault: None,
+            log_fault: None,
         }
     }
 }
@@ -295,10 +410,47 @@ impl BundleOptions {
         }
     }
 
+    /// A v0.3 bundle whose entry is in the Rekor v2 log, with an RFC 3161 timestamp (which
+    /// Rekor v2 needs): `content` with `kind` (hashedrekord 0.0.2 suits both contents, dsse
+    /// 0.0.2 only DSSE).
+    pub fn rekor_v2(content: Content, kind: RekorV2Entry) -> BundleOptions {
+        BundleOptions {
+            content,
+            entry: match content {
+                Content::MessageSignature => EntryKind::HashedRekord001,
+                Content::Dsse => EntryKind::Dsse001,
+            },
+            rekor_v2: Some(kind),
+            with_inclusion_promise: false,
+            ..BundleOptions::default()
+        }
+    }
+
+    /// A GitHub-style bundle (private-repository attestations): v0.3, no transparency log
+    /// entry, a leaf without SCT, and an RFC 3161 timestamp. Verify it against
+    /// [`Instance::github_trusted_root`].
+    pub fn github() -> BundleOptions {
+        BundleOptions {
+            with_tlog: false,
+            with_sct: false,
+            ..BundleOptions::default()
+        }
+    }
+
     /// These options with `fault` set.
     pub fn with_fault(mut self, fault: Fault) -> BundleOptions {
         self.fault = Some(fault);
         self
+    }
+
+    /// These options with `log_fault` set.
+    pub fn with_log_fault(mut self, fault: LogFault) -> BundleOptions {
+        self.log_fault = Some(fault);
+        self
+    }
+
+    fn has_log(&self, f: LogFault) -> bool {
+        self.log_fault == Some(f)
     }
 
     fn has(&self, f: Fault) -> bool {
@@ -313,8 +465,10 @@ pub struct BuiltBundle {
     pub json: Value,
     /// DER of the leaf certificate (None for managed-key bundles).
     pub leaf_der: Option<Vec<u8>>,
-    /// The canonicalized tlog body (None without a tlog entry).
+    /// The canonicalized tlog body of the first entry (None without a tlog entry).
     pub tlog_body: Option<Vec<u8>>,
+    /// The canonicalized bodies of every tlog entry, in order.
+    pub tlog_bodies: Vec<Vec<u8>>,
     /// The signature bytes (message signature or DSSE signature).
     pub signature: Vec<u8>,
     /// The DSSE payload (None for message signatures).
@@ -323,7 +477,7 @@ pub struct BuiltBundle {
 
 enum Signer<'a> {
     Ec(&'a EcKey),
-    Ed(&'a crate::keys::EdKey),
+    Ed(&'a EdKey),
 }
 
 impl Signer<'_> {
@@ -333,6 +487,60 @@ impl Signer<'_> {
             Signer::Ed(k) => k.sign(msg),
         }
     }
+}
+
+/// The kind of one log entry, v1 or v2.
+#[derive(Clone, Copy, Debug)]
+enum Spec {
+    V1(EntryKind),
+    V2(RekorV2Entry),
+}
+
+impl Spec {
+    fn suits(self, content: Content) -> bool {
+        matches!(
+            (self, content),
+            (
+                Spec::V1(EntryKind::HashedRekord001),
+                Content::MessageSignature
+            ) | (
+                Spec::V1(EntryKind::Dsse001 | EntryKind::Intoto002),
+                Content::Dsse
+            ) | (Spec::V2(RekorV2Entry::HashedRekord002), _)
+                | (Spec::V2(RekorV2Entry::Dsse002), Content::Dsse)
+        )
+    }
+
+    fn kind_version(self) -> (&'static str, &'static str) {
+        match self {
+            Spec::V1(k) => k.kind_version(),
+            Spec::V2(k) => k.kind_version(),
+        }
+    }
+}
+
+/// What a log entry records about the bundle.
+struct Logged {
+    signature: Vec<u8>,
+    /// SHA-256 of the artifact.
+    digest: [u8; 32],
+    /// DSSE: the envelope's payload (None for message signatures).
+    payload: Option<Vec<u8>>,
+    envelope_type: &'static str,
+    /// The signer as a v1 body names it (PEM certificate or public key).
+    signer_pem: String,
+    /// The signer as a v2 body names it (DER certificate or SPKI), with its keyDetails.
+    signer_der: Vec<u8>,
+    key_details: &'static str,
+    signer_is_key: bool,
+}
+
+/// Where an entry sits in its log.
+#[derive(Clone, Copy)]
+struct Placement {
+    tree_size: u64,
+    tree_index: u64,
+    log_index: u64,
 }
 
 impl Instance {
@@ -354,15 +562,25 @@ impl Instance {
                 "fault {f:?} cannot be expressed with these bundle options"
             );
         }
-        let compatible = matches!(
-            (opts.content, opts.entry),
-            (Content::MessageSignature, EntryKind::HashedRekord001)
-                | (Content::Dsse, EntryKind::Dsse001 | EntryKind::Intoto002)
+        if let Some(f) = opts.log_fault {
+            assert!(
+                f.applies_to(opts),
+                "log fault {f:?} cannot be expressed with these bundle options"
+            );
+        }
+        let primary = match opts.rekor_v2 {
+            Some(k) => Spec::V2(k),
+            None => Spec::V1(opts.entry),
+        };
+        assert!(
+            primary.suits(opts.content),
+            "entry kind {primary:?} does not suit {:?}",
+            opts.content
         );
         assert!(
-            compatible,
-            "entry kind {:?} does not suit {:?}",
-            opts.entry, opts.content
+            opts.cosigners.iter().all(|&w| w < self.witnesses.len()),
+            "cosigners index the instance's {} witnesses",
+            self.witnesses.len()
         );
 
         // --- signer and verification material ---------------------------------------------
@@ -385,12 +603,22 @@ impl Instance {
                 Some(b64(sha256(&self.managed_ed25519.spki_der))),
             ),
         };
+        let (signer_der, key_details) = match (&leaf_der, opts.managed_key) {
+            (Some(der), _) => (der.clone(), "PKIX_ECDSA_P256_SHA_256"),
+            (None, Some(ManagedKey::Ed25519)) => {
+                (self.managed_ed25519.spki_der.clone(), "PKIX_ED25519")
+            }
+            (None, _) => (
+                self.managed_p256.spki_der.clone(),
+                "PKIX_ECDSA_P256_SHA_256",
+            ),
+        };
 
         // --- content ------------------------------------------------------------------------
         let mut content = Map::new();
         let signature: Vec<u8>;
         let mut dsse_payload = None;
-        let body: Vec<u8>;
+        let mut envelope_type = INTOTO_PAYLOAD_TYPE;
         match opts.content {
             Content::MessageSignature => {
                 let signed: &[u8] = if opts.has(Fault::ArtifactSignature) {
@@ -399,20 +627,13 @@ impl Instance {
                     artifact
                 };
                 signature = signer.sign(signed);
-                let digest = sha256(artifact);
                 content.insert(
                     "messageSignature".into(),
                     json!({
-                        "messageDigest": {"algorithm": "SHA2_256", "digest": b64(digest)},
+                        "messageDigest": {"algorithm": "SHA2_256", "digest": b64(sha256(artifact))},
                         "signature": b64(&signature),
                     }),
                 );
-                let logged_digest = if opts.has(Fault::TlogBodyMismatch) {
-                    sha256(OTHER_BYTES)
-                } else {
-                    digest
-                };
-                body = hashedrekord_body(&logged_digest, &signature, &public_pem).into_bytes();
             }
             Content::Dsse => {
                 let payload = match (&opts.dsse_payload, opts.has(Fault::DsseSubjectMismatch)) {
@@ -420,11 +641,9 @@ impl Instance {
                     (Some(p), false) => p.clone(),
                     (None, false) => statement_for(&opts.artifact_name, artifact),
                 };
-                let envelope_type = if opts.has(Fault::DsseWrongPayloadType) {
-                    "application/json"
-                } else {
-                    INTOTO_PAYLOAD_TYPE
-                };
+                if opts.has(Fault::DsseWrongPayloadType) {
+                    envelope_type = "application/json";
+                }
                 let signed_type = if opts.has(Fault::DssePayloadTypeMismatch) {
                     "application/json"
                 } else {
@@ -441,21 +660,19 @@ impl Instance {
                     "dsseEnvelope".into(),
                     envelope(&payload, envelope_type, &signature),
                 );
-                let logged_payload = if opts.has(Fault::TlogBodyMismatch) {
-                    statement_for(&opts.artifact_name, OTHER_BYTES)
-                } else {
-                    payload.clone()
-                };
-                body = match opts.entry {
-                    EntryKind::Intoto002 => {
-                        intoto_body(&logged_payload, envelope_type, &signature, &public_pem)
-                    }
-                    _ => dsse_body(&logged_payload, envelope_type, &signature, &public_pem),
-                }
-                .into_bytes();
                 dsse_payload = Some(payload);
             }
         }
+        let logged = Logged {
+            signature: signature.clone(),
+            digest: sha256(artifact),
+            payload: dsse_payload.clone(),
+            envelope_type,
+            signer_pem: public_pem,
+            signer_der,
+            key_details,
+            signer_is_key: leaf_der.is_none(),
+        };
 
         // --- verification material ----------------------------------------------------------
         let mut vm = Map::new();
@@ -478,18 +695,72 @@ impl Instance {
         }
         // `tlogEntries` is written even when empty: some verifiers (sigstore-python) require
         // the key.
-        let mut tlog_body = None;
+        let mut entries = Vec::new();
+        let mut tlog_bodies = Vec::new();
         if opts.with_tlog {
-            vm.insert("tlogEntries".into(), json!([self.tlog_entry(opts, &body)]));
-            tlog_body = Some(body);
-        } else {
-            vm.insert("tlogEntries".into(), json!([]));
+            let v1_kind = if Spec::V1(opts.entry).suits(opts.content) {
+                opts.entry
+            } else {
+                EntryKind::Dsse001
+            };
+            let v2_kind = opts.rekor_v2.unwrap_or(RekorV2Entry::HashedRekord002);
+            let first = Placement {
+                tree_size: opts.tree_size,
+                tree_index: opts.tree_index,
+                log_index: match primary {
+                    Spec::V1(_) => opts.log_index,
+                    Spec::V2(_) => opts.tree_index,
+                },
+            };
+            let mut specs = vec![(primary, first)];
+            for (i, log) in opts.extra_tlog_entries.iter().enumerate() {
+                let tree_size = opts.tree_size + 1 + i as u64;
+                let tree_index = tree_size - 1;
+                let (spec, log_index) = match log {
+                    Rekor::V1 => (
+                        Spec::V1(v1_kind),
+                        opts.log_index + (tree_index - opts.tree_index),
+                    ),
+                    Rekor::V2 => (Spec::V2(v2_kind), tree_index),
+                };
+                specs.push((
+                    spec,
+                    Placement {
+                        tree_size,
+                        tree_index,
+                        log_index,
+                    },
+                ));
+            }
+            for (i, (spec, at)) in specs.into_iter().enumerate() {
+                let is_primary = i == 0;
+                let body = self.entry_body(opts, spec, &logged, is_primary);
+                entries.push(self.tlog_entry(opts, spec, &body, at, is_primary));
+                tlog_bodies.push(body);
+            }
         }
+        vm.insert("tlogEntries".into(), Value::Array(entries));
+        let mut stamps = Vec::new();
         if opts.with_timestamp {
             let ts = self.timestamp(opts, &signature);
+            stamps.push(json!({"signedTimestamp": b64(ts)}));
+        }
+        for (i, &t) in opts.extra_timestamps.iter().enumerate() {
+            let ts = timestamp_response(&TimestampParams {
+                signer: &self.tsa_leaf,
+                signing_key: &self.tsa_leaf.key,
+                message: &signature,
+                gen_time: t,
+                embed_cert: opts.tsa_embed_cert,
+                ess_cert_id: true,
+                serial_label: &format!("tsa/{}/extra/{i}/{t}", opts.integrated_time),
+            });
+            stamps.push(json!({"signedTimestamp": b64(ts)}));
+        }
+        if !stamps.is_empty() {
             vm.insert(
                 "timestampVerificationData".into(),
-                json!({"rfc3161Timestamps": [{"signedTimestamp": b64(ts)}]}),
+                json!({ "rfc3161Timestamps": stamps }),
             );
         }
 
@@ -500,7 +771,8 @@ impl Instance {
         BuiltBundle {
             json: Value::Object(bundle),
             leaf_der,
-            tlog_body,
+            tlog_body: tlog_bodies.first().cloned(),
+            tlog_bodies,
             signature,
             dsse_payload,
         }
@@ -537,10 +809,13 @@ impl Instance {
             &opts.issuer,
             eku,
         );
-        let serial = format!(
+        let mut serial = format!(
             "leaf/{}/{:?}/{:?}",
             opts.integrated_time, opts.identity, opts.fault
         );
+        if !opts.with_sct {
+            serial.push_str("/no-sct");
+        }
         let issuer_ref = IssuerRef::from(issuer);
         let mut t = tbs(
             &serial,
@@ -551,7 +826,7 @@ impl Instance {
             not_after,
             exts,
         );
-        if !opts.has(Fault::NoSct) {
+        if opts.with_sct && !opts.has(Fault::NoSct) {
             let precert_der = der::Encode::to_der(&t).expect("tbs encodes");
             let (log_id, key) = match opts.fault {
                 Some(Fault::SctBadSignature) => (self.ct.key_id(), &self.rogue_ct),
@@ -575,24 +850,139 @@ impl Instance {
         sign_tbs(t, &issuer.key)
     }
 
-    fn tlog_entry(&self, opts: &BundleOptions, body: &[u8]) -> Value {
-        let log_id = self.rekor.key_id();
+    /// The canonicalized body of one entry. Body faults apply to the primary entry only.
+    fn entry_body(&self, opts: &BundleOptions, spec: Spec, l: &Logged, primary: bool) -> Vec<u8> {
+        let mismatch = primary && opts.has(Fault::TlogBodyMismatch);
+        let other_signer = primary && opts.has_log(LogFault::VerifierMismatch);
+        let (signer_pem, signer_der, details) = match (other_signer, l.signer_is_key) {
+            (false, _) => (l.signer_pem.clone(), l.signer_der.clone(), l.key_details),
+            (true, false) => (
+                pem("CERTIFICATE", &self.intermediate.der),
+                self.intermediate.der.clone(),
+                "PKIX_ECDSA_P256_SHA_256",
+            ),
+            (true, true) => {
+                let k = EcKey::derive("managed/unrelated");
+                (k.spki_pem(), k.spki_der.clone(), "PKIX_ECDSA_P256_SHA_256")
+            }
+        };
+        let verifier = if l.signer_is_key {
+            V2Verifier::PublicKey(&signer_der, details)
+        } else {
+            V2Verifier::Certificate(&signer_der, details)
+        };
+        let digest = if mismatch {
+            sha256(OTHER_BYTES)
+        } else {
+            l.digest
+        };
+        let payload = l.payload.as_ref().map(|p| {
+            if mismatch {
+                statement_for(&opts.artifact_name, OTHER_BYTES)
+            } else {
+                p.clone()
+            }
+        });
+        let (sig, ty) = (&l.signature, l.envelope_type);
+        match (spec, &payload) {
+            (Spec::V1(EntryKind::HashedRekord001), None) => {
+                hashedrekord_body(&digest, sig, &signer_pem)
+            }
+            (Spec::V1(EntryKind::Dsse001), Some(p)) => dsse_body(p, ty, sig, &signer_pem),
+            (Spec::V1(EntryKind::Intoto002), Some(p)) => intoto_body(p, ty, sig, &signer_pem),
+            (Spec::V2(RekorV2Entry::HashedRekord002), None) => {
+                hashedrekord_v2_body(&digest, sig, verifier)
+            }
+            // Rekor v2 logs a DSSE envelope as a hashedrekord over its PAE bytes.
+            (Spec::V2(RekorV2Entry::HashedRekord002), Some(p)) => {
+                hashedrekord_v2_body(&sha256(&pae(ty, p)), sig, verifier)
+            }
+            (Spec::V2(RekorV2Entry::Dsse002), Some(p)) => dsse_v2_body(&sha256(p), sig, verifier),
+            (s, _) => panic!("entry kind {s:?} does not suit {:?}", opts.content),
+        }
+        .into_bytes()
+    }
+
+    /// The cosignature lines of one checkpoint: one per `opts.cosigners`; cosignature faults
+    /// change the last one, in the primary entry only.
+    fn cosignature_lines(
+        &self,
+        opts: &BundleOptions,
+        note_body: &str,
+        primary: bool,
+    ) -> Vec<(String, Vec<u8>)> {
+        let t = opts.cosignature_time.unwrap_or(opts.integrated_time);
+        let n = opts.cosigners.len();
+        opts.cosigners
+            .iter()
+            .enumerate()
+            .map(|(j, &w)| {
+                let witness = &self.witnesses[w];
+                let fault = if primary && j + 1 == n {
+                    opts.log_fault
+                } else {
+                    None
+                };
+                match fault {
+                    Some(LogFault::CosignatureBadSignature) => {
+                        witness.cosign_with(note_body, t, &self.rogue_witness.key)
+                    }
+                    Some(LogFault::CosignatureUnknownWitness) => {
+                        self.rogue_witness.cosign(note_body, t)
+                    }
+                    Some(LogFault::CosignatureFromFuture) => {
+                        witness.cosign(note_body, FUTURE_COSIGNATURE_TIME)
+                    }
+                    _ => witness.cosign(note_body, t),
+                }
+            })
+            .collect()
+    }
+
+    fn tlog_entry(
+        &self,
+        opts: &BundleOptions,
+        spec: Spec,
+        body: &[u8],
+        at: Placement,
+        primary: bool,
+    ) -> Value {
+        let fault = |f: Fault| primary && opts.has(f);
+        let log_fault = |f: LogFault| primary && opts.has_log(f);
+        let v2 = matches!(spec, Spec::V2(_));
+        let log_id = if v2 {
+            self.rekor_v2_log_id()
+        } else {
+            self.rekor.key_id()
+        };
         let body_b64 = b64(body);
-        let (kind, version) = opts.entry.kind_version();
+        let (kind, version) = spec.kind_version();
+        let entry_index = if v2 && log_fault(LogFault::ProofLogIndexMismatch) {
+            if at.tree_index > 0 {
+                at.tree_index - 1
+            } else {
+                at.tree_index + 1
+            }
+        } else {
+            at.log_index
+        };
         let mut entry = Map::new();
-        entry.insert("logIndex".into(), json!(opts.log_index.to_string()));
+        entry.insert("logIndex".into(), json!(entry_index.to_string()));
         entry.insert("logId".into(), json!({"keyId": b64(log_id)}));
         entry.insert(
             "kindVersion".into(),
             json!({"kind": kind, "version": version}),
         );
-        entry.insert(
-            "integratedTime".into(),
-            json!(opts.integrated_time.to_string()),
-        );
-        if opts.with_inclusion_promise {
-            let payload = set_payload(&body_b64, opts.integrated_time, &log_id, opts.log_index);
-            let key = if opts.has(Fault::SetBadSignature) {
+        // Rekor v2 entries carry neither an integrated time nor an inclusion promise.
+        if !v2 {
+            entry.insert(
+                "integratedTime".into(),
+                json!(opts.integrated_time.to_string()),
+            );
+        }
+        if !v2 && opts.with_inclusion_promise {
+            let payload = set_payload(&body_b64, opts.integrated_time, &log_id, at.log_index);
+            let key = if fault(Fault::SetBadSignature) {
                 &self.rogue_rekor
             } else {
                 &self.rekor
@@ -604,24 +994,21 @@ impl Instance {
         }
         if opts.with_inclusion_proof {
             assert!(
-                opts.tree_size >= 2 && opts.tree_index < opts.tree_size,
+                at.tree_size >= 2 && at.tree_index < at.tree_size,
                 "tree_size must be >= 2 and tree_index < tree_size"
             );
-            let tree = MerkleTree::with_entry(
-                opts.tree_size as usize,
-                opts.tree_index as usize,
-                body,
-                "rekor",
-            );
+            let salt = if v2 { "rekor-v2" } else { "rekor" };
+            let tree =
+                MerkleTree::with_entry(at.tree_size as usize, at.tree_index as usize, body, salt);
             let root = tree.root();
-            let mut hashes = tree.inclusion_proof(opts.tree_index as usize);
-            if opts.has(Fault::InclusionProofBadHash) {
+            let mut hashes = tree.inclusion_proof(at.tree_index as usize);
+            if fault(Fault::InclusionProofBadHash) {
                 hashes[0][0] ^= 0x01;
             }
-            let checkpoint_root = if opts.has(Fault::CheckpointRootMismatch) {
+            let checkpoint_root = if fault(Fault::CheckpointRootMismatch) {
                 MerkleTree::with_entry(
-                    opts.tree_size as usize,
-                    opts.tree_index as usize,
+                    at.tree_size as usize,
+                    at.tree_index as usize,
                     body,
                     "another tree",
                 )
@@ -629,28 +1016,40 @@ impl Instance {
             } else {
                 root
             };
-            let origin = if opts.has(Fault::CheckpointWrongOrigin) {
-                "rekor.elsewhere.test - 42"
-            } else {
-                REKOR_ORIGIN
+            let (origin, name) = match (v2, fault(Fault::CheckpointWrongOrigin)) {
+                (false, false) => (REKOR_ORIGIN, REKOR_NAME),
+                (false, true) => ("rekor.elsewhere.test - 42", REKOR_NAME),
+                (true, false) => (REKOR_V2_ORIGIN, REKOR_V2_ORIGIN),
+                (true, true) => ("log2025-1.rekor.elsewhere.test", REKOR_V2_ORIGIN),
             };
-            let note_body = checkpoint_body(origin, opts.tree_size, &checkpoint_root);
+            let checkpoint_size = if log_fault(LogFault::CheckpointSizeMismatch) {
+                at.tree_size + 1
+            } else {
+                at.tree_size
+            };
+            let note_body = checkpoint_body(origin, checkpoint_size, &checkpoint_root);
             let mut hint: [u8; 4] = log_id[..4].try_into().expect("4 bytes");
-            if opts.has(Fault::CheckpointWrongKeyHint) {
+            if fault(Fault::CheckpointWrongKeyHint) {
                 hint[0] ^= 0xff;
             }
-            let key = if opts.has(Fault::CheckpointBadSignature) {
-                &self.rogue_rekor
-            } else {
-                &self.rekor
+            let bad_key = fault(Fault::CheckpointBadSignature);
+            let key = match (v2, bad_key) {
+                (false, false) => Signer::Ec(&self.rekor),
+                (false, true) => Signer::Ec(&self.rogue_rekor),
+                (true, false) => Signer::Ed(&self.rekor_v2),
+                (true, true) => Signer::Ed(&self.rogue_rekor_v2),
             };
-            let note = signed_note(&note_body, &[(REKOR_NAME, hint, key)]);
+            let mut blob = hint.to_vec();
+            blob.extend_from_slice(&key.sign(note_body.as_bytes()));
+            let mut lines = vec![(name.to_string(), blob)];
+            lines.extend(self.cosignature_lines(opts, &note_body, primary));
+            let note = signed_note_lines(&note_body, &lines);
             entry.insert(
                 "inclusionProof".into(),
                 json!({
-                    "logIndex": opts.tree_index.to_string(),
+                    "logIndex": at.tree_index.to_string(),
                     "rootHash": b64(root),
-                    "treeSize": opts.tree_size.to_string(),
+                    "treeSize": at.tree_size.to_string(),
                     "hashes": hashes.iter().map(b64).collect::<Vec<_>>(),
                     "checkpoint": {"envelope": note},
                 }),

@@ -1,6 +1,8 @@
 //! The test Sigstore instance: every key and CA certificate, derived deterministically.
 
 use crate::keys::{EcKey, EdKey};
+use crate::log::{rekor_v2_log_id, REKOR_V2_ORIGIN};
+use crate::witness::{WitnessKey, ROGUE_WITNESS_NAME, WITNESS_NAMES};
 use crate::x509::{intermediate_ca, name, root_ca, tsa_leaf as issue_tsa_leaf, Issued};
 
 /// Organisation in every CA / TSA name of the instance.
@@ -9,8 +11,9 @@ pub const ORGANIZATION: &str = "sigverify.test";
 pub const CA_COMMON_NAME: &str = "sigverify-test";
 
 /// A complete, deterministic Sigstore instance: a Fulcio-like CA (root + intermediate), a
-/// Rekor v1 log key, a CT log key, a TSA (root + leaf), managed keys, plus "rogue" twins of
-/// each (not in the trusted root) used to build faulty bundles.
+/// Rekor v1 log key (ECDSA P-256), a Rekor v2 log key (Ed25519), a CT log key, a TSA (root +
+/// leaf), managed keys, three witnesses, plus "rogue" twins of each (not in the trusted root or
+/// the witness list) used to build faulty bundles.
 #[derive(Clone)]
 pub struct Instance {
     pub(crate) root: Issued,
@@ -28,6 +31,10 @@ pub struct Instance {
     pub(crate) rogue_tsa_leaf: Issued,
     pub(crate) managed_p256: EcKey,
     pub(crate) managed_ed25519: EdKey,
+    pub(crate) rekor_v2: EdKey,
+    pub(crate) rogue_rekor_v2: EdKey,
+    pub(crate) witnesses: Vec<WitnessKey>,
+    pub(crate) rogue_witness: WitnessKey,
 }
 
 impl Default for Instance {
@@ -79,6 +86,13 @@ impl Instance {
             rogue_tsa_leaf,
             managed_p256: EcKey::derive("managed/p256"),
             managed_ed25519: EdKey::derive("managed/ed25519"),
+            rekor_v2: EdKey::derive("rekor-v2"),
+            rogue_rekor_v2: EdKey::derive("rogue/rekor-v2"),
+            witnesses: WITNESS_NAMES
+                .iter()
+                .map(|n| WitnessKey::derive(n, &format!("witness/{n}")))
+                .collect(),
+            rogue_witness: WitnessKey::derive(ROGUE_WITNESS_NAME, "rogue/witness"),
         }
     }
 
@@ -145,5 +159,53 @@ impl Instance {
     /// SPKI PEM of a managed key that signed nothing (for "wrong key" tests).
     pub fn unrelated_key_pem(&self) -> String {
         EcKey::derive("managed/unrelated").spki_pem()
+    }
+
+    /// DER SPKI of the Rekor v2 log key (Ed25519).
+    pub fn rekor_v2_public_key_der(&self) -> &[u8] {
+        &self.rekor_v2.spki_der
+    }
+
+    /// The raw 32-byte Ed25519 key of the Rekor v2 log.
+    pub fn rekor_v2_public_key(&self) -> [u8; 32] {
+        self.rekor_v2.public_bytes()
+    }
+
+    /// Rekor v2 log id: SHA-256(origin || 0x0A || 0x01 || key), origin
+    /// [`REKOR_V2_ORIGIN`](crate::log::REKOR_V2_ORIGIN). Its first four bytes are the checkpoint
+    /// key hint.
+    pub fn rekor_v2_log_id(&self) -> [u8; 32] {
+        rekor_v2_log_id(REKOR_V2_ORIGIN, &self.rekor_v2_public_key())
+    }
+
+    /// Number of witnesses (indices for [`crate::BundleOptions::cosigners`]).
+    pub fn witness_count(&self) -> usize {
+        self.witnesses.len()
+    }
+
+    /// Name of witness `i`.
+    pub fn witness_name(&self, i: usize) -> &str {
+        &self.witnesses[i].name
+    }
+
+    /// Witness `i`'s C2SP verifier key `<name>+<hex key id>+<base64(0x04 || key)>` (what
+    /// `sigverify::Witness::from_vkey` parses).
+    pub fn witness_vkey(&self, i: usize) -> String {
+        self.witnesses[i].vkey()
+    }
+
+    /// Every witness's verifier key, in index order.
+    pub fn witness_vkeys(&self) -> Vec<String> {
+        self.witnesses.iter().map(WitnessKey::vkey).collect()
+    }
+
+    /// Witness `i` itself (name and key), to cosign arbitrary notes.
+    pub fn witness(&self, i: usize) -> &WitnessKey {
+        &self.witnesses[i]
+    }
+
+    /// Verifier key of the rogue witness (cosigns for `LogFault::CosignatureUnknownWitness`).
+    pub fn rogue_witness_vkey(&self) -> String {
+        self.rogue_witness.vkey()
     }
 }

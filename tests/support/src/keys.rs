@@ -53,7 +53,7 @@ impl EcKey {
     }
 }
 
-/// An Ed25519 key (for managed-key bundles).
+/// An Ed25519 key (managed-key bundles, the Rekor v2 log, witnesses).
 #[derive(Clone)]
 pub struct EdKey {
     /// The signing key.
@@ -75,6 +75,11 @@ impl EdKey {
             .as_bytes()
             .to_vec();
         EdKey { signing, spki_der }
+    }
+
+    /// The raw 32-byte public key.
+    pub fn public_bytes(&self) -> [u8; 32] {
+        self.signing.verifying_key().to_bytes()
     }
 
     /// Pure Ed25519 over `msg` (64 bytes).

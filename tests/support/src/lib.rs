@@ -1,11 +1,19 @@
 //! Test support: a small, deterministic Sigstore instance of our own.
 //!
-//! [`Instance`] holds a Fulcio-like CA (root + intermediate), a Rekor v1 log key, a CT log key
-//! and a timestamp authority (root + leaf), all derived from fixed seeds. It produces a
-//! `trusted_root.json` ([`Instance::trusted_root`]) and complete Sigstore bundles
-//! ([`Instance::bundle`]) in every supported shape, and, for each verification check, a bundle
-//! where only that check fails ([`Fault`]). Nothing reads the clock or a random source: the
-//! same options give byte-identical output.
+//! [`Instance`] holds a Fulcio-like CA (root + intermediate), a Rekor v1 log key (ECDSA P-256),
+//! a Rekor v2 log key (Ed25519), a CT log key, a timestamp authority (root + leaf) and three
+//! witnesses (Ed25519, C2SP `cosignature/v1`), all derived from fixed seeds. It produces a
+//! `trusted_root.json` ([`Instance::trusted_root`]; GitHub-style without logs:
+//! [`Instance::github_trusted_root`]) and complete Sigstore bundles ([`Instance::bundle`]) in
+//! every supported shape, and, for each verification check, a bundle where only that check
+//! fails ([`Fault`], [`LogFault`]). Nothing reads the clock or a random source: the same options
+//! give byte-identical output.
+//!
+//! Beyond the default Rekor v1 bundle, [`BundleOptions`] selects a Rekor v2 entry
+//! (`rekor_v2`, see [`BundleOptions::rekor_v2`]), witness cosignatures on every checkpoint
+//! (`cosigners`, with verifier keys from [`Instance::witness_vkey`]), further log entries
+//! (`extra_tlog_entries`: same log or the other log) and timestamps (`extra_timestamps`), a
+//! leaf without SCT (`with_sct`), or no log entry at all ([`BundleOptions::github`]).
 //!
 //! ```
 //! use sigverify_testkit::{BundleOptions, Fault, Instance};
@@ -18,8 +26,9 @@
 //! ```
 //!
 //! Modules, one per concept: [`keys`], [`x509`] (CA and certificates), [`ct`] (SCTs),
-//! [`log`] (Rekor bodies, Merkle tree, SET, checkpoint), [`tsa`] (RFC 3161), [`dsse`],
-//! [`trust`] (trusted root) and [`bundle`].
+//! [`log`] (Rekor v1/v2 bodies, Merkle tree, SET, checkpoint, note key ids), [`witness`]
+//! (cosignatures, verifier keys), [`tsa`] (RFC 3161), [`dsse`], [`trust`] (trusted root) and
+//! [`bundle`].
 //!
 //! # Independent cross-check
 //!
@@ -41,15 +50,18 @@ pub mod log;
 pub mod trust;
 pub mod tsa;
 pub mod util;
+pub mod witness;
 pub mod x509;
 
 pub use bundle::{
-    BuiltBundle, BundleOptions, BundleVersion, Content, EntryKind, Fault, ManagedKey,
-    DEFAULT_ARTIFACT_NAME, DEFAULT_IDENTITY, DEFAULT_INTEGRATED_TIME, DEFAULT_ISSUER, OTHER_BYTES,
+    BuiltBundle, BundleOptions, BundleVersion, Content, EntryKind, Fault, LogFault, ManagedKey,
+    Rekor, RekorV2Entry, DEFAULT_ARTIFACT_NAME, DEFAULT_IDENTITY, DEFAULT_INTEGRATED_TIME,
+    DEFAULT_ISSUER, OTHER_BYTES,
 };
 pub use dsse::statement_for;
 pub use instance::Instance;
 pub use trust::{TrustedRootOptions, ValidFor};
+pub use witness::{WitnessKey, FUTURE_COSIGNATURE_TIME};
 pub use x509::Identity;
 
 #[cfg(test)]

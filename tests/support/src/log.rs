@@ -1,8 +1,8 @@
-//! The Rekor v1 transparency log: entry bodies (hashedrekord 0.0.1, dsse 0.0.1, intoto 0.0.2),
-//! the RFC 6962/9162 Merkle tree and inclusion proofs, signed entry timestamps (SETs) and
-//! C2SP signed-note checkpoints.
+//! The transparency logs: Rekor v1 entry bodies (hashedrekord 0.0.1, dsse 0.0.1, intoto
+//! 0.0.2), Rekor v2 entry bodies (hashedrekord 0.0.2, dsse 0.0.2), the RFC 6962/9162 Merkle tree
+//! and inclusion proofs, signed entry timestamps (SETs), C2SP signed-note checkpoints and key ids.
 
-use serde_json::json;
+use serde_json::{json, Value};
 
 use crate::keys::EcKey;
 use crate::util::{b64, canonical_json, sha256};
@@ -110,14 +110,51 @@ pub fn checkpoint_body(origin: &str, tree_size: u64, root: &[u8; 32]) -> String 
 /// A signed note: `body`, an empty line, one signature line per signer
 /// `— <name> <b64(keyhint[4] || sig)>`. Each signer is (name, key hint, signing key).
 pub fn signed_note(body: &str, signers: &[(&str, [u8; 4], &EcKey)]) -> String {
+    let lines: Vec<(String, Vec<u8>)> = signers
+        .iter()
+        .map(|(name, hint, key)| {
+            let mut blob = hint.to_vec();
+            blob.extend_from_slice(&key.sign(body.as_bytes()));
+            (name.to_string(), blob)
+        })
+        .collect();
+    signed_note_lines(body, &lines)
+}
+
+/// A signed note from ready-made signature lines: `body`, an empty line, then
+/// `— <name> <b64(blob)>` for each (name, blob), where a blob is `keyhint[4] || signature`
+/// (for a cosignature/v1: `keyhint[4] || timestamp[8] || signature`).
+pub fn signed_note_lines(body: &str, lines: &[(String, Vec<u8>)]) -> String {
     let mut out = format!("{body}\n");
-    for (name, hint, key) in signers {
-        let mut blob = hint.to_vec();
-        blob.extend_from_slice(&key.sign(body.as_bytes()));
+    for (name, blob) in lines {
         out.push_str(&format!("\u{2014} {name} {}\n", b64(blob)));
     }
     out
 }
+
+/// C2SP signed-note signature type of a plain Ed25519 note signature (Rekor v2 checkpoints).
+pub const NOTE_TYPE_ED25519: u8 = 0x01;
+/// C2SP signed-note signature type of an Ed25519 `cosignature/v1` (witnesses).
+pub const NOTE_TYPE_COSIGNATURE_V1: u8 = 0x04;
+
+/// The full C2SP signed-note key id: SHA-256(name || "\n" || type || key). Its first four
+/// bytes are the key hint on signature lines.
+pub fn note_key_id(name: &str, sig_type: u8, key: &[u8; 32]) -> [u8; 32] {
+    let mut d = name.as_bytes().to_vec();
+    d.push(b'\n');
+    d.push(sig_type);
+    d.extend_from_slice(key);
+    sha256(&d)
+}
+
+/// Rekor v2 log id: the signed-note key id of the log's Ed25519 key under its origin,
+/// SHA-256(origin || 0x0A || 0x01 || key).
+pub fn rekor_v2_log_id(origin: &str, key: &[u8; 32]) -> [u8; 32] {
+    note_key_id(origin, NOTE_TYPE_ED25519, key)
+}
+
+/// Origin (and key name) of our Rekor v2 log: its base URL without scheme.
+pub const REKOR_V2_ORIGIN: &str = "log2025-1.rekor.sigverify.test";
 
 /// The canonical JSON payload a Rekor v1 SET signs.
 pub fn set_payload(
@@ -199,5 +236,58 @@ pub fn intoto_body(
                 "payloadHash": {"algorithm": "sha256", "value": hex::encode(sha256(payload))},
             },
         },
+    }))
+}
+
+/// The `verifier` of a Rekor v2 entry: a DER certificate or a DER SPKI public key, with its
+/// `keyDetails` (e.g. `PKIX_ECDSA_P256_SHA_256`, `PKIX_ED25519`).
+#[derive(Clone, Copy, Debug)]
+pub enum V2Verifier<'a> {
+    /// `x509Certificate.rawBytes`.
+    Certificate(&'a [u8], &'a str),
+    /// `publicKey.rawBytes`.
+    PublicKey(&'a [u8], &'a str),
+}
+
+impl V2Verifier<'_> {
+    fn json(&self) -> Value {
+        match self {
+            V2Verifier::Certificate(der, details) => {
+                json!({"keyDetails": details, "x509Certificate": {"rawBytes": b64(der)}})
+            }
+            V2Verifier::PublicKey(der, details) => {
+                json!({"keyDetails": details, "publicKey": {"rawBytes": b64(der)}})
+            }
+        }
+    }
+}
+
+/// hashedrekord 0.0.2 body (canonical JSON), as Rekor v2 (rekor-tiles) stores it. `digest` is
+/// SHA-256 of the artifact (for a DSSE envelope: of its PAE bytes).
+pub fn hashedrekord_v2_body(
+    digest: &[u8; 32],
+    signature: &[u8],
+    verifier: V2Verifier<'_>,
+) -> String {
+    canonical_json(&json!({
+        "apiVersion": "0.0.2",
+        "kind": "hashedrekord",
+        "spec": {"hashedRekordV002": {
+            "data": {"algorithm": "SHA2_256", "digest": b64(digest)},
+            "signature": {"content": b64(signature), "verifier": verifier.json()},
+        }},
+    }))
+}
+
+/// dsse 0.0.2 body (canonical JSON): the payload hash and the envelope's signatures with their
+/// verifiers.
+pub fn dsse_v2_body(payload_hash: &[u8; 32], signature: &[u8], verifier: V2Verifier<'_>) -> String {
+    canonical_json(&json!({
+        "apiVersion": "0.0.2",
+        "kind": "dsse",
+        "spec": {"dsseV002": {
+            "payloadHash": {"algorithm": "SHA2_256", "digest": b64(payload_hash)},
+            "signatures": [{"content": b64(signature), "verifier": verifier.json()}],
+        }},
     }))
 }

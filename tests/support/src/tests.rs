@@ -19,6 +19,7 @@ use crate::log::{leaf_hash, node_hash, set_payload, MerkleTree, REKOR_ORIGIN};
 use crate::util::{b64, pem, sha256, unb64};
 use crate::x509::oid;
 use crate::Instance;
+use crate::{LogFault, Rekor, RekorV2Entry};
 
 const ARTIFACT: &[u8] = b"hello sigverify\n";
 
@@ -602,4 +603,590 @@ fn statement_shape() {
     assert!(std::str::from_utf8(&s)
         .unwrap()
         .starts_with(r#"{"_type":"https://in-toto.io/Statement/v1","subject":"#));
+}
+
+// ------------------------------------------------------------------------------------------
+// Rekor v2, cosignatures, several entries and timestamps
+// ------------------------------------------------------------------------------------------
+
+fn verify_ed(key: &[u8; 32], msg: &[u8], sig: &[u8]) -> bool {
+    let Ok(vk) = ed25519_dalek::VerifyingKey::from_bytes(key) else {
+        return false;
+    };
+    let Ok(sig) = ed25519_dalek::Signature::from_slice(sig) else {
+        return false;
+    };
+    vk.verify_strict(msg, &sig).is_ok()
+}
+
+/// SHA-256(name || "\n" || type || key), written independently of `log.rs`.
+fn c2sp_key_id(name: &str, ty: u8, key: &[u8; 32]) -> [u8; 32] {
+    let mut d = Vec::new();
+    d.extend_from_slice(name.as_bytes());
+    d.push(0x0a);
+    d.push(ty);
+    d.extend_from_slice(key);
+    sha256(&d)
+}
+
+/// The keys of a JSON value, recursively (`a.b.c` paths), to compare shapes with real bodies.
+fn shape(v: &Value, prefix: &str, out: &mut BTreeSet<String>) {
+    match v {
+        Value::Object(m) => {
+            for (k, x) in m {
+                let p = format!("{prefix}.{k}");
+                out.insert(p.clone());
+                shape(x, &p, out);
+            }
+        }
+        Value::Array(a) => {
+            for x in a {
+                shape(x, &format!("{prefix}[]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn shape_of(v: &Value) -> BTreeSet<String> {
+    let mut s = BTreeSet::new();
+    shape(v, "", &mut s);
+    s
+}
+
+fn real_vector(name: &str) -> Value {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../../shared/vectors/conformance")
+        .join(name)
+        .join("bundle.sigstore.json");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("the shared conformance vectors are needed: {path:?}: {e}"));
+    serde_json::from_str(&text).unwrap()
+}
+
+fn body_of(entry: &Value) -> Value {
+    serde_json::from_slice(&unb64(entry["canonicalizedBody"].as_str().unwrap())).unwrap()
+}
+
+fn v2_opts(content: Content, kind: RekorV2Entry) -> BundleOptions {
+    BundleOptions::rekor_v2(content, kind)
+}
+
+#[test]
+fn rekor_v2_log_identity() {
+    use crate::log::REKOR_V2_ORIGIN;
+    use crate::trust::REKOR_V2_URL;
+    use ed25519_dalek::pkcs8::DecodePublicKey as _;
+    let inst = Instance::new();
+    assert_eq!(REKOR_V2_URL.strip_prefix("https://"), Some(REKOR_V2_ORIGIN));
+    let key = inst.rekor_v2_public_key();
+    assert_eq!(
+        inst.rekor_v2_log_id(),
+        c2sp_key_id(REKOR_V2_ORIGIN, 0x01, &key)
+    );
+    let tr = inst.trusted_root();
+    let log = tr["tlogs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|l| l["baseUrl"] == REKOR_V2_URL)
+        .expect("the v2 log is in the trusted root");
+    assert_eq!(log["publicKey"]["keyDetails"], "PKIX_ED25519");
+    assert_eq!(log["logId"]["keyId"], b64(inst.rekor_v2_log_id()));
+    let spki = unb64(log["publicKey"]["rawBytes"].as_str().unwrap());
+    assert_eq!(
+        ed25519_dalek::VerifyingKey::from_public_key_der(&spki)
+            .unwrap()
+            .to_bytes(),
+        key
+    );
+    // Dropping it, or every log.
+    let no_v2 = inst.trusted_root_with(|o| o.include_rekor_v2 = false);
+    assert_eq!(no_v2["tlogs"].as_array().unwrap().len(), 1);
+    let gh = inst.github_trusted_root();
+    assert_eq!(gh["tlogs"], serde_json::json!([]));
+    assert_eq!(gh["ctlogs"], serde_json::json!([]));
+    assert_eq!(gh["timestampAuthorities"].as_array().unwrap().len(), 1);
+    assert_eq!(gh["certificateAuthorities"].as_array().unwrap().len(), 1);
+}
+
+#[test]
+fn rekor_v2_entries_look_like_the_real_ones() {
+    let inst = Instance::new();
+    for (vector, content) in [
+        ("rekor2-happy-path", Content::MessageSignature),
+        ("rekor2-dsse-happy-path", Content::Dsse),
+    ] {
+        let real = real_vector(vector);
+        let ours = inst.bundle(&v2_opts(content, RekorV2Entry::HashedRekord002), ARTIFACT);
+        assert_eq!(ours["mediaType"], real["mediaType"]);
+        let (re, oe) = (
+            &real["verificationMaterial"]["tlogEntries"][0],
+            &ours["verificationMaterial"]["tlogEntries"][0],
+        );
+        // Same entry fields: no integratedTime, no inclusionPromise.
+        assert_eq!(shape_of(oe), shape_of(re), "{vector}");
+        assert!(oe.get("integratedTime").is_none() && oe.get("inclusionPromise").is_none());
+        assert_eq!(oe["kindVersion"], re["kindVersion"]);
+        assert_eq!(oe["logIndex"], oe["inclusionProof"]["logIndex"]);
+        // Same body shape and field values where they do not depend on the signature.
+        let (rb, ob) = (body_of(re), body_of(oe));
+        assert_eq!(shape_of(&ob), shape_of(&rb), "{vector}");
+        let spec = "/spec/hashedRekordV002";
+        for p in ["/apiVersion", "/kind"] {
+            assert_eq!(ob.pointer(p), rb.pointer(p), "{p}");
+        }
+        for p in ["/data/algorithm", "/signature/verifier/keyDetails"] {
+            assert_eq!(
+                ob.pointer(&format!("{spec}{p}")),
+                rb.pointer(&format!("{spec}{p}")),
+                "{p}"
+            );
+        }
+        // The canonical body is the compact, key-sorted JSON Rekor v2 writes.
+        let raw = String::from_utf8(unb64(oe["canonicalizedBody"].as_str().unwrap())).unwrap();
+        assert!(raw.starts_with(
+            r#"{"apiVersion":"0.0.2","kind":"hashedrekord","spec":{"hashedRekordV002":{"data":{"algorithm":"SHA2_256","digest":""#
+        ));
+        assert_eq!(raw, crate::util::canonical_json(&ob));
+        // Same checkpoint layout: three body lines, a blank line, the log's signature line
+        // named by the origin.
+        let note = oe["inclusionProof"]["checkpoint"]["envelope"]
+            .as_str()
+            .unwrap();
+        let (body, sigs) = note.split_once("\n\n").unwrap();
+        assert_eq!(body.lines().count(), 3);
+        assert!(sigs.starts_with("\u{2014} log2025-1.rekor.sigverify.test "));
+        assert!(note.ends_with('\n'));
+    }
+    // dsse 0.0.2 (no real vector yet): the rekor-tiles shape.
+    let ours = inst.build_bundle(&v2_opts(Content::Dsse, RekorV2Entry::Dsse002), ARTIFACT);
+    let body: Value = serde_json::from_slice(ours.tlog_body.as_ref().unwrap()).unwrap();
+    let want: BTreeSet<String> = [
+        ".apiVersion",
+        ".kind",
+        ".spec",
+        ".spec.dsseV002",
+        ".spec.dsseV002.payloadHash",
+        ".spec.dsseV002.payloadHash.algorithm",
+        ".spec.dsseV002.payloadHash.digest",
+        ".spec.dsseV002.signatures",
+        ".spec.dsseV002.signatures[].content",
+        ".spec.dsseV002.signatures[].verifier",
+        ".spec.dsseV002.signatures[].verifier.keyDetails",
+        ".spec.dsseV002.signatures[].verifier.x509Certificate",
+        ".spec.dsseV002.signatures[].verifier.x509Certificate.rawBytes",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    assert_eq!(shape_of(&body), want);
+    assert_eq!(
+        body["spec"]["dsseV002"]["payloadHash"]["digest"],
+        b64(sha256(ours.dsse_payload.as_ref().unwrap()))
+    );
+}
+
+/// The problems an independent check finds in one entry of a bundle (v1 or v2).
+fn entry_problems(inst: &Instance, bundle: &Value, i: usize) -> BTreeSet<&'static str> {
+    let mut fails = BTreeSet::new();
+    let mut check = |name: &'static str, ok: bool| {
+        if !ok {
+            fails.insert(name);
+        }
+    };
+    let vm = &bundle["verificationMaterial"];
+    let entry = &vm["tlogEntries"][i];
+    let body_bytes = unb64(entry["canonicalizedBody"].as_str().unwrap());
+    let body: Value = serde_json::from_slice(&body_bytes).unwrap();
+    let v2 = body["apiVersion"] == "0.0.2" && body["kind"] != "intoto";
+    let log_id: [u8; 32] = unb64(entry["logId"]["keyId"].as_str().unwrap())
+        .try_into()
+        .unwrap();
+    let (origin, name) = if v2 {
+        (
+            crate::log::REKOR_V2_ORIGIN.to_string(),
+            crate::log::REKOR_V2_ORIGIN,
+        )
+    } else {
+        (REKOR_ORIGIN.to_string(), crate::log::REKOR_NAME)
+    };
+    check(
+        "log_id",
+        log_id
+            == if v2 {
+                inst.rekor_v2_log_id()
+            } else {
+                inst.rekor_log_id()
+            },
+    );
+    if v2 {
+        check("no_set", entry.get("inclusionPromise").is_none());
+        check("no_integrated_time", entry.get("integratedTime").is_none());
+        // The body against the bundle.
+        let signer_der = vm["certificate"]["rawBytes"].as_str().map(unb64);
+        let (sig, digest) = match bundle.get("messageSignature") {
+            Some(ms) => (
+                unb64(ms["signature"].as_str().unwrap()),
+                sha256(ARTIFACT).to_vec(),
+            ),
+            None => {
+                let env = &bundle["dsseEnvelope"];
+                let payload = unb64(env["payload"].as_str().unwrap());
+                let pae = pae(env["payloadType"].as_str().unwrap(), &payload);
+                let d = if body["kind"] == "dsse" {
+                    sha256(&payload)
+                } else {
+                    sha256(&pae)
+                };
+                (
+                    unb64(env["signatures"][0]["sig"].as_str().unwrap()),
+                    d.to_vec(),
+                )
+            }
+        };
+        let (logged_digest, sig_obj) = match body["kind"].as_str().unwrap() {
+            "hashedrekord" => {
+                let s = &body["spec"]["hashedRekordV002"];
+                (&s["data"]["digest"], &s["signature"])
+            }
+            _ => {
+                let s = &body["spec"]["dsseV002"];
+                (&s["payloadHash"]["digest"], &s["signatures"][0])
+            }
+        };
+        check("body_digest", *logged_digest == b64(&digest));
+        check("body_signature", sig_obj["content"] == b64(&sig));
+        let verifier = &sig_obj["verifier"];
+        let named = verifier["x509Certificate"]["rawBytes"]
+            .as_str()
+            .or(verifier["publicKey"]["rawBytes"].as_str())
+            .map(unb64);
+        let expected = signer_der.unwrap_or_else(|| inst.managed_p256.spki_der.clone());
+        check("body_verifier", named == Some(expected));
+    }
+    let Some(p) = entry.get("inclusionProof") else {
+        return fails;
+    };
+    let index: u64 = p["logIndex"].as_str().unwrap().parse().unwrap();
+    let size: u64 = p["treeSize"].as_str().unwrap().parse().unwrap();
+    let root = b32(&p["rootHash"]);
+    let hashes: Vec<[u8; 32]> = p["hashes"].as_array().unwrap().iter().map(b32).collect();
+    check(
+        "inclusion_proof",
+        rfc9162_verify(index, size, leaf_hash(&body_bytes), &hashes, root),
+    );
+    if v2 {
+        check("log_index", entry["logIndex"] == p["logIndex"]);
+    }
+    let note = p["checkpoint"]["envelope"].as_str().unwrap();
+    let (text, sigs) = note.split_once("\n\n").unwrap();
+    let text = format!("{text}\n");
+    let lines: Vec<&str> = text.lines().collect();
+    check("checkpoint_origin", lines[0] == origin);
+    check("checkpoint_size", lines[1] == size.to_string());
+    check("checkpoint_root", lines[2] == b64(root));
+    let mut sig_lines = sigs.lines();
+    let first = sig_lines.next().unwrap();
+    let rest = first.strip_prefix("\u{2014} ").unwrap();
+    let (n, blob) = rest.split_once(' ').unwrap();
+    let blob = unb64(blob);
+    check("checkpoint_name", n == name);
+    check("checkpoint_key_hint", blob[..4] == log_id[..4]);
+    let ok = if v2 {
+        verify_ed(&inst.rekor_v2_public_key(), text.as_bytes(), &blob[4..])
+    } else {
+        verify_ec(inst.rekor_public_key_der(), text.as_bytes(), &blob[4..])
+    };
+    check("checkpoint_signature", ok);
+    // Cosignatures: each line must be a valid cosignature/v1 of one of our witnesses, dated
+    // no later than 2099.
+    for line in sig_lines {
+        let rest = line.strip_prefix("\u{2014} ").unwrap();
+        let (n, blob) = rest.split_once(' ').unwrap();
+        let blob = unb64(blob);
+        let Some(w) = (0..inst.witness_count())
+            .map(|i| inst.witness(i))
+            .find(|w| w.name == n)
+        else {
+            check("cosignature_unknown_witness", false);
+            continue;
+        };
+        let key = w.public_key();
+        check(
+            "cosignature_key_hint",
+            blob[..4] == c2sp_key_id(n, 0x04, &key)[..4],
+        );
+        let t = u64::from_be_bytes(blob[4..12].try_into().unwrap());
+        check("cosignature_time", t < 4_070_908_800);
+        let msg = format!("cosignature/v1\ntime {t}\n{text}");
+        check(
+            "cosignature_signature",
+            verify_ed(&key, msg.as_bytes(), &blob[12..]),
+        );
+    }
+    fails
+}
+
+fn v2_and_cosigned_shapes() -> Vec<BundleOptions> {
+    let mut v = Vec::new();
+    for (content, kind) in [
+        (Content::MessageSignature, RekorV2Entry::HashedRekord002),
+        (Content::Dsse, RekorV2Entry::HashedRekord002),
+        (Content::Dsse, RekorV2Entry::Dsse002),
+    ] {
+        for signer in [None, Some(ManagedKey::P256)] {
+            v.push(BundleOptions {
+                managed_key: signer,
+                cosigners: vec![0, 1, 2],
+                ..v2_opts(content, kind)
+            });
+        }
+    }
+    for base in [BundleOptions::default(), BundleOptions::dsse()] {
+        v.push(BundleOptions {
+            cosigners: vec![2, 0],
+            ..base
+        });
+    }
+    v
+}
+
+#[test]
+fn rekor_v2_and_cosigned_happy_paths_pass_every_check() {
+    let inst = Instance::new();
+    for opts in v2_and_cosigned_shapes() {
+        let b = inst.bundle(&opts, ARTIFACT);
+        assert!(entry_problems(&inst, &b, 0).is_empty(), "{opts:?}");
+        if opts.rekor_v2.is_none() {
+            assert!(failing_checks(&inst, &b, ARTIFACT).is_empty(), "{opts:?}");
+        }
+        // A timestamp is there (Rekor v2 needs one).
+        assert!(
+            b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0]
+                .is_object()
+        );
+    }
+}
+
+#[test]
+fn rekor_v2_faults_break_exactly_their_check() {
+    let inst = Instance::new();
+    let expected: &[(Fault, &[&str])] = &[
+        (Fault::TlogBodyMismatch, &["body_digest"]),
+        (Fault::InclusionProofBadHash, &["inclusion_proof"]),
+        (Fault::CheckpointBadSignature, &["checkpoint_signature"]),
+        (Fault::CheckpointWrongOrigin, &["checkpoint_origin"]),
+        (Fault::CheckpointRootMismatch, &["checkpoint_root"]),
+        (Fault::CheckpointWrongKeyHint, &["checkpoint_key_hint"]),
+    ];
+    let log_expected: &[(LogFault, &[&str])] = &[
+        (LogFault::ProofLogIndexMismatch, &["log_index"]),
+        (LogFault::CheckpointSizeMismatch, &["checkpoint_size"]),
+        (LogFault::VerifierMismatch, &["body_verifier"]),
+        (
+            LogFault::CosignatureBadSignature,
+            &["cosignature_signature"],
+        ),
+        (
+            LogFault::CosignatureUnknownWitness,
+            &["cosignature_unknown_witness"],
+        ),
+        (LogFault::CosignatureFromFuture, &["cosignature_time"]),
+    ];
+    let mut covered = BTreeSet::new();
+    for base in v2_and_cosigned_shapes() {
+        let v2 = base.rekor_v2.is_some();
+        for (f, want) in expected {
+            if !v2 {
+                continue; // v1 faults are covered by `each_fault_breaks_exactly_its_check`
+            }
+            let b = inst.bundle(&base.clone().with_fault(*f), ARTIFACT);
+            let want: BTreeSet<&str> = want.iter().copied().collect();
+            assert_eq!(entry_problems(&inst, &b, 0), want, "{f:?} in {base:?}");
+        }
+        for (f, want) in log_expected {
+            let opts = base.clone().with_log_fault(*f);
+            if !f.applies_to(&opts) {
+                continue;
+            }
+            let b = inst.bundle(&opts, ARTIFACT);
+            let mut want: BTreeSet<&str> = want.iter().copied().collect();
+            if !v2 && *f == LogFault::VerifierMismatch {
+                // Checked for v1 bodies below.
+                want.clear();
+            }
+            assert_eq!(entry_problems(&inst, &b, 0), want, "{f:?} in {base:?}");
+            covered.insert(format!("{f:?}"));
+        }
+    }
+    assert_eq!(covered.len(), LogFault::ALL.len());
+    // v1 bodies with another signer: only the body check fails.
+    for base in [BundleOptions::default(), BundleOptions::dsse()] {
+        let b = inst.bundle(
+            &base.clone().with_log_fault(LogFault::VerifierMismatch),
+            ARTIFACT,
+        );
+        let want: BTreeSet<&str> = ["tlog_body"].into_iter().collect();
+        assert_eq!(failing_checks(&inst, &b, ARTIFACT), want, "{base:?}");
+    }
+    // The cosignature faults change the last line only.
+    let base = BundleOptions {
+        cosigners: vec![0, 1],
+        ..v2_opts(Content::MessageSignature, RekorV2Entry::HashedRekord002)
+    };
+    let note = |o: &BundleOptions| {
+        inst.bundle(o, ARTIFACT)["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]
+            ["checkpoint"]["envelope"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let good = note(&base);
+    for f in [
+        LogFault::CosignatureBadSignature,
+        LogFault::CosignatureUnknownWitness,
+        LogFault::CosignatureFromFuture,
+    ] {
+        let bad = note(&base.clone().with_log_fault(f));
+        let (g, b): (Vec<&str>, Vec<&str>) = (good.lines().collect(), bad.lines().collect());
+        assert_eq!(g.len(), b.len());
+        assert_eq!(g[..g.len() - 1], b[..b.len() - 1], "{f:?}");
+        assert_ne!(g.last(), b.last(), "{f:?}");
+    }
+}
+
+#[test]
+fn witness_vkeys_and_cosignatures() {
+    use crate::witness::{cosignature_message, ROGUE_WITNESS_NAME, WITNESS_NAMES};
+    let inst = Instance::new();
+    assert_eq!(inst.witness_count(), WITNESS_NAMES.len());
+    let mut vkeys = inst.witness_vkeys();
+    vkeys.push(inst.rogue_witness_vkey());
+    for (i, vkey) in vkeys.iter().enumerate() {
+        // Base64 may contain '+': the key is everything after the second one.
+        let parts: Vec<&str> = vkey.splitn(3, '+').collect();
+        assert_eq!(parts.len(), 3, "{vkey}");
+        let name = WITNESS_NAMES.get(i).copied().unwrap_or(ROGUE_WITNESS_NAME);
+        assert_eq!(parts[0], name);
+        let raw = unb64(parts[2]);
+        assert_eq!((raw.len(), raw[0]), (33, 0x04));
+        let key: [u8; 32] = raw[1..].try_into().unwrap();
+        assert_eq!(parts[1], hex::encode(&c2sp_key_id(name, 0x04, &key)[..4]));
+    }
+    // The C2SP tlog-cosignature message.
+    assert_eq!(
+        cosignature_message("o\n1\nAA==\n", 42),
+        b"cosignature/v1\ntime 42\no\n1\nAA==\n".to_vec()
+    );
+    // Timestamps as asked.
+    let b = inst.bundle(
+        &BundleOptions {
+            cosigners: vec![1],
+            cosignature_time: Some(1_750_000_000),
+            ..BundleOptions::default()
+        },
+        ARTIFACT,
+    );
+    let note = b["verificationMaterial"]["tlogEntries"][0]["inclusionProof"]["checkpoint"]
+        ["envelope"]
+        .as_str()
+        .unwrap();
+    let line = note.lines().last().unwrap();
+    assert!(line.starts_with(&format!("\u{2014} {} ", WITNESS_NAMES[1])));
+    let blob = unb64(line.rsplit(' ').next().unwrap());
+    assert_eq!(blob.len(), 4 + 8 + 64);
+    assert_eq!(
+        u64::from_be_bytes(blob[4..12].try_into().unwrap()),
+        1_750_000_000
+    );
+}
+
+#[test]
+fn several_entries_and_timestamps() {
+    let inst = Instance::new();
+    for (base, extra) in [
+        (BundleOptions::default(), vec![Rekor::V1, Rekor::V2]),
+        (
+            v2_opts(Content::Dsse, RekorV2Entry::Dsse002),
+            vec![Rekor::V2, Rekor::V1],
+        ),
+    ] {
+        let opts = BundleOptions {
+            extra_tlog_entries: extra.clone(),
+            extra_timestamps: vec![DEFAULT_INTEGRATED_TIME + 10, DEFAULT_INTEGRATED_TIME + 20],
+            cosigners: vec![0],
+            ..base
+        };
+        let built = inst.build_bundle(&opts, ARTIFACT);
+        let b = &built.json;
+        let entries = b["verificationMaterial"]["tlogEntries"].as_array().unwrap();
+        assert_eq!(entries.len(), 1 + extra.len());
+        assert_eq!(built.tlog_bodies.len(), entries.len());
+        for i in 0..entries.len() {
+            assert!(
+                entry_problems(&inst, b, i).is_empty(),
+                "entry {i} of {opts:?}"
+            );
+        }
+        // Same log: distinct indices; the log of each entry as asked.
+        let ids: Vec<&Value> = entries.iter().map(|e| &e["logId"]["keyId"]).collect();
+        let idx: BTreeSet<&str> = entries
+            .iter()
+            .map(|e| e["logIndex"].as_str().unwrap())
+            .collect();
+        assert_eq!(idx.len(), entries.len());
+        for (i, log) in extra.iter().enumerate() {
+            let want = match log {
+                Rekor::V1 => b64(inst.rekor_log_id()),
+                Rekor::V2 => b64(inst.rekor_v2_log_id()),
+            };
+            assert_eq!(*ids[i + 1], want);
+        }
+        let stamps = b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"]
+            .as_array()
+            .unwrap();
+        assert_eq!(stamps.len(), 3);
+        // A fault touches the first entry only.
+        let faulty = inst.bundle(
+            &opts.clone().with_fault(Fault::CheckpointBadSignature),
+            ARTIFACT,
+        );
+        assert_eq!(
+            entry_problems(&inst, &faulty, 0),
+            ["checkpoint_signature"].into_iter().collect()
+        );
+        for i in 1..entries.len() {
+            assert!(entry_problems(&inst, &faulty, i).is_empty());
+        }
+    }
+}
+
+#[test]
+fn github_style_bundles() {
+    let inst = Instance::new();
+    let b = inst.bundle(&BundleOptions::github(), ARTIFACT);
+    assert_eq!(
+        b["verificationMaterial"]["tlogEntries"],
+        serde_json::json!([])
+    );
+    assert!(
+        b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0].is_object()
+    );
+    let leaf = Certificate::from_der(&inst.leaf_certificate(&BundleOptions::github())).unwrap();
+    let exts = leaf.tbs_certificate.extensions.unwrap();
+    assert!(exts.iter().all(|e| e.extn_id != oid::CT_SCT_LIST));
+    assert_eq!(
+        failing_checks(&inst, &b, ARTIFACT),
+        ["sct_present"].into_iter().collect()
+    );
+}
+
+#[test]
+fn new_shapes_are_deterministic() {
+    let (a, b) = (Instance::new(), Instance::new());
+    for opts in v2_and_cosigned_shapes() {
+        assert_eq!(a.bundle(&opts, ARTIFACT), b.bundle(&opts, ARTIFACT));
+    }
+    assert_eq!(a.witness_vkeys(), b.witness_vkeys());
 }

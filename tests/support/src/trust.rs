@@ -11,6 +11,8 @@ pub const TRUSTED_ROOT_MEDIA_TYPE: &str =
     "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
 /// Rekor base URL written into the trusted root.
 pub const REKOR_URL: &str = "https://rekor.sigverify.test";
+/// Base URL of the Rekor v2 log (its origin is this without the scheme).
+pub const REKOR_V2_URL: &str = "https://log2025-1.rekor.sigverify.test";
 /// Fulcio URI written into the trusted root.
 pub const FULCIO_URL: &str = "https://fulcio.sigverify.test";
 /// CT log base URL written into the trusted root.
@@ -50,7 +52,8 @@ impl ValidFor {
 }
 
 /// Knobs for [`Instance::trusted_root_with`]. The default is the trusted root every valid
-/// bundle verifies against: all four services, each valid from 2020-01-01, open-ended.
+/// bundle verifies against: all services (Rekor v1 and v2 logs, CA, CT log, TSA), each valid
+/// from 2020-01-01, open-ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TrustedRootOptions {
     /// validFor of the Rekor log key. Set `start` after a bundle's integrated time for the
@@ -62,8 +65,13 @@ pub struct TrustedRootOptions {
     pub ctlog_valid_for: ValidFor,
     /// validFor of the TSA entry.
     pub tsa_valid_for: ValidFor,
-    /// Include the Rekor log (`tlogs`).
+    /// validFor of the Rekor v2 log key. Rekor v2 entries are dated by their timestamps: set it
+    /// to exclude a timestamp's time for the "log key not valid at the timestamp" case.
+    pub rekor_v2_valid_for: ValidFor,
+    /// Include the Rekor logs (`tlogs`; false drops both the v1 and the v2 log).
     pub include_tlogs: bool,
+    /// Include the Rekor v2 log in `tlogs` (when `include_tlogs`).
+    pub include_rekor_v2: bool,
     /// Include the CA (`certificateAuthorities`).
     pub include_cas: bool,
     /// Include the CT log (`ctlogs`).
@@ -78,10 +86,12 @@ impl Default for TrustedRootOptions {
     fn default() -> Self {
         TrustedRootOptions {
             tlog_valid_for: ValidFor::from(CA_NOT_BEFORE),
+            rekor_v2_valid_for: ValidFor::from(CA_NOT_BEFORE),
             ca_valid_for: ValidFor::from(CA_NOT_BEFORE),
             ctlog_valid_for: ValidFor::from(CA_NOT_BEFORE),
             tsa_valid_for: ValidFor::from(CA_NOT_BEFORE),
             include_tlogs: true,
+            include_rekor_v2: true,
             include_cas: true,
             include_ctlogs: true,
             include_tsas: true,
@@ -90,7 +100,24 @@ impl Default for TrustedRootOptions {
     }
 }
 
+impl TrustedRootOptions {
+    /// A GitHub-style trust domain: a CA and a TSA, no transparency log and no CT log (as
+    /// GitHub's own instance for private-repository attestations).
+    pub fn github() -> TrustedRootOptions {
+        TrustedRootOptions {
+            include_tlogs: false,
+            include_ctlogs: false,
+            ..TrustedRootOptions::default()
+        }
+    }
+}
+
 impl Instance {
+    /// The GitHub-style trusted root ([`TrustedRootOptions::github`]).
+    pub fn github_trusted_root(&self) -> Value {
+        self.trusted_root_from(&TrustedRootOptions::github())
+    }
+
     /// The trusted root of this instance (all services, valid from 2020-01-01).
     pub fn trusted_root(&self) -> Value {
         self.trusted_root_with(|_| {})
@@ -110,7 +137,7 @@ impl Instance {
         if o.omit_tlog_start {
             tlog_valid.as_object_mut().expect("object").remove("start");
         }
-        let tlogs = vec![json!({
+        let mut tlogs = vec![json!({
             "baseUrl": REKOR_URL,
             "hashAlgorithm": "SHA2_256",
             "publicKey": {
@@ -120,6 +147,18 @@ impl Instance {
             },
             "logId": {"keyId": b64(self.rekor.key_id())},
         })];
+        if o.include_rekor_v2 {
+            tlogs.push(json!({
+                "baseUrl": REKOR_V2_URL,
+                "hashAlgorithm": "SHA2_256",
+                "publicKey": {
+                    "rawBytes": b64(&self.rekor_v2.spki_der),
+                    "keyDetails": "PKIX_ED25519",
+                    "validFor": o.rekor_v2_valid_for.json(),
+                },
+                "logId": {"keyId": b64(self.rekor_v2_log_id())},
+            }));
+        }
         let cas = vec![json!({
             "subject": {"organization": ORGANIZATION, "commonName": CA_COMMON_NAME},
             "uri": FULCIO_URL,
