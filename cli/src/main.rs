@@ -472,7 +472,7 @@ fn report(
                 for (label, r) in &results {
                     let who = match (r.identity(), r.issuer()) {
                         (Some(id), Some(iss)) => format!("{id} (issuer {iss})"),
-                        _ => "the given key".to_owned(),
+                        _ => "the expected key".to_owned(),
                     };
                     let when = r
                         .earliest_time()

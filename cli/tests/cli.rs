@@ -390,3 +390,178 @@ fn policy_flags_and_documents() {
         .is_some_and(|a| a.iter().any(|c| c["claim"] == "sourceRepositoryURI")));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+fn eco(rel: &str) -> String {
+    let p = conformance_dir().join("../ecosystems").join(rel);
+    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
+    p.to_string_lossy().into_owned()
+}
+
+fn eco_digest(case: &str) -> String {
+    std::fs::read_to_string(eco(&format!("{case}/digest")))
+        .unwrap()
+        .trim()
+        .to_owned()
+}
+
+#[test]
+fn ecosystem_subcommands() {
+    let prov = eco(
+        "pypi-attestations-0.0.19-provenance-object/pypi_attestations-0.0.19.tar.gz.provenance",
+    );
+    let d = eco_digest("pypi-attestations-0.0.19-provenance-object");
+    let ok = run(&[
+        "pypi",
+        "verify",
+        "--digest",
+        &d,
+        "--filename",
+        "pypi_attestations-0.0.19.tar.gz",
+        "--provenance",
+        &prov,
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let bad = run(&[
+        "pypi",
+        "verify",
+        "--digest",
+        &d,
+        "--filename",
+        "pypi_attestations-0.0.19.tar.gz",
+        "--provenance",
+        &prov,
+        "--publisher",
+        "github:trailofbits/pypi-attestations/other.yml",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let att = eco("pypi-gitlab-oidc-project-0.0.3-publish-pep740/gitlab_oidc_project-0.0.3.tar.gz.publish.attestation");
+    let gd = eco_digest("pypi-gitlab-oidc-project-0.0.3-publish-pep740");
+    let ok = run(&[
+        "pypi",
+        "verify",
+        "--digest",
+        &gd,
+        "--filename",
+        "gitlab_oidc_project-0.0.3.tar.gz",
+        "--attestation",
+        &att,
+        "--publisher",
+        "gitlab:facutuesca/gitlab-oidc-project/.gitlab-ci.yml",
+        "--json",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
+    assert_eq!(v["signer"]["issuer"], "https://gitlab.com");
+    let no_publisher = run(&[
+        "pypi",
+        "verify",
+        "--digest",
+        &gd,
+        "--filename",
+        "gitlab_oidc_project-0.0.3.tar.gz",
+        "--attestation",
+        &att,
+    ]);
+    assert_eq!(no_publisher.status.code(), Some(2));
+
+    let resp = eco("npm-sigstore-1.0.0-provenance/valid-sigstore-attestations.json");
+    let nd = eco_digest("npm-sigstore-1.0.0-provenance");
+    let ok = run(&[
+        "npm",
+        "verify",
+        "--digest",
+        &nd,
+        "--attestations",
+        &resp,
+        "--package",
+        "sigstore@1.0.0",
+        "--repository",
+        "sigstore/sigstore-js",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    assert!(
+        text(&ok.stdout).contains("[provenance]") && text(&ok.stdout).contains("[publish"),
+        "{}",
+        text(&ok.stdout)
+    );
+    let bad = run(&[
+        "npm",
+        "verify",
+        "--digest",
+        &nd,
+        "--attestations",
+        &resp,
+        "--package",
+        "sigstore@1.0.0",
+        "--repository",
+        "evil/sigstore-js",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let bad = run(&[
+        "npm",
+        "verify",
+        "--integrity",
+        "sha512-AAAA",
+        "--attestations",
+        &resp,
+        "--package",
+        "sigstore@1.0.0",
+    ]);
+    assert_eq!(bad.status.code(), Some(2));
+
+    let jsonl = eco(
+        "github-attest-demo-python-wheel/github_provenance_demo-0.0.12-py3-none-any-bundle.jsonl",
+    );
+    let ghd = eco_digest("github-attest-demo-python-wheel");
+    let ok = run(&[
+        "github",
+        "verify",
+        "--digest",
+        &ghd,
+        "--bundle",
+        &jsonl,
+        "--repo",
+        "actions/attest-demo",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let bad = run(&[
+        "github",
+        "verify",
+        "--digest",
+        &ghd,
+        "--bundle",
+        &jsonl,
+        "--owner",
+        "someone-else",
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let forced = run(&[
+        "github",
+        "verify",
+        "--digest",
+        &ghd,
+        "--bundle",
+        &jsonl,
+        "--repo",
+        "actions/attest-demo",
+        "--instance",
+        "public-good",
+    ]);
+    assert_eq!(forced.status.code(), Some(1));
+    // `verify --instance github` on the bare bundle.
+    let b = eco("github-attest-demo-python-wheel/bundle.json");
+    let id = std::fs::read_to_string(eco("github-attest-demo-python-wheel/identity")).unwrap();
+    let ok = run(&[
+        "verify",
+        &b,
+        "--digest",
+        &ghd,
+        "--identity",
+        id.trim(),
+        "--issuer",
+        ISS,
+        "--instance",
+        "github",
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+}

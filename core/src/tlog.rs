@@ -341,6 +341,8 @@ pub(crate) fn verify_entry(
 
     check_body(entry, exp, backend).map_err(|e| match e {
         Error::TransparencyLog { part, reason } => at(part, reason),
+        // Undecodable fields inside the logged body are log-entry errors too.
+        Error::InvalidEncoding { field, reason } => at("entry body", format!("{field}: {reason}")),
         other => other,
     })?;
 
@@ -417,6 +419,9 @@ pub(crate) fn verify_entry(
         }
         let cp = Checkpoint::parse(&proof.checkpoint).map_err(|e| match e {
             Error::TransparencyLog { part, reason } => at(part, reason),
+            Error::InvalidEncoding { field, reason } => {
+                at("checkpoint", format!("{field}: {reason}"))
+            }
             o => o,
         })?;
         if cp.size != proof.tree_size || cp.root_hash != proof.root_hash {

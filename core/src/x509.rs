@@ -69,6 +69,36 @@ pub(crate) fn is_self_issued(der: &[u8]) -> bool {
         .unwrap_or(false)
 }
 
+/// A person's description of a webpki path-validation error.
+fn describe_webpki_error(e: &webpki::Error, purpose: Purpose) -> String {
+    let debug = format!("{e:?}");
+    let what = if debug.starts_with("RequiredEkuNotFound") {
+        format!(
+            "the certificate's extendedKeyUsage does not include {}",
+            match purpose {
+                Purpose::CodeSigning => "codeSigning (1.3.6.1.5.5.7.3.3)",
+                Purpose::TimeStamping => "timeStamping (1.3.6.1.5.5.7.3.8)",
+            }
+        )
+    } else if debug.starts_with("CertExpired") {
+        "the certificate had expired at the verified time".to_owned()
+    } else if debug.starts_with("CertNotValidYet") {
+        "the certificate was not yet valid at the verified time".to_owned()
+    } else if debug.starts_with("UnknownIssuer") {
+        "the certificate is not issued by this authority".to_owned()
+    } else if debug.starts_with("BadSignature") || debug.starts_with("InvalidSignatureForPublicKey")
+    {
+        "the certificate's signature does not verify with the authority's key".to_owned()
+    } else if debug.starts_with("UnsupportedCriticalExtension") {
+        "the certificate has a critical extension sigverify does not understand".to_owned()
+    } else if debug.starts_with("CaUsedAsEndEntity") {
+        "a CA certificate is used as the signing certificate".to_owned()
+    } else {
+        return debug;
+    };
+    format!("{what} ({debug})")
+}
+
 /// The issuer Name (DER) of a certificate.
 pub(crate) fn issuer_name_der(der: &[u8]) -> Option<Vec<u8>> {
     Certificate::from_der(der)
@@ -448,7 +478,7 @@ impl AuthorityChain {
             None,
         )
         .map(|_| ())
-        .map_err(|e| format!("{e:?}"))
+        .map_err(|e| describe_webpki_error(&e, purpose))
     }
 
     /// Is this DER one of the authority's certificates?
