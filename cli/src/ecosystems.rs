@@ -5,31 +5,15 @@ use std::path::Path;
 use sigverify::ecosystems::{github as gh, npm as npmx, pypi as pypix};
 use sigverify::{Artifact, HashAlg, Policy, TrustedRoot, Verifier};
 
-use crate::{bad_policy, input, now, read, report, trusted_root, usage, verifier_for, Args, Fail};
+use crate::{
+    bad_policy, hash_file, input, now, read, report, trusted_root, usage, verifier_for, Args, Fail,
+};
 
 fn sub<'a>(raw: &'a [String], eco: &str) -> Result<&'a [String], Fail> {
     match raw.split_first() {
         Some((s, rest)) if s == "verify" => Ok(rest),
         _ => Err(usage(format!("{eco} needs a subcommand: verify"))),
     }
-}
-
-/// Hashes a file as a stream (no whole-file read).
-fn hash_file(path: &str, alg: HashAlg) -> Result<Vec<u8>, Fail> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| input(format!("cannot read {path}: {e}")))?;
-    let mut h = sigverify::Backend::default().hasher(alg);
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f
-            .read(&mut buf)
-            .map_err(|e| input(format!("cannot read {path}: {e}")))?;
-        if n == 0 {
-            break;
-        }
-        h.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(h.finish())
 }
 
 fn digest_arg(d: &str, alg: HashAlg) -> Result<Vec<u8>, Fail> {

@@ -8,6 +8,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sigverify::{Artifact, Bundle, Error, Policy, TrustedRoot, Verifier};
 
+mod batch;
 mod ecosystems;
 mod inspect;
 
@@ -43,6 +44,9 @@ ECOSYSTEMS (exit codes and --json as for verify):
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
+  sigverify verify-batch MANIFEST.jsonl [--jobs N] [--json]
+      each line: {\"bundle\": PATH, \"artifact\": PATH | \"digest\": \"sha256:HEX\",
+                  \"identity\": ID, \"issuer\": URL, \"key\": PATH?, \"trusted_root\": PATH?}
   sigverify inspect BUNDLE [--json]
   sigverify --version
 
@@ -52,9 +56,9 @@ unless a file of that name exists.
 Exit codes: 0 verified, 1 verification failed, 2 bad usage or unreadable/invalid input.";
 
 /// A failure with its exit code.
-struct Fail {
-    code: u8,
-    message: String,
+pub(crate) struct Fail {
+    pub(crate) code: u8,
+    pub(crate) message: String,
 }
 
 fn usage(msg: impl Into<String>) -> Fail {
@@ -375,18 +379,60 @@ fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
     let instance = a.has("staging").then_some("staging");
     let root = trusted_root(instance, a.get("trusted-root"))?;
     let verifier = verifier_for(&root, instance)?;
-    let bundle_json = read(bundle_path, "bundle")?;
-    let bytes;
+    let bundle = Bundle::from_json(&read(bundle_path, "bundle")?).map_err(|e| from_error(&e))?;
     let artifact = if target.starts_with("sha256:") && !Path::new(target).exists() {
-        Artifact::parse_digest(target).map_err(|e| input(e.to_string()))?
+        ArtifactInput::Digest(Artifact::parse_digest(target).map_err(|e| input(e.to_string()))?)
     } else {
-        bytes = artifact_bytes(target)?;
-        Artifact::Bytes(&bytes)
+        ArtifactInput::load(target, &bundle)?
     };
     verifier
-        .verify_json(&bundle_json, &artifact, &policy, now())
+        .verify(&bundle, &artifact.get(), &policy, now())
         .map(|_| ())
         .map_err(|e| from_error(&e))
+}
+
+/// The artifact as the verification needs it: a digest hashed from the file as a stream when
+/// the bundle allows it, otherwise the file's bytes.
+pub(crate) enum ArtifactInput {
+    Bytes(Vec<u8>),
+    Digest(Artifact<'static>),
+}
+
+impl ArtifactInput {
+    pub(crate) fn load(path: &str, bundle: &Bundle) -> Result<ArtifactInput, Fail> {
+        match bundle.artifact_digest_algorithm() {
+            Some(alg) => Ok(ArtifactInput::Digest(Artifact::Digest(
+                alg,
+                hash_file(path, alg)?,
+            ))),
+            None => Ok(ArtifactInput::Bytes(artifact_bytes(path)?)),
+        }
+    }
+
+    pub(crate) fn get(&self) -> Artifact<'_> {
+        match self {
+            ArtifactInput::Bytes(b) => Artifact::Bytes(b),
+            ArtifactInput::Digest(d) => d.clone(),
+        }
+    }
+}
+
+/// Hashes a file as a stream (no whole-file read).
+pub(crate) fn hash_file(path: &str, alg: sigverify::HashAlg) -> Result<Vec<u8>, Fail> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path).map_err(|e| input(format!("cannot read {path}: {e}")))?;
+    let mut h = sigverify::Backend::default().hasher(alg);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = f
+            .read(&mut buf)
+            .map_err(|e| input(format!("cannot read {path}: {e}")))?;
+        if n == 0 {
+            break;
+        }
+        h.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok(h.finish())
 }
 
 fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
@@ -422,12 +468,16 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
     let policy = verify_policy(&a)?;
     let root = trusted_root(a.get("instance"), a.get("trusted-root"))?;
     let verifier = with_witnesses(verifier_for(&root, a.get("instance"))?, &a)?;
-    let bundle_json = read(bundle_path, "bundle")?;
-    let bytes;
+    let bundle = Bundle::from_json(&read(bundle_path, "bundle")?);
+    let bundle = match bundle {
+        Ok(b) => b,
+        Err(e) => return report(a.has("json"), bundle_path, Err(e)),
+    };
+    let loaded;
     let artifact = match (artifact_path, a.get("digest")) {
         (Some(p), None) => {
-            bytes = artifact_bytes(p)?;
-            Artifact::Bytes(&bytes)
+            loaded = ArtifactInput::load(p, &bundle)?;
+            loaded.get()
         }
         (None, Some(d)) => Artifact::parse_digest(d).map_err(|e| input(e.to_string()))?,
         (Some(_), Some(_)) => return Err(usage("give either ARTIFACT or --digest, not both")),
@@ -437,7 +487,7 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
         || a.get("digest").unwrap_or_default().to_owned(),
         |p| p.to_string(),
     );
-    let r = verifier.verify_json(&bundle_json, &artifact, &policy, now());
+    let r = verifier.verify(&bundle, &artifact, &policy, now());
     report(a.has("json"), &what, r.map(|r| vec![(String::new(), r)]))
 }
 
@@ -526,6 +576,7 @@ fn main() -> ExitCode {
     let r = match cmd.as_str() {
         "verify-bundle" => cmd_verify_bundle(rest),
         "verify" => cmd_verify(rest),
+        "verify-batch" => batch::cmd(rest),
         "inspect" => cmd_inspect(rest),
         "policy" => cmd_policy(rest),
         "pypi" => ecosystems::pypi(rest),

@@ -565,3 +565,57 @@ fn ecosystem_subcommands() {
     ]);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
 }
+
+#[test]
+fn verify_batch_keeps_order_and_exit_codes() {
+    let dir = std::env::temp_dir().join(format!("sigverify-cli-batch-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let good = vec_path("happy-path-v0.3", "bundle.sigstore.json");
+    let dsse = vec_path("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
+    let bad = vec_path("signature-mismatch_fail", "bundle.sigstore.json");
+    let art = a_txt();
+    let line = |b: &str| {
+        serde_json::json!({"bundle": b, "artifact": art, "identity": ID, "issuer": ISS}).to_string()
+    };
+    let manifest = dir.join("all-good.jsonl");
+    let lines: Vec<String> = (0..20)
+        .map(|i| line(if i % 2 == 0 { &good } else { &dsse }))
+        .collect();
+    std::fs::write(&manifest, lines.join("\n")).unwrap();
+    let m = manifest.to_string_lossy().into_owned();
+    let o = run(&["verify-batch", &m, "--jobs", "2", "--json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let outs: Vec<serde_json::Value> = text(&o.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(outs.len(), 20);
+    for (i, v) in outs.iter().enumerate() {
+        assert_eq!(v["line"], i + 1);
+        assert_eq!(v["verified"], true);
+        assert_eq!(v["bundleVersion"], "0.3");
+        assert_eq!(
+            v["logEntries"][0]["kind"],
+            if i % 2 == 0 { "hashedrekord" } else { "dsse" }
+        );
+    }
+    // One failure: exit 1, the others still verify, order kept.
+    let mixed = dir.join("mixed.jsonl");
+    std::fs::write(&mixed, [line(&good), line(&bad), line(&good)].join("\n")).unwrap();
+    let o = run(&["verify-batch", &mixed.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert!(
+        lines[0].starts_with("OK") && lines[1].starts_with("FAIL") && lines[2].starts_with("OK"),
+        "{out}"
+    );
+    // A bad manifest: exit 2, nothing verified.
+    let broken = dir.join("broken.jsonl");
+    std::fs::write(&broken, format!("{}\n{{\"bundle\": 5}}\n", line(&good))).unwrap();
+    let o = run(&["verify-batch", &broken.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stdout).is_empty());
+    assert!(text(&o.stderr).contains("line 2"), "{}", text(&o.stderr));
+    let _ = std::fs::remove_dir_all(&dir);
+}

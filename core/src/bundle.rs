@@ -452,6 +452,30 @@ impl Bundle {
         })
     }
 
+    /// The one digest of the artifact that is enough to verify this bundle, so that a caller
+    /// can hash a large file as a stream instead of holding its bytes: the message digest's
+    /// algorithm (or SHA-256) for message signatures, the strongest subject algorithm for DSSE.
+    /// `None` when the bytes themselves are needed (an Ed25519 or other key that signs the
+    /// message itself cannot be checked against a digest; the caller then passes the bytes).
+    pub fn artifact_digest_algorithm(&self) -> Option<HashAlg> {
+        match &self.content {
+            Content::MessageSignature { digest, .. } => {
+                let alg = digest.as_ref().map_or(HashAlg::Sha256, |(a, _)| *a);
+                // Which hash the key signs over is only known from the key; ECDSA P-256 with
+                // SHA-256 is what Fulcio issues. Other keys: ask for the bytes.
+                match &self.material {
+                    Material::Certificate(der) => {
+                        crate::x509::leaf_signs_with(der, alg).then_some(alg)
+                    }
+                    Material::PublicKey { .. } => None,
+                }
+            }
+            Content::Dsse(env) => crate::dsse::Statement::parse(&env.payload)
+                .ok()
+                .and_then(|s| s.algorithms().first().copied()),
+        }
+    }
+
     /// The bundle format version.
     pub fn version(&self) -> BundleVersion {
         self.version

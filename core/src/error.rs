@@ -204,6 +204,14 @@ pub enum Error {
         /// The algorithm found.
         found: String,
     },
+    /// A TUF repository update (the `tuf` module) was refused: a rollback, a version, length or
+    /// hash that does not match the signed metadata, a file the repository must provide.
+    Tuf {
+        /// The TUF role (`root`, `timestamp`, `snapshot`, `targets`, a delegated role) or target.
+        role: String,
+        /// What is wrong, with the expected and the found value.
+        reason: String,
+    },
 }
 
 impl Error {
@@ -230,6 +238,7 @@ impl Error {
             Error::PolicyMismatch { .. } => "policy-mismatch",
             Error::UnsupportedAlgorithm { .. } => "unsupported-algorithm",
             Error::InvalidPolicy { .. } => "invalid-policy",
+            Error::Tuf { .. } => "tuf",
         }
     }
 
@@ -243,7 +252,7 @@ impl Error {
             | Error::InvalidBundle { .. }
             | Error::InvalidEncoding { .. } => Check::BundleFormat,
             Error::InvalidCertificate { .. } | Error::CertificateChain { .. } => Check::Certificate,
-            Error::InvalidTrustedRoot { .. } => Check::TrustedRoot,
+            Error::InvalidTrustedRoot { .. } | Error::Tuf { .. } => Check::TrustedRoot,
             Error::LimitExceeded { .. } => Check::Limits,
             Error::InvalidArtifact { .. } | Error::ArtifactMismatch { .. } => Check::Artifact,
             Error::SignatureInvalid { check, .. } | Error::TimeOutsideValidity { check, .. } => {
@@ -320,6 +329,7 @@ impl fmt::Display for Error {
             Error::UnsupportedAlgorithm { what, found } => {
                 write!(f, "{what}: unsupported algorithm {found}")
             }
+            Error::Tuf { role, reason } => write!(f, "TUF {role}: {reason}"),
         }
     }
 }

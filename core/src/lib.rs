@@ -17,6 +17,7 @@
 // Tests index freely: a panic there is a failed test, not a crash in a caller.
 #![cfg_attr(test, allow(clippy::indexing_slicing))]
 
+mod batch;
 mod bundle;
 mod checkpoint;
 mod crypto;
@@ -33,10 +34,12 @@ mod result;
 mod timestamp;
 mod tlog;
 mod trust_root;
+pub mod tuf;
 mod verify;
 mod witness;
 mod x509;
 
+pub use batch::{parallel_map, BatchItem};
 pub use bundle::{Bundle, BundleVersion};
 pub use crypto::{Backend, HashAlg, Hasher};
 pub use dsse::{Statement, Subject};

@@ -40,6 +40,32 @@ pub const MAX_STATEMENT_SUBJECTS: usize = 100_000;
 /// Most entries in a trusted root (per list: tlogs, CAs, CT logs, TSAs).
 pub const MAX_TRUST_ROOT_ENTRIES: usize = 256;
 
+// --- TUF (the `tuf` module): bounds on repository metadata and on one update. ---
+// The byte limits are python-tuf's defaults; a length stated in signed metadata (snapshot in the
+// timestamp, targets in the snapshot, every target file) replaces them.
+
+/// Largest TUF root metadata file accepted, in bytes.
+pub const MAX_TUF_ROOT_BYTES: usize = 512 * 1024;
+/// Largest TUF timestamp metadata file accepted, in bytes.
+pub const MAX_TUF_TIMESTAMP_BYTES: usize = 16 * 1024;
+/// Largest TUF snapshot metadata file accepted when the timestamp states no length, in bytes.
+pub const MAX_TUF_SNAPSHOT_BYTES: usize = 2 * 1024 * 1024;
+/// Largest TUF targets (top-level or delegated) metadata file accepted when the snapshot states
+/// no length, in bytes.
+pub const MAX_TUF_TARGETS_BYTES: usize = 5 * 1024 * 1024;
+/// Largest TUF target file accepted (its exact length comes from the targets metadata), in bytes.
+pub const MAX_TUF_TARGET_FILE_BYTES: usize = 16 * 1024 * 1024;
+/// Most new root versions walked in one update (python-tuf's `max_root_rotations`).
+pub const MAX_TUF_ROOT_ROTATIONS: u64 = 256;
+/// Most targets roles visited while searching for one target (python-tuf's `max_delegations`).
+pub const MAX_TUF_DELEGATIONS: usize = 32;
+/// Most signatures on one TUF metadata file.
+pub const MAX_TUF_SIGNATURES: usize = 1024;
+/// Most keys in one TUF key map (root `keys`, `delegations.keys`) and key ids in one role.
+pub const MAX_TUF_KEYS: usize = 1024;
+/// Most delegated roles in one targets metadata file.
+pub const MAX_TUF_DELEGATED_ROLES: usize = 1024;
+
 /// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`], in one pass over the bytes and before
 /// any parsing (brackets inside strings do not count).
 pub(crate) fn check_json_depth(json: &[u8], what: &'static str) -> Result<(), crate::Error> {

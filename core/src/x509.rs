@@ -99,6 +99,18 @@ fn describe_webpki_error(e: &webpki::Error, purpose: Purpose) -> String {
     format!("{what} ({debug})")
 }
 
+/// Does the certificate's key sign messages hashed with `alg` (so that a digest suffices)?
+pub(crate) fn leaf_signs_with(der: &[u8], alg: crate::HashAlg) -> bool {
+    let Ok(cert) = Certificate::from_der(der) else {
+        return false;
+    };
+    let Ok(spki) = cert.tbs_certificate.subject_public_key_info.to_der() else {
+        return false;
+    };
+    PublicKey::from_spki_der(&spki, Backend::default())
+        .is_ok_and(|k| k.default_scheme().hash() == Some(alg))
+}
+
 /// The issuer Name (DER) of a certificate.
 pub(crate) fn issuer_name_der(der: &[u8]) -> Option<Vec<u8>> {
     Certificate::from_der(der)
