@@ -63,3 +63,8 @@ pub(super) fn key_is_valid(key_type: KeyType, raw_key: &[u8]) -> bool {
 pub(super) fn hasher(alg: HashAlg) -> digest::Context {
     digest::Context::new(digest_alg(alg))
 }
+
+/// Parses a key once for repeated verification with one scheme.
+pub(super) fn parse(scheme: SigScheme, raw_key: &[u8]) -> Option<ParsedPublicKey> {
+    ParsedPublicKey::new(algorithm(scheme), raw_key).ok()
+}

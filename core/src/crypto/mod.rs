@@ -319,7 +319,7 @@ impl SigScheme {
 }
 
 /// A parsed and validated public key (from a SubjectPublicKeyInfo).
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub(crate) struct PublicKey {
     key_type: KeyType,
     /// The subjectPublicKey bits: an uncompressed EC point, a raw Ed25519 key or a PKCS#1
@@ -327,7 +327,19 @@ pub(crate) struct PublicKey {
     raw: Vec<u8>,
     /// The whole SubjectPublicKeyInfo DER, as given.
     spki_der: Vec<u8>,
+    /// The key parsed once by aws-lc-rs for its default scheme, so that keys of the trusted
+    /// root (log, CT, CA keys) are not re-parsed for every signature.
+    #[cfg(feature = "aws-lc-rs")]
+    parsed: Option<std::sync::Arc<aws_lc_rs::signature::ParsedPublicKey>>,
 }
+
+impl PartialEq for PublicKey {
+    fn eq(&self, other: &Self) -> bool {
+        self.key_type == other.key_type && self.raw == other.raw
+    }
+}
+
+impl Eq for PublicKey {}
 
 // RFC 5480 §2.1.1.1 named curves.
 const SECP256R1: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.10045.3.1.7");
@@ -383,11 +395,18 @@ impl PublicKey {
         if !backend.key_is_valid(key_type, &raw) {
             return Err(bad(format!("invalid {key_type:?} public key")));
         }
-        Ok(PublicKey {
+        let mut key = PublicKey {
             key_type,
             raw,
             spki_der: der.to_vec(),
-        })
+            #[cfg(feature = "aws-lc-rs")]
+            parsed: None,
+        };
+        #[cfg(feature = "aws-lc-rs")]
+        {
+            key.parsed = aws::parse(key.default_scheme(), &key.raw).map(std::sync::Arc::new);
+        }
+        Ok(key)
     }
 
     pub(crate) fn key_type(&self) -> KeyType {
@@ -418,7 +437,16 @@ impl PublicKey {
         msg: &[u8],
         sig: &[u8],
     ) -> bool {
-        scheme.key_type() == self.key_type && backend.verify_raw(scheme, &self.raw, msg, sig)
+        if scheme.key_type() != self.key_type {
+            return false;
+        }
+        #[cfg(feature = "aws-lc-rs")]
+        if let (Backend::AwsLc, Some(parsed)) = (backend, &self.parsed) {
+            if scheme == self.default_scheme() {
+                return parsed.verify_sig(msg, sig).is_ok();
+            }
+        }
+        backend.verify_raw(scheme, &self.raw, msg, sig)
     }
 
     /// Verifies against a precomputed digest; Ed25519 cannot (returns false).
