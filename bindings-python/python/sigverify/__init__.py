@@ -1,0 +1,46 @@
+"""sigverify: offline verification of Sigstore bundles.
+
+::
+
+    import sigverify
+
+    verifier = sigverify.Verifier(sigverify.TrustedRoot.public_good())
+    policy = sigverify.Policy.identity(
+        "https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main",
+        "https://token.actions.githubusercontent.com",
+    )
+    result = verifier.verify(pathlib.Path("a.txt.sigstore.json"), pathlib.Path("a.txt"), policy=policy)
+    print(result.identity, result.earliest_time)
+
+See the README of the package and the docstrings of ``sigverify/_native.pyi``.
+"""
+
+from ._errors import Error as Error
+from ._errors import InvalidInput as InvalidInput
+from ._errors import VerificationError as VerificationError
+from ._native import CheckedClaim as CheckedClaim
+from ._native import LogEntry as LogEntry
+from ._native import Policy as Policy
+from ._native import Statement as Statement
+from ._native import Subject as Subject
+from ._native import TrustedRoot as TrustedRoot
+from ._native import VerificationResult as VerificationResult
+from ._native import VerifiedTime as VerifiedTime
+from ._native import Verifier as Verifier
+from ._native import __version__ as __version__
+
+__all__ = [
+    "CheckedClaim",
+    "Error",
+    "InvalidInput",
+    "LogEntry",
+    "Policy",
+    "Statement",
+    "Subject",
+    "TrustedRoot",
+    "VerificationError",
+    "VerificationResult",
+    "VerifiedTime",
+    "Verifier",
+    "__version__",
+]

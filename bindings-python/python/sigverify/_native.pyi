@@ -1,0 +1,450 @@
+"""The native module of sigverify (Rust, pyo3). Import its names from ``sigverify``.
+
+Every class is immutable and safe to share between threads. Verification releases the GIL.
+"""
+
+import os
+from datetime import datetime
+from typing import Any, Iterable, Literal, Mapping, Optional, Sequence, Tuple, TypeAlias, Union, final
+
+from ._errors import Error
+
+__all__ = [
+    "__version__",
+    "TrustedRoot",
+    "Policy",
+    "Verifier",
+    "VerificationResult",
+    "VerifiedTime",
+    "LogEntry",
+    "CheckedClaim",
+    "Statement",
+    "Subject",
+]
+
+__version__: str
+
+_Bytes: TypeAlias = Union[bytes, bytearray, memoryview]
+_Bundle: TypeAlias = Union[_Bytes, str, "os.PathLike[str]"]
+"""A bundle: its JSON as bytes, JSON *text* as ``str``, or a file as ``os.PathLike``.
+
+A ``str`` is never read as a file name: pass ``pathlib.Path("x.sigstore.json")`` for a file.
+"""
+_Artifact: TypeAlias = Union[_Bytes, "os.PathLike[str]"]
+"""An artifact: its bytes, or a file as ``os.PathLike`` (never a ``str``)."""
+_Item: TypeAlias = Union[
+    Tuple[_Bundle, _Artifact],
+    Tuple[_Bundle, _Artifact, Optional["Policy"]],
+    Mapping[str, Any],
+]
+"""An item of :meth:`Verifier.verify_many`."""
+
+@final
+class TrustedRoot:
+    """What a deployment trusts: Fulcio certificate authorities, transparency logs, CT logs and
+    timestamp authorities (a ``trusted_root.json``).
+
+    The public-good, staging and GitHub roots are embedded in the package; nothing is fetched.
+    """
+
+    @staticmethod
+    def public_good() -> "TrustedRoot":
+        """The embedded Sigstore public-good (production) trusted root."""
+
+    @staticmethod
+    def staging() -> "TrustedRoot":
+        """The embedded Sigstore staging trusted root."""
+
+    @staticmethod
+    def github() -> "TrustedRoot":
+        """The embedded trusted root of GitHub's own Sigstore instance (private-repository
+        attestations): Fulcio and a timestamp authority, no transparency log.
+
+        Verify with it explicitly without a log::
+
+            Verifier(TrustedRoot.github(), tlog_threshold=0, timestamp_threshold=1, sct_threshold=0)
+        """
+
+    @staticmethod
+    def from_json(data: Union[_Bytes, str]) -> "TrustedRoot":
+        """Parses a ``trusted_root.json`` document.
+
+        Every key must parse and every validity window must have a start: a root that cannot be
+        fully understood is refused.
+
+        Raises:
+            InvalidInput: the document is malformed or unusable (``code`` says why, e.g.
+                ``"invalid-json"``, ``"invalid-trusted-root"``, ``"limit-exceeded"``).
+        """
+
+    @property
+    def name(self) -> Optional[str]:
+        """``"public-good"``, ``"staging"`` or ``"github"`` for an embedded root, else ``None``."""
+
+    @property
+    def tlog_count(self) -> int:
+        """Number of transparency logs."""
+
+    @property
+    def ctlog_count(self) -> int:
+        """Number of certificate transparency logs."""
+
+    @property
+    def certificate_authority_count(self) -> int:
+        """Number of Fulcio certificate authorities."""
+
+    @property
+    def timestamp_authority_count(self) -> int:
+        """Number of RFC 3161 timestamp authorities."""
+
+@final
+class Policy:
+    """What one verification requires of the signer. There is no default: every call names one."""
+
+    @staticmethod
+    def identity(identity: str, issuer: str) -> "Policy":
+        """The signing certificate's subject alternative name (URI, email or Fulcio otherName)
+        must equal ``identity``, and its OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8,
+        else 1.1) must equal ``issuer``, exactly.
+
+        Example: ``Policy.identity("https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main",
+        "https://token.actions.githubusercontent.com")``.
+
+        Raises:
+            InvalidInput: an empty identity or issuer (code ``"invalid-argument"``).
+        """
+
+    @staticmethod
+    def key(pem: Union[_Bytes, str]) -> "Policy":
+        """The bundle must be signed by this managed key: a PEM ``PUBLIC KEY``
+        (SubjectPublicKeyInfo). The key always comes from the caller, never from the bundle.
+
+        Raises:
+            InvalidInput: the PEM or the key cannot be parsed (code ``"invalid-certificate"``).
+        """
+
+    @staticmethod
+    def from_json(data: Union[_Bytes, str]) -> "Policy":
+        """Reads a policy document::
+
+            {"version": 1, "identity": "https://github.com/...", "issuer": "https://token.actions.githubusercontent.com"}
+            {"version": 1, "key": "-----BEGIN PUBLIC KEY-----\\n..."}
+
+        Unknown fields are refused, so a misspelt requirement is never silently ignored.
+
+        Raises:
+            InvalidInput: code ``"invalid-policy"`` (the message names the offending field, e.g.
+                ``$.issuer``), ``"invalid-json"`` or ``"limit-exceeded"``.
+        """
+
+    @staticmethod
+    def without_identity_unsafe() -> "Policy":
+        """Accepts any certificate identity that chains to the trusted root.
+
+        Only for callers that check ``result.identity`` and ``result.claims`` themselves: the
+        name says what it gives up.
+        """
+
+@final
+class Verifier:
+    """Verifies Sigstore bundles offline against one trusted root.
+
+    Build it once and share it: it is immutable and thread-safe, trusted keys are parsed and
+    every CA and TSA chain is validated here, not per bundle. ``verify`` releases the GIL, so
+    threads sharing one verifier run in parallel.
+
+    The thresholds say how much evidence every bundle must carry; each defaults to the core's
+    choice (``tlog_threshold=1``, ``timestamp_threshold=0``, ``sct_threshold=1``):
+
+    - ``tlog_threshold``: transparency log entries (from distinct logs) that must verify.
+    - ``timestamp_threshold``: RFC 3161 timestamps that must verify (any timestamp present must
+      verify regardless).
+    - ``sct_threshold``: embedded signed certificate timestamps that must verify.
+    - ``witnesses``: C2SP note verifier keys (``name+hexid+base64``) of witnesses, of which
+      ``witness_threshold`` (default: all) must have cosigned every log entry's checkpoint.
+
+    GitHub's instance has no transparency log: ``Verifier(TrustedRoot.github(), tlog_threshold=0,
+    timestamp_threshold=1, sct_threshold=0)``. A threshold that the root can never satisfy (a log
+    threshold with no log in the root) is refused here rather than failing every bundle later.
+
+    Raises:
+        InvalidInput: a threshold out of range or unsatisfiable (code ``"invalid-argument"``), or
+            trusted material or a witness key that cannot be used.
+    """
+
+    def __new__(
+        cls,
+        root: TrustedRoot,
+        *,
+        tlog_threshold: Optional[int] = None,
+        timestamp_threshold: Optional[int] = None,
+        sct_threshold: Optional[int] = None,
+        witnesses: Optional[Sequence[str]] = None,
+        witness_threshold: Optional[int] = None,
+    ) -> "Verifier": ...
+    def verify(
+        self,
+        bundle: _Bundle,
+        artifact: Optional[_Artifact] = None,
+        *,
+        digest: Optional[str] = None,
+        policy: Policy,
+    ) -> "VerificationResult":
+        """Verifies one bundle for an artifact, or for its digest.
+
+        Args:
+            bundle: the bundle's JSON as ``bytes``, its JSON text as ``str``, or a file as
+                ``os.PathLike`` (``pathlib.Path``).
+            artifact: the signed artifact's bytes, or the file as ``os.PathLike``. For a DSSE
+                bundle, the artifact must be a subject of the in-toto statement.
+            digest: instead of the artifact, its digest as ``"sha256:HEX"`` (``sha384:``,
+                ``sha512:`` too). An Ed25519 message signature needs the bytes.
+            policy: who must have signed (:class:`Policy`).
+
+        The current time (to refuse verified times from the future) comes from the system clock.
+
+        Returns:
+            The verified result: signer, claims, verified times, log entries, statement.
+
+        Raises:
+            VerificationError: the bundle does not verify (``code`` and ``check`` say where).
+            InvalidInput: the bundle, artifact, digest or policy cannot be used (malformed JSON,
+                an unsupported version, a limit, an unreadable file, a wrong argument).
+        """
+
+    def verify_many(
+        self,
+        items: Iterable[_Item],
+        *,
+        policy: Optional[Policy] = None,
+        jobs: Optional[int] = None,
+    ) -> list[Union["VerificationResult", Error]]:
+        """Verifies many bundles in parallel, on up to ``jobs`` threads (default: one per CPU),
+        with the GIL released.
+
+        Each item is ``(bundle, artifact)``, ``(bundle, artifact, policy)``, or a dict with the
+        keyword names of :meth:`verify` (``{"bundle": ..., "digest": "sha256:...", "policy": ...}``);
+        ``policy`` is the default for items that name none.
+
+        Returns one entry per item, in order: a :class:`VerificationResult`, or the
+        :class:`Error` that :meth:`verify` would have raised for it (an item of the wrong shape
+        gets an ``InvalidInput``). Nothing is raised for a single item.
+
+        Raises:
+            InvalidInput: ``jobs`` out of range, ``policy`` not a Policy, or ``items`` not an
+                iterable of items.
+        """
+
+    @property
+    def tlog_threshold(self) -> int:
+        """Transparency log entries (from distinct logs) that every bundle must carry."""
+
+    @property
+    def timestamp_threshold(self) -> int:
+        """RFC 3161 timestamps that every bundle must carry."""
+
+    @property
+    def sct_threshold(self) -> int:
+        """Signed certificate timestamps that every signing certificate must carry."""
+
+    @property
+    def witness_threshold(self) -> Optional[int]:
+        """Witness cosignatures required on every checkpoint, or ``None`` (no witness policy)."""
+
+    @property
+    def backend(self) -> str:
+        """The crypto backend (``"aws-lc-rs"``)."""
+
+@final
+class VerificationResult:
+    """What a successful verification established. Attributes are computed on access."""
+
+    @property
+    def signer_type(self) -> Literal["certificate", "key"]:
+        """``"certificate"`` for keyless (Fulcio) signing, ``"key"`` for a managed key."""
+
+    @property
+    def identity(self) -> Optional[str]:
+        """The certificate's subject alternative name (the identity the policy matched), or
+        ``None`` for a managed key."""
+
+    @property
+    def identity_type(self) -> Optional[Literal["uri", "email", "otherName"]]:
+        """The kind of subject alternative name, or ``None`` for a managed key."""
+
+    @property
+    def issuer(self) -> Optional[str]:
+        """The OIDC issuer of the certificate, or ``None`` for a managed key."""
+
+    @property
+    def claims(self) -> dict[str, str]:
+        """Every Fulcio claim of the certificate, by name (``sourceRepositoryURI``,
+        ``buildSignerDigest``, ``runnerEnvironment``, ...); empty for a managed key. A new dict
+        on each access."""
+
+    @property
+    def claim_oids(self) -> dict[str, str]:
+        """The same claims keyed by extension OID (``1.3.6.1.4.1.57264.1.12``)."""
+
+    @property
+    def certificate(self) -> Optional[bytes]:
+        """The signing certificate (DER), or ``None`` for a managed key."""
+
+    @property
+    def key_sha256(self) -> Optional[str]:
+        """For a managed key: SHA-256 of its SubjectPublicKeyInfo, hex; else ``None``."""
+
+    @property
+    def verified_times(self) -> list["VerifiedTime"]:
+        """Every verified time (at least one), with its source."""
+
+    @property
+    def earliest_time(self) -> datetime:
+        """The earliest verified time (timezone-aware, UTC)."""
+
+    @property
+    def log_entries(self) -> list["LogEntry"]:
+        """The transparency log entries that verified."""
+
+    @property
+    def statement(self) -> Optional["Statement"]:
+        """The in-toto statement, for a DSSE bundle; ``None`` for a message signature."""
+
+    @property
+    def policy_checks(self) -> list["CheckedClaim"]:
+        """Every claim the policy checked (identity, issuer, each required Fulcio claim or
+        statement field), with what was required and what was found."""
+
+    @property
+    def bundle_version(self) -> str:
+        """The bundle format version: ``"0.1"``, ``"0.2"`` or ``"0.3"``."""
+
+    @property
+    def media_type(self) -> str:
+        """The bundle's media type, as found."""
+
+    @property
+    def backend(self) -> str:
+        """The crypto backend that verified it."""
+
+    def to_json(self) -> str:
+        """The whole result as JSON text: the document of ``sigverify verify --json`` (stable
+        field names: ``signer``, ``verifiedTimes``, ``logEntries``, ``statement``, ...)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The whole result as ``json.loads(self.to_json())`` would give it."""
+
+@final
+class VerifiedTime:
+    """A time at which the signature is known to have existed, and what vouches for it."""
+
+    @property
+    def time(self) -> datetime:
+        """The time (timezone-aware, UTC)."""
+
+    @property
+    def unix(self) -> int:
+        """The time in Unix seconds."""
+
+    @property
+    def source(self) -> Literal["transparency-log", "rfc3161-timestamp"]:
+        """A log's integrated time (vouched for by its signed entry timestamp), or an RFC 3161
+        timestamp."""
+
+    @property
+    def log_url(self) -> Optional[str]:
+        """For a log time: the log's base URL."""
+
+    @property
+    def log_index(self) -> Optional[int]:
+        """For a log time: the entry's index."""
+
+    @property
+    def authority(self) -> Optional[str]:
+        """For a timestamp: the timestamp authority's URI."""
+
+@final
+class LogEntry:
+    """A transparency log entry that verified."""
+
+    @property
+    def log_url(self) -> str:
+        """The log's base URL (from the trusted root)."""
+
+    @property
+    def log_id(self) -> str:
+        """The log id, hex."""
+
+    @property
+    def log_index(self) -> int:
+        """The entry's index in the log."""
+
+    @property
+    def kind(self) -> str:
+        """The entry kind: ``"hashedrekord"``, ``"dsse"`` or ``"intoto"``."""
+
+    @property
+    def version(self) -> str:
+        """The entry kind's version, e.g. ``"0.0.1"``."""
+
+    @property
+    def integrated_time(self) -> Optional[datetime]:
+        """The integrated time vouched for by a signed entry timestamp (Rekor v1), else ``None``."""
+
+    @property
+    def inclusion_proof(self) -> bool:
+        """Whether an inclusion proof against a signed checkpoint was verified."""
+
+    @property
+    def cosigned_by(self) -> list[str]:
+        """The witnesses of the verifier's witness policy whose cosignature verified."""
+
+@final
+class CheckedClaim:
+    """A claim that the policy checked and that held."""
+
+    @property
+    def claim(self) -> str:
+        """The field: ``identity``, ``issuer``, a Fulcio claim name (``sourceRepositoryURI``), or a
+        statement field (``statement.predicateType``, ...)."""
+
+    @property
+    def expected(self) -> str:
+        """What the policy required, described (``"text"``, ``regex "..."``, ``glob "..."``, ...)."""
+
+    @property
+    def found(self) -> Optional[str]:
+        """The value found in the bundle."""
+
+@final
+class Statement:
+    """The in-toto statement carried by a DSSE bundle."""
+
+    @property
+    def type(self) -> str:
+        """``_type``: ``https://in-toto.io/Statement/v1`` (or ``v0.1``)."""
+
+    @property
+    def predicate_type(self) -> str:
+        """``predicateType``, e.g. ``https://slsa.dev/provenance/v1``."""
+
+    @property
+    def subjects(self) -> list["Subject"]:
+        """The subjects (the artifact matched at least one)."""
+
+    @property
+    def predicate(self) -> Any:
+        """The predicate as JSON values (dict, list, str, int, float, bool, None); ``None``
+        when absent."""
+
+@final
+class Subject:
+    """One subject of an in-toto statement."""
+
+    @property
+    def name(self) -> str:
+        """The subject's name (a file name, a package URL, ...)."""
+
+    @property
+    def digest(self) -> dict[str, str]:
+        """Digests by algorithm (``"sha256"``: lower-case hex)."""

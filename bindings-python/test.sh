@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds and tests the Python package, from a clean clone:
+#   1. a virtual environment in bindings-python/.venv (git-ignored), with maturin, pytest and mypy;
+#   2. `pip install ./bindings-python` (maturin as the PEP 517 backend: a release abi3 wheel);
+#   3. mypy --strict on the tests, and mypy.stubtest (the hand-written .pyi against the module);
+#   4. pytest (conformance vectors in both forms, ecosystem samples, malformed input, exceptions,
+#      threads, verify_many); its summary is the last line printed.
+# Needs python3 (>= 3.9) with venv, a Rust toolchain and a C compiler, and the shared vectors
+# beside the repository (../shared/vectors, or SIGVERIFY_CONFORMANCE_DIR): without them the tests
+# FAIL, they never skip.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+repo="$(dirname "$here")"
+venv="$here/.venv"
+python="${PYTHON:-python3}"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "virtual environment ($venv)"
+if [ ! -x "$venv/bin/python" ]; then
+  "$python" -m venv "$venv"
+fi
+py="$venv/bin/python"
+"$py" -m pip install --quiet --disable-pip-version-check \
+  "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.11"
+
+step "pip install ./bindings-python (release build)"
+cd "$repo"
+"$py" -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps ./bindings-python
+"$py" -c 'import sigverify; print("sigverify", sigverify.__version__, "from", sigverify.__file__)'
+
+cd "$here"
+step "mypy --strict (tests)"
+"$py" -m mypy --strict --no-incremental tests
+
+step "mypy.stubtest (sigverify/_native.pyi against the module)"
+# From outside the source tree, so that the installed package is the one inspected.
+(cd "$venv" && "$py" -m mypy.stubtest --mypy-config-file "$here/pyproject.toml" sigverify)
+
+step "pytest"
+exec "$py" -m pytest -p no:cacheprovider tests

@@ -1,0 +1,80 @@
+"""Real signatures as their ecosystems publish them (PyPI PEP 740 and provenance objects, npm
+provenance and publish attestations, GitHub attestations from the public-good and GitHub
+instances): each verifies with its true signer, by digest and, where the artifact is included,
+by bytes and by path; a near-miss identity is refused."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+
+import sigverify
+from _vectors import Sample, ecosystem_samples, ecosystems_dir, require_present
+
+SAMPLES = ecosystem_samples()
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_sample_verifies(sample: Sample) -> None:
+    require_present(sample.name, ecosystems_dir())
+    assert sample.meta["expect"] == "pass"
+    verifier = sample.verifier()
+    policy = sample.policy()
+    result = verifier.verify(sample.bundle, digest=sample.digest, policy=policy)
+    forms = [result]
+    if sample.artifact is not None:
+        forms.append(verifier.verify(sample.bundle.read_bytes(), sample.artifact.read_bytes(), policy=policy))
+        forms.append(verifier.verify(sample.bundle.read_text(), sample.artifact, policy=policy))
+    for r in forms:
+        assert r.to_json() == result.to_json()
+    assert result.statement is not None, "every sample is an in-toto attestation"
+    assert result.statement.predicate_type == sample.meta["predicate_type"]
+    alg, _, hexdigest = sample.digest.partition(":")
+    assert any(s.digest.get(alg) == hexdigest for s in result.statement.subjects)
+    assert result.earliest_time.tzinfo is not None
+    assert result.earliest_time < datetime.datetime.now(datetime.timezone.utc)
+    if sample.meta.get("root") == "github":
+        assert result.log_entries == []
+        assert [t.source for t in result.verified_times] == ["rfc3161-timestamp"]
+    else:
+        assert result.log_entries, sample.name
+    if result.signer_type == "certificate":
+        assert result.identity == (sample.folder / "identity").read_text().strip()
+        assert result.issuer == (sample.folder / "issuer").read_text().strip()
+
+
+@pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
+def test_sample_near_miss_identity_is_refused(sample: Sample) -> None:
+    require_present(sample.name, ecosystems_dir())
+    if (sample.folder / "public_key.pem").is_file():
+        # Signed with the registry's key: an identity policy cannot be satisfied.
+        policy = sigverify.Policy.identity("https://github.com/npm/cli", "https://token.actions.githubusercontent.com")
+    else:
+        identity = (sample.folder / "identity").read_text().strip()
+        issuer = (sample.folder / "issuer").read_text().strip()
+        policy = sigverify.Policy.identity(identity + "x", issuer)
+    with pytest.raises(sigverify.VerificationError) as info:
+        sample.verifier().verify(sample.bundle, digest=sample.digest, policy=policy)
+    assert info.value.code == "policy-mismatch"
+    assert info.value.check == "policy"
+
+
+def test_github_root_needs_explicit_thresholds() -> None:
+    """GitHub's instance has no transparency log: the default log threshold can never be met,
+    and the verifier says so when it is built rather than failing every bundle."""
+    with pytest.raises(sigverify.InvalidInput) as info:
+        sigverify.Verifier(sigverify.TrustedRoot.github())
+    assert info.value.code == "invalid-argument"
+    assert "tlog_threshold=0" in str(info.value)
+    v = sigverify.Verifier(sigverify.TrustedRoot.github(), tlog_threshold=0, timestamp_threshold=1, sct_threshold=0)
+    assert (v.tlog_threshold, v.timestamp_threshold, v.sct_threshold) == (0, 1, 0)
+
+
+def test_github_bundle_against_public_good_is_refused() -> None:
+    github = [s for s in SAMPLES if s.meta.get("root") == "github"]
+    assert github, "the ecosystem samples have a GitHub-instance attestation"
+    sample = github[0]
+    verifier = sigverify.Verifier(sigverify.TrustedRoot.public_good())
+    with pytest.raises(sigverify.VerificationError):
+        verifier.verify(sample.bundle, digest=sample.digest, policy=sample.policy())
