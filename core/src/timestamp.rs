@@ -290,35 +290,48 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
     })
 }
 
-/// Does the certificate match the SignerIdentifier (RFC 5652 §5.3)?
-fn sid_matches(sid: &Tlv<'_>, cert: &Certificate) -> bool {
-    use der::Encode;
-    match sid.tag {
-        // issuerAndSerialNumber
-        0x30 => {
-            let Some(parts) = children(sid.content) else {
-                return false;
-            };
-            let (Some(issuer), Some(serial)) = (parts.first(), parts.get(1)) else {
-                return false;
-            };
-            cert.tbs_certificate
-                .issuer
-                .to_der()
-                .is_ok_and(|d| d == issuer.raw)
-                && serial.tag == 0x02
-                && cert.tbs_certificate.serial_number.as_bytes() == serial.content
+/// What a SignerIdentifier (RFC 5652 §5.3) can name a certificate by.
+#[derive(Clone, Debug)]
+pub(crate) struct SignerId {
+    issuer: Vec<u8>,
+    serial: Vec<u8>,
+    ski: Option<Vec<u8>>,
+}
+
+impl SignerId {
+    pub(crate) fn of(cert: &Certificate) -> Option<SignerId> {
+        use der::Encode;
+        Some(SignerId {
+            issuer: cert.tbs_certificate.issuer.to_der().ok()?,
+            serial: cert.tbs_certificate.serial_number.as_bytes().to_vec(),
+            ski: cert
+                .tbs_certificate
+                .extensions
+                .iter()
+                .flatten()
+                .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
+                .and_then(|e| der::asn1::OctetStringRef::from_der(e.extn_value.as_bytes()).ok())
+                .map(|o| o.as_bytes().to_vec()),
+        })
+    }
+
+    /// Does the SignerIdentifier name this certificate?
+    fn matches(&self, sid: &Tlv<'_>) -> bool {
+        match sid.tag {
+            // issuerAndSerialNumber
+            0x30 => {
+                let Some(parts) = children(sid.content) else {
+                    return false;
+                };
+                let (Some(issuer), Some(serial)) = (parts.first(), parts.get(1)) else {
+                    return false;
+                };
+                self.issuer == issuer.raw && serial.tag == 0x02 && self.serial == serial.content
+            }
+            // [0] subjectKeyIdentifier
+            0x80 => self.ski.as_deref() == Some(sid.content),
+            _ => false,
         }
-        // [0] subjectKeyIdentifier
-        0x80 => cert
-            .tbs_certificate
-            .extensions
-            .iter()
-            .flatten()
-            .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
-            .and_then(|e| der::asn1::OctetStringRef::from_der(e.extn_value.as_bytes()).ok())
-            .is_some_and(|ski| ski.as_bytes() == sid.content),
-        _ => false,
     }
 }
 
@@ -386,45 +399,39 @@ pub(crate) fn verify(
         *first = 0x31;
     }
 
-    // Candidate signer certificates: those in the token, then each TSA's own.
-    let mut embedded = Vec::new();
+    // Candidate signer certificates: those in the token, then each TSA's own (whose key and
+    // identifiers were parsed when the verifier was built).
+    let mut last_err = None;
+    let mut candidates: Vec<(Vec<u8>, Option<&AuthorityChain>, PublicKey)> = Vec::new();
     for c in &p.certs {
-        if let Ok(cert) = Certificate::from_der(c) {
-            if sid_matches(&p.sid, &cert) {
-                embedded.push((c.to_vec(), cert));
-            }
+        let Ok(cert) = Certificate::from_der(c) else {
+            continue;
+        };
+        if !SignerId::of(&cert).is_some_and(|id| id.matches(&p.sid)) {
+            continue;
+        }
+        let key = der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info)
+            .map_err(|e| ts_err(format!("TSA key: {e}")))
+            .and_then(|spki| {
+                PublicKey::from_spki_der(&spki, backend)
+                    .map_err(|e| ts_err(format!("TSA key: {e}")))
+            });
+        match key {
+            Ok(k) => candidates.push((c.to_vec(), None, k)),
+            Err(e) => last_err = Some(e),
         }
     }
-    let mut last_err = None;
-    let mut candidates: Vec<(Vec<u8>, Option<&AuthorityChain>)> =
-        embedded.into_iter().map(|(d, _)| (d, None)).collect();
     for tsa in tsas {
-        if let Ok(cert) = Certificate::from_der(&tsa.first) {
-            if sid_matches(&p.sid, &cert) {
-                candidates.push((tsa.first.clone(), Some(tsa)));
-            }
+        if tsa.first_id.matches(&p.sid) {
+            candidates.push((tsa.first.clone(), Some(tsa), tsa.first_key.clone()));
         }
     }
     if candidates.is_empty() {
-        return Err(ts_err(
-            "no certificate in the token or in the trusted root's timestamp authorities matches the signer",
-        ));
+        return Err(last_err.unwrap_or_else(|| {
+            ts_err("no certificate in the token or in the trusted root's timestamp authorities matches the signer")
+        }));
     }
-    for (cert_der, from_root) in candidates {
-        let Ok(cert) = Certificate::from_der(&cert_der) else {
-            continue;
-        };
-        let spki = match der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info) {
-            Ok(s) => s,
-            Err(_) => continue,
-        };
-        let key = match PublicKey::from_spki_der(&spki, backend) {
-            Ok(k) => k,
-            Err(e) => {
-                last_err = Some(ts_err(format!("TSA key: {e}")));
-                continue;
-            }
-        };
+    for (cert_der, from_root, key) in candidates {
         let scheme = SigScheme::from_signature_oid(&p.sig_alg_oid, key.key_type()).or_else(|| {
             let bare = p.sig_alg_oid == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY
                 || p.sig_alg_oid == const_oid::db::rfc5912::RSA_ENCRYPTION;

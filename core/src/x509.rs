@@ -287,6 +287,8 @@ pub(crate) struct AuthorityChain {
     parent_anchor: Option<rustls_pki_types::TrustAnchor<'static>>,
     /// Every certificate of the chain, DER.
     all_certs: Vec<Vec<u8>>,
+    /// How a CMS SignerIdentifier names `first` (for timestamp authorities).
+    pub(crate) first_id: crate::timestamp::SignerId,
 }
 
 fn check_sig(child: &Certificate, parent_key: &PublicKey, backend: Backend) -> bool {
@@ -457,6 +459,8 @@ impl AuthorityChain {
             valid_for: auth.valid_for,
             parent_anchor,
             all_certs: auth.certs.clone(),
+            first_id: crate::timestamp::SignerId::of(first)
+                .ok_or_else(|| bad("certificate 0 cannot be re-encoded".into()))?,
         })
     }
 
