@@ -155,6 +155,7 @@ impl Matcher {
             return Err(policy_err(path, "matchers nested too deeply"));
         }
         match v {
+            Value::String(s) if s.is_empty() => Err(policy_err(path, "must not be empty")),
             Value::String(s) => Ok(Matcher::Exact(s.clone())),
             Value::Object(o) if o.len() == 1 => {
                 let (k, inner) = o
@@ -168,7 +169,10 @@ impl Matcher {
                         .ok_or_else(|| policy_err(&p, "expected a string"))
                 };
                 match k.as_str() {
-                    "exact" => Ok(Matcher::Exact(string()?.to_owned())),
+                    "exact" => match string()? {
+                        "" => Err(policy_err(&p, "must not be empty")),
+                        s => Ok(Matcher::Exact(s.to_owned())),
+                    },
                     "regex" => Matcher::regex_at(&p, string()?),
                     "glob" => Matcher::glob_at(&p, string()?),
                     "allOf" | "anyOf" => {

@@ -395,6 +395,7 @@ impl PublicKey {
         if !backend.key_is_valid(key_type, &raw) {
             return Err(bad(format!("invalid {key_type:?} public key")));
         }
+        #[cfg_attr(not(feature = "aws-lc-rs"), allow(unused_mut))]
         let mut key = PublicKey {
             key_type,
             raw,

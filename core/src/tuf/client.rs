@@ -344,6 +344,10 @@ impl TufClient {
     /// against which every expiry is checked), refusing rollbacks below `saved`.
     pub fn start(&self, saved: Option<&TufState>, now: i64) -> Updater {
         let saved = saved.cloned().unwrap_or_default();
+        // The timestamp and snapshot keys to compare with the final root's (§5.3.11): those of
+        // the root the state was saved with, recorded during the walk; when that root is older
+        // than the starting root, the starting root's (stricter: a rotation in between is not
+        // seen, so the saved versions keep binding).
         let saved_role_keys = if saved.root_version <= self.root.version {
             role_key_ids(&self.root).ok()
         } else {
@@ -525,7 +529,11 @@ impl Updater {
                 self.update_delegated(&role, &parent, bytes)?;
                 self.search(search)
             }
-            Phase::Target { goal, role, file: info } => {
+            Phase::Target {
+                goal,
+                role,
+                file: info,
+            } => {
                 let bytes = required(file, goal.path(), goal.path())?;
                 self.accept_target(goal, &role, &info, bytes)?;
                 match goal.next() {
@@ -554,7 +562,13 @@ impl Updater {
         }
     }
 
-    fn metadata_request(&self, kind: RequestKind, role: &str, meta: &MetaFile, default_max: usize) -> Request {
+    fn metadata_request(
+        &self,
+        kind: RequestKind,
+        role: &str,
+        meta: &MetaFile,
+        default_max: usize,
+    ) -> Request {
         let plain = format!("{}.json", role_file_name(role));
         Request {
             kind,
@@ -911,12 +925,7 @@ impl Updater {
     }
 
     /// A threshold of the top-level role's keys of the trusted (final) root.
-    fn check_threshold(
-        &self,
-        role: &str,
-        version: u64,
-        env: &Envelope,
-    ) -> Result<(), Error> {
+    fn check_threshold(&self, role: &str, version: u64, env: &Envelope) -> Result<(), Error> {
         let (n, threshold) = self.root.signatures_by(self.backend, role, env)?;
         if (n as u64) < threshold {
             return Err(Error::SignatureInvalid {
@@ -1035,7 +1044,13 @@ impl Updater {
 
     /// TUF §5.7.3: the target's length and hashes as the verified metadata lists them; then
     /// the document must parse as what it is.
-    fn accept_target(&mut self, goal: Goal, role: &str, file: &TargetFile, bytes: &[u8]) -> Result<(), Error> {
+    fn accept_target(
+        &mut self,
+        goal: Goal,
+        role: &str,
+        file: &TargetFile,
+        bytes: &[u8],
+    ) -> Result<(), Error> {
         let path = goal.path();
         check_size(
             bytes,
@@ -1074,5 +1089,10 @@ impl Search {
 }
 
 fn required<'a>(file: Option<&'a [u8]>, role: &str, name: &str) -> Result<&'a [u8], Error> {
-    file.ok_or_else(|| refused(role, format!("{name} was not provided (the repository must have it)")))
+    file.ok_or_else(|| {
+        refused(
+            role,
+            format!("{name} was not provided (the repository must have it)"),
+        )
+    })
 }

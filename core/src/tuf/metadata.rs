@@ -253,7 +253,11 @@ pub(super) fn check_size(bytes: &[u8], max: u64, what: &'static str) -> Result<(
 
 /// TUF §4.2: reads `{"signed": ..., "signatures": [...]}`, checks `_type` and `spec_version`,
 /// and computes the canonical bytes the signatures cover. Returns the envelope and `signed`.
-fn parse_envelope(role: &str, expected_type: &str, bytes: &[u8]) -> Result<(Envelope, Value), Error> {
+fn parse_envelope(
+    role: &str,
+    expected_type: &str,
+    bytes: &[u8],
+) -> Result<(Envelope, Value), Error> {
     limits::check_json_depth(bytes, "TUF metadata")?;
     let doc: Value =
         serde_json::from_slice(bytes).map_err(|e| malformed(role, "", format!("not JSON: {e}")))?;
@@ -339,11 +343,19 @@ fn version(role: &str, field: &str, v: u64) -> Result<u64, Error> {
 /// `expires` (TUF §4.2, RFC 3339; the oldest public-good roots carry a fraction and an offset).
 /// A fraction is rounded down: the window is never widened.
 fn expires(role: &str, s: &str) -> Result<i64, Error> {
-    rfc3339(&format!("TUF {role} metadata signed.expires"), s, Round::Down)
-        .map_err(|e| malformed(role, "signed.expires", e.to_string()))
+    rfc3339(
+        &format!("TUF {role} metadata signed.expires"),
+        s,
+        Round::Down,
+    )
+    .map_err(|e| malformed(role, "signed.expires", e.to_string()))
 }
 
-fn hashes(role: &str, field: &str, raw: BTreeMap<String, String>) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn hashes(
+    role: &str,
+    field: &str,
+    raw: BTreeMap<String, String>,
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     if raw.is_empty() {
         return Err(malformed(role, field, "an empty hashes object"));
     }
@@ -434,7 +446,12 @@ fn key_map(raw: BTreeMap<String, RawKey>, backend: Backend) -> Result<KeyMap, Er
         .collect())
 }
 
-fn role_keys(role: &str, field: &str, keyids: Vec<String>, threshold: u64) -> Result<RoleKeys, Error> {
+fn role_keys(
+    role: &str,
+    field: &str,
+    keyids: Vec<String>,
+    threshold: u64,
+) -> Result<RoleKeys, Error> {
     if keyids.len() > limits::MAX_TUF_KEYS {
         return Err(Error::LimitExceeded {
             what: "key ids of one TUF role",
@@ -443,7 +460,11 @@ fn role_keys(role: &str, field: &str, keyids: Vec<String>, threshold: u64) -> Re
         });
     }
     if threshold == 0 {
-        return Err(malformed(role, field, "threshold 0 (it must be at least 1)"));
+        return Err(malformed(
+            role,
+            field,
+            "threshold 0 (it must be at least 1)",
+        ));
     }
     Ok(RoleKeys { keyids, threshold })
 }
@@ -452,7 +473,12 @@ fn role_keys(role: &str, field: &str, keyids: Vec<String>, threshold: u64) -> Re
 /// whose signature over the canonical `signed` bytes verifies. Key ids are the repository's
 /// (never recomputed); a key id listed twice, or two key ids of the same public key, count once;
 /// a signature by a key id the role does not list counts for nothing.
-pub(super) fn count_signatures(backend: Backend, env: &Envelope, keys: &KeyMap, role: &RoleKeys) -> usize {
+pub(super) fn count_signatures(
+    backend: Backend,
+    env: &Envelope,
+    keys: &KeyMap,
+    role: &RoleKeys,
+) -> usize {
     let mut seen: BTreeSet<&str> = BTreeSet::new();
     let mut verified: Vec<&PublicKey> = Vec::new();
     for keyid in &role.keyids {
@@ -510,7 +536,9 @@ pub(super) fn check_length_and_hashes(
         let Some(alg) = HashAlg::from_name(alg_name) else {
             return Err(refused(
                 role,
-                format!("{what}: hash algorithm {alg_name:?} is not supported (sha256, sha384, sha512)"),
+                format!(
+                    "{what}: hash algorithm {alg_name:?} is not supported (sha256, sha384, sha512)"
+                ),
             ));
         };
         let found = backend.hash(alg, bytes);
@@ -571,7 +599,10 @@ impl Root {
         env: &Envelope,
     ) -> Result<(usize, u64), Error> {
         let role = self.role(name)?;
-        Ok((count_signatures(backend, env, &self.keys, role), role.threshold))
+        Ok((
+            count_signatures(backend, env, &self.keys, role),
+            role.threshold,
+        ))
     }
 }
 
@@ -623,7 +654,11 @@ impl Snapshot {
 
 impl Targets {
     /// Parses a targets metadata file, top-level or delegated (TUF §4.5).
-    pub(super) fn parse(role: &str, bytes: &[u8], backend: Backend) -> Result<(Targets, Envelope), Error> {
+    pub(super) fn parse(
+        role: &str,
+        bytes: &[u8],
+        backend: Backend,
+    ) -> Result<(Targets, Envelope), Error> {
         let (env, signed) = parse_envelope(role, "targets", bytes)?;
         let raw: RawTargets = from_signed(role, signed)?;
         let targets = raw
@@ -679,7 +714,11 @@ fn delegations(role: &str, raw: RawDelegations, backend: Backend) -> Result<Dele
     for r in raw_roles {
         let f = format!("{field}.roles[{:?}]", r.name);
         if TOP_LEVEL_ROLES.contains(&r.name.as_str()) {
-            return Err(malformed(role, &f, "a delegated role may not take a top-level role's name"));
+            return Err(malformed(
+                role,
+                &f,
+                "a delegated role may not take a top-level role's name",
+            ));
         }
         if !names.insert(r.name.clone()) {
             return Err(malformed(role, &f, "delegated twice"));
@@ -866,8 +905,10 @@ mod tests {
     fn key_formats() {
         for &backend in Backend::all() {
             // The public-good root history: hex P-256 points (versions 1-8), PEM SPKI after.
-            let hex_point = raw_key(json!({"keytype": "ecdsa-sha2-nistp256", "scheme": "ecdsa-sha2-nistp256",
-                "keyval": {"public": "04cbc5cab2684160323c25cd06c3307178a6b1d1c9b949328453ae473c5ba7527e35b13f298b41633382241f3fd8526c262d43b45adee5c618fa0642c82b8a9803"}}));
+            let hex_point = raw_key(
+                json!({"keytype": "ecdsa-sha2-nistp256", "scheme": "ecdsa-sha2-nistp256",
+                "keyval": {"public": "04cbc5cab2684160323c25cd06c3307178a6b1d1c9b949328453ae473c5ba7527e35b13f298b41633382241f3fd8526c262d43b45adee5c618fa0642c82b8a9803"}}),
+            );
             assert!(parse_key(&hex_point, backend).is_some());
             for i in [0, 1] {
                 let k = raw_key(TufKey::derive(i).key_json());
@@ -939,9 +980,15 @@ mod tests {
         // content does.
         let doc = sign_doc(&signed(), &[&k0]);
         let compact = serde_json::to_vec(&serde_json::from_slice::<Value>(&doc).unwrap()).unwrap();
-        assert_eq!(count_signatures(backend, &envelope(&compact), &keys, &role(&[0])), 1);
+        assert_eq!(
+            count_signatures(backend, &envelope(&compact), &keys, &role(&[0])),
+            1
+        );
         let changed = edit(&doc, |v| v["signed"]["version"] = json!(2));
-        assert_eq!(count_signatures(backend, &envelope(&changed), &keys, &role(&[0])), 0);
+        assert_eq!(
+            count_signatures(backend, &envelope(&changed), &keys, &role(&[0])),
+            0
+        );
     }
 
     fn edit(doc: &[u8], f: impl FnOnce(&mut Value)) -> Vec<u8> {
@@ -957,15 +1004,31 @@ mod tests {
             (json!({"signatures": []}), "signed"),
             (json!({"signed": signed()}), "signatures"),
             (json!({"signed": signed(), "signatures": {}}), "signatures"),
-            (json!({"signed": signed(), "signatures": [{"keyid": 1, "sig": ""}]}), "signatures[]"),
-            (json!({"signed": {"_type": "root", "spec_version": "1.0"}, "signatures": []}), "signed._type"),
-            (json!({"signed": {"_type": "timestamp", "spec_version": "10.0"}, "signatures": []}), "signed.spec_version"),
-            (json!({"signed": {"_type": "timestamp", "spec_version": "1.0", "x": 0.5}, "signatures": []}), "signed"),
+            (
+                json!({"signed": signed(), "signatures": [{"keyid": 1, "sig": ""}]}),
+                "signatures[]",
+            ),
+            (
+                json!({"signed": {"_type": "root", "spec_version": "1.0"}, "signatures": []}),
+                "signed._type",
+            ),
+            (
+                json!({"signed": {"_type": "timestamp", "spec_version": "10.0"}, "signatures": []}),
+                "signed.spec_version",
+            ),
+            (
+                json!({"signed": {"_type": "timestamp", "spec_version": "1.0", "x": 0.5}, "signatures": []}),
+                "signed",
+            ),
         ] {
-            let e = parse_envelope("timestamp", "timestamp", doc.to_string().as_bytes()).unwrap_err();
+            let e =
+                parse_envelope("timestamp", "timestamp", doc.to_string().as_bytes()).unwrap_err();
             assert_eq!(e.code(), "invalid-trusted-root", "{doc}");
             let m = e.to_string();
-            assert!(m.contains(&format!("TUF timestamp metadata {field}:")) || field.is_empty(), "{m}");
+            assert!(
+                m.contains(&format!("TUF timestamp metadata {field}:")) || field.is_empty(),
+                "{m}"
+            );
         }
         let many = json!({"signed": signed(), "signatures": vec![json!({"keyid": "a", "sig": ""}); limits::MAX_TUF_SIGNATURES + 1]});
         let e = parse_envelope("timestamp", "timestamp", many.to_string().as_bytes()).unwrap_err();
@@ -978,11 +1041,18 @@ mod tests {
         let data = b"abc";
         let sha256 = backend.hash(HashAlg::Sha256, data);
         let sha512 = backend.hash(HashAlg::Sha512, data);
-        let ok = [("sha256".to_owned(), sha256.clone()), ("sha512".to_owned(), sha512)];
+        let ok = [
+            ("sha256".to_owned(), sha256.clone()),
+            ("sha512".to_owned(), sha512),
+        ];
         assert!(check_length_and_hashes(backend, "r", "f", Some(3), &ok, data).is_ok());
         assert!(check_length_and_hashes(backend, "r", "f", None, &[], data).is_ok());
         let e = check_length_and_hashes(backend, "r", "f", Some(4), &ok, data).unwrap_err();
-        assert!(e.to_string().contains("length 3, the signed metadata states 4"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("length 3, the signed metadata states 4"),
+            "{e}"
+        );
         let bad = [("sha512".to_owned(), sha256.clone())];
         let e = check_length_and_hashes(backend, "r", "f", Some(3), &bad, data).unwrap_err();
         assert!(e.to_string().contains("f: sha512"), "{e}");
@@ -998,7 +1068,8 @@ mod tests {
             for (k, v) in paths.as_object().unwrap() {
                 r[k] = v.clone();
             }
-            let raw: RawDelegations = serde_json::from_value(json!({"keys": {}, "roles": [r]})).unwrap();
+            let raw: RawDelegations =
+                serde_json::from_value(json!({"keys": {}, "roles": [r]})).unwrap();
             delegations("targets", raw, Backend::default())
         };
         let d = role(json!({"paths": ["registry.npmjs.org/*"]})).unwrap();
@@ -1032,8 +1103,14 @@ mod tests {
 
     #[test]
     fn paths_match_segment_by_segment() {
-        assert!(path_matches("registry.npmjs.org/*", "registry.npmjs.org/keys.json"));
-        assert!(!path_matches("registry.npmjs.org/*", "registry.npmjs.org/a/keys.json"));
+        assert!(path_matches(
+            "registry.npmjs.org/*",
+            "registry.npmjs.org/keys.json"
+        ));
+        assert!(!path_matches(
+            "registry.npmjs.org/*",
+            "registry.npmjs.org/a/keys.json"
+        ));
         assert!(!path_matches("registry.npmjs.org/*", "trusted_root.json"));
         assert!(!path_matches("*", "registry.npmjs.org/keys.json"));
         assert!(path_matches("*/*", "registry.npmjs.org/keys.json"));

@@ -49,7 +49,7 @@ mod metadata;
 mod state;
 
 pub use client::{
-    ExpiredMetadata, Request, RequestKind, TufClient, TufUpdate, Updater, UpdateOptions,
+    ExpiredMetadata, Request, RequestKind, TufClient, TufUpdate, UpdateOptions, Updater,
     NPM_KEYS_TARGET, PUBLIC_GOOD_ROOT, STAGING_ROOT, TRUSTED_ROOT_TARGET,
 };
 pub use state::TufState;

@@ -107,7 +107,8 @@ mod tests {
             ..TufState::default()
         };
         s.targets_versions.insert("targets.json".into(), 14);
-        s.targets_versions.insert("registry.npmjs.org.json".into(), 8);
+        s.targets_versions
+            .insert("registry.npmjs.org.json".into(), 8);
         let json = s.to_json();
         assert_eq!(
             std::str::from_utf8(&json).unwrap(),

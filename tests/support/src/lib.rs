@@ -27,8 +27,9 @@
 //!
 //! Modules, one per concept: [`keys`], [`x509`] (CA and certificates), [`ct`] (SCTs),
 //! [`log`] (Rekor v1/v2 bodies, Merkle tree, SET, checkpoint, note key ids), [`witness`]
-//! (cosignatures, verifier keys), [`tsa`] (RFC 3161), [`dsse`], [`trust`] (trusted root) and
-//! [`bundle`].
+//! (cosignatures, verifier keys), [`tsa`] (RFC 3161), [`dsse`], [`trust`] (trusted root),
+//! [`bundle`] and [`tuf`] (a small TUF repository: root, timestamp, snapshot, targets and a
+//! delegated role, every knob a field).
 //!
 //! # Independent cross-check
 //!
@@ -49,6 +50,7 @@ pub mod keys;
 pub mod log;
 pub mod trust;
 pub mod tsa;
+pub mod tuf;
 pub mod util;
 pub mod witness;
 pub mod x509;

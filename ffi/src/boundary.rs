@@ -1,0 +1,277 @@
+//! The C boundary: the panic guard, the thread's last error, and the checked conversions of the
+//! pointers and lengths C hands us.
+
+use std::any::Any;
+use std::cell::RefCell;
+use std::ffi::{c_char, CStr};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use crate::result::{check_name, sigverify_result};
+
+/// Why a call failed: its code, the message for a person, and the check that failed (for core
+/// errors).
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub(crate) code: sigverify_result,
+    pub(crate) message: String,
+    pub(crate) check: Option<&'static CStr>,
+}
+
+impl Failure {
+    pub(crate) fn new(code: sigverify_result, message: impl Into<String>) -> Failure {
+        Failure {
+            code,
+            message: message.into(),
+            check: None,
+        }
+    }
+
+    pub(crate) fn null(func: &str, arg: &str) -> Failure {
+        Failure::new(
+            sigverify_result::NullParameter,
+            format!("{func}: the argument `{arg}` is NULL"),
+        )
+    }
+}
+
+/// The one conversion of the core's error: its code by `Error::code()`, its message as the CLI
+/// prints it (which check, expected vs found), its check.
+impl From<sigverify::Error> for Failure {
+    fn from(err: sigverify::Error) -> Failure {
+        Failure {
+            code: sigverify_result::from_core(&err),
+            message: err.to_string(),
+            check: Some(check_name(err.check())),
+        }
+    }
+}
+
+/// The last failure on this thread, as `sigverify_last_error_*` report it.
+pub(crate) struct LastError {
+    pub(crate) code: sigverify_result,
+    /// Never contains a NUL byte (see `record`).
+    pub(crate) message: String,
+    pub(crate) check: Option<&'static CStr>,
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
+}
+
+fn record(f: Failure) {
+    // A message is handed to C as a C string: an interior NUL would cut it short.
+    let message = f.message.replace('\0', "\\0");
+    let last = LastError {
+        code: f.code,
+        message,
+        check: f.check,
+    };
+    // `try_with`: during thread teardown the slot may be gone; then there is no one to tell.
+    let _ = LAST_ERROR.try_with(|slot| {
+        if let Ok(mut slot) = slot.try_borrow_mut() {
+            *slot = Some(last);
+        }
+    });
+}
+
+/// A copy of the last error of this thread (None when it has had no failure).
+pub(crate) fn last_error() -> Option<LastError> {
+    LAST_ERROR
+        .try_with(|slot| {
+            slot.try_borrow().ok().and_then(|b| {
+                b.as_ref().map(|e| LastError {
+                    code: e.code,
+                    message: e.message.clone(),
+                    check: e.check,
+                })
+            })
+        })
+        .ok()
+        .flatten()
+}
+
+fn panic_text(payload: &(dyn Any + Send)) -> &str {
+    payload
+        .downcast_ref::<&str>()
+        .copied()
+        .or_else(|| payload.downcast_ref::<String>().map(String::as_str))
+        .unwrap_or("a panic with no message")
+}
+
+/// The panic boundary of every fallible exported function: runs `body`, records a failure as
+/// this thread's last error and returns its code. A panic becomes `SIGVERIFY_RESULT_PANIC`.
+pub(crate) fn guard(
+    func: &'static str,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> sigverify_result {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => sigverify_result::Ok,
+        Ok(Err(f)) => {
+            let code = f.code;
+            record(f);
+            code
+        }
+        Err(payload) => {
+            record(Failure::new(
+                sigverify_result::Panic,
+                format!(
+                    "{func}: internal error (a panic caught at the C boundary): {}",
+                    panic_text(payload.as_ref())
+                ),
+            ));
+            sigverify_result::Panic
+        }
+    }
+}
+
+/// The panic boundary of the functions that report on the last error: like `guard`, but a
+/// failure of theirs (a buffer too small) must not replace the error they report.
+pub(crate) fn guard_quiet(body: impl FnOnce() -> Result<(), Failure>) -> sigverify_result {
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => sigverify_result::Ok,
+        Ok(Err(f)) => f.code,
+        Err(_) => sigverify_result::Panic,
+    }
+}
+
+/// The panic boundary of functions that return no result code (`_free`, accessors of static
+/// strings): a panic gives `fallback`.
+pub(crate) fn guard_value<T>(fallback: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(fallback)
+}
+
+/// A pointer and a length from C as a slice. `(NULL, 0)` is the empty slice; NULL with a
+/// length is an error.
+///
+/// # Safety
+/// Unless NULL, `ptr` must point to `len` readable bytes that stay valid and unchanged for `'a`.
+pub(crate) unsafe fn slice<'a>(
+    func: &str,
+    arg: &str,
+    ptr: *const u8,
+    len: usize,
+) -> Result<&'a [u8], Failure> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(&[])
+        } else {
+            Err(Failure::null(func, arg))
+        };
+    }
+    if len > isize::MAX as usize {
+        return Err(Failure::new(
+            sigverify_result::InvalidParameter,
+            format!("{func}: the length of `{arg}` ({len}) is larger than PTRDIFF_MAX"),
+        ));
+    }
+    // SAFETY: not NULL, at most isize::MAX bytes, and the caller promises `len` readable bytes
+    // that outlive `'a`.
+    Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
+}
+
+/// A NUL-terminated C string that must be UTF-8.
+///
+/// # Safety
+/// Unless NULL, `ptr` must point to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn utf8<'a>(
+    func: &str,
+    arg: &str,
+    ptr: *const c_char,
+) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::null(func, arg));
+    }
+    // SAFETY: not NULL; the caller promises a NUL-terminated string valid for `'a`.
+    let s = unsafe { CStr::from_ptr(ptr) };
+    s.to_str().map_err(|e| {
+        Failure::new(
+            sigverify_result::InvalidUtf8,
+            format!(
+                "{func}: `{arg}` is not valid UTF-8 (at byte {})",
+                e.valid_up_to()
+            ),
+        )
+    })
+}
+
+/// A handle passed by C, borrowed.
+///
+/// # Safety
+/// Unless NULL, `ptr` must come from the matching sigverify constructor and not be freed yet.
+pub(crate) unsafe fn handle<'a, T>(func: &str, arg: &str, ptr: *const T) -> Result<&'a T, Failure> {
+    // SAFETY: the caller promises a live handle made by `Box::into_raw`, or NULL.
+    unsafe { ptr.as_ref() }.ok_or_else(|| Failure::null(func, arg))
+}
+
+/// An out-parameter, checked before any work is done so that a NULL one costs nothing.
+pub(crate) fn out_param<T>(func: &str, arg: &str, out: *mut T) -> Result<*mut T, Failure> {
+    if out.is_null() {
+        Err(Failure::null(func, arg))
+    } else {
+        Ok(out)
+    }
+}
+
+/// Hands a new object to C through `out` (called only on success).
+///
+/// # Safety
+/// `out` must be non-NULL (see `out_param`) and writable.
+pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
+    // SAFETY: the caller checked `out` with `out_param`; C owns the box from here on and frees it
+    // with the matching `_free`.
+    unsafe { out.write(Box::into_raw(Box::new(value))) };
+}
+
+/// Frees a handle made by `give`; NULL is a no-op.
+///
+/// # Safety
+/// Unless NULL, `ptr` must come from `give` and not be freed yet; it is invalid afterwards.
+pub(crate) unsafe fn take<T>(ptr: *mut T) {
+    if !ptr.is_null() {
+        // SAFETY: the caller promises `ptr` came from `Box::into_raw` and is freed only once.
+        drop(unsafe { Box::from_raw(ptr) });
+    }
+}
+
+/// Writes `s` and a NUL into `buf`, the calling convention of every function that returns a
+/// string: on success `*written` is the string's length (without the NUL); when `len` is too
+/// small nothing is written to `buf`, `*written` is the size needed (with the NUL) and the
+/// result is `BufferTooSmall`. `buf` may be NULL when `len` is 0, to ask for the size.
+///
+/// # Safety
+/// Unless NULL, `buf` must be writable for `len` bytes and `written` writable.
+pub(crate) unsafe fn write_str(
+    func: &str,
+    s: &str,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> Result<(), Failure> {
+    let written = out_param(func, "written", written)?;
+    if buf.is_null() && len != 0 {
+        return Err(Failure::null(func, "buf"));
+    }
+    if s.as_bytes().contains(&0) {
+        return Err(Failure::new(
+            sigverify_result::InvalidParameter,
+            format!("{func}: the value contains a NUL byte and cannot be returned as a C string"),
+        ));
+    }
+    let need = s.len() + 1;
+    if len < need {
+        // SAFETY: `written` is non-NULL and the caller promises it is writable.
+        unsafe { written.write(need) };
+        return Err(Failure::new(
+            sigverify_result::BufferTooSmall,
+            format!("{func}: the buffer holds {len} bytes; {need} are needed (with the NUL)"),
+        ));
+    }
+    // SAFETY: `buf` is non-NULL (len >= need > 0) and writable for `len >= s.len() + 1` bytes; a
+    // Rust `&str` never overlaps memory that C hands us to write.
+    unsafe {
+        std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), s.len());
+        buf.add(s.len()).write(0);
+        written.write(s.len());
+    }
+    Ok(())
+}
