@@ -170,6 +170,11 @@ enum sigverify_result
    * The signer does not match the policy.
    */
   SIGVERIFY_RESULT_POLICY_MISMATCH = 213,
+  /**
+   * A TUF metadata update was refused (rollback, version, length or hash mismatch, missing
+   * file).
+   */
+  SIGVERIFY_RESULT_TUF = 214,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

@@ -87,6 +87,9 @@ pub enum sigverify_result {
     Statement = 212,
     /// The signer does not match the policy.
     PolicyMismatch = 213,
+    /// A TUF metadata update was refused (rollback, version, length or hash mismatch, missing
+    /// file).
+    Tuf = 214,
 }
 
 /// A `sigverify_result` as it arrives from C: any 32-bit number. Functions that take a code
@@ -235,6 +238,7 @@ const TABLE: &[(R, &CStr, &CStr)] = &[
         c"policy-mismatch",
         c"the signer does not match the policy",
     ),
+    (R::Tuf, c"tuf", c"a TUF metadata update was refused"),
 ];
 
 impl sigverify_result {
@@ -391,6 +395,10 @@ mod tests {
             E::UnsupportedAlgorithm {
                 what: String::new(),
                 found: String::new(),
+            },
+            E::Tuf {
+                role: String::new(),
+                reason: String::new(),
             },
         ];
         let mut seen = Vec::new();
