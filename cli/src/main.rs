@@ -11,6 +11,7 @@ use sigverify::{Artifact, Bundle, Error, Policy, TrustedRoot, Verifier};
 mod batch;
 mod ecosystems;
 mod inspect;
+mod trust;
 
 const USAGE: &str = "\
 sigverify: verify Sigstore bundles offline
@@ -27,6 +28,9 @@ USAGE:
                    [--source-digest HEX] [--predicate-type URI] [--deny-self-hosted-runners]
                    [--policy FILE]
   sigverify policy check FILE
+  sigverify trust update --metadata DIR --targets DIR [--root FILE | --instance public-good|staging]
+                   [--state FILE] [--at RFC3339] --out DIR [--accept-expired-metadata-unsafe]
+  sigverify trust show [FILE | --instance public-good|staging|github] [--json]
 
 ECOSYSTEMS (exit codes and --json as for verify):
   sigverify pypi verify (DIST_FILE | --digest sha256:HEX --filename NAME)
@@ -579,6 +583,7 @@ fn main() -> ExitCode {
         "verify-batch" => batch::cmd(rest),
         "inspect" => cmd_inspect(rest),
         "policy" => cmd_policy(rest),
+        "trust" => trust::cmd(rest),
         "pypi" => ecosystems::pypi(rest),
         "npm" => ecosystems::npm(rest),
         "github" => ecosystems::github(rest),

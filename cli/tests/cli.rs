@@ -619,3 +619,107 @@ fn verify_batch_keeps_order_and_exit_codes() {
     assert!(text(&o.stderr).contains("line 2"), "{}", text(&o.stderr));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn trust_update_and_show() {
+    let tuf = conformance_dir().join("../tuf/public-good");
+    assert!(tuf.exists(), "TUF VECTORS MISSING: {}", tuf.display());
+    let meta = tuf.join("metadata").to_string_lossy().into_owned();
+    let targets = tuf.join("targets").to_string_lossy().into_owned();
+    let out = std::env::temp_dir().join(format!("sigverify-cli-tuf-{}", std::process::id()));
+    let o = out.to_string_lossy().into_owned();
+    let ok = run(&[
+        "trust",
+        "update",
+        "--metadata",
+        &meta,
+        "--targets",
+        &targets,
+        "--at",
+        "2026-08-01T00:00:00Z",
+        "--out",
+        &o,
+    ]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    let root = out.join("trusted_root.json").to_string_lossy().into_owned();
+    assert!(out.join("npm-keys.json").exists() && out.join("tuf-state.json").exists());
+    // The refreshed root verifies a real bundle.
+    let bundle = vec_path("happy-path-v0.3", "bundle.sigstore.json");
+    let v = run(&[
+        "verify",
+        &bundle,
+        &a_txt(),
+        "--identity",
+        ID,
+        "--issuer",
+        ISS,
+        "--trusted-root",
+        &root,
+    ]);
+    assert_eq!(v.status.code(), Some(0), "{}", text(&v.stderr));
+    let show = run(&["trust", "show", &root]);
+    assert_eq!(show.status.code(), Some(0));
+    assert!(
+        text(&show.stdout).contains("https://rekor.sigstore.dev"),
+        "{}",
+        text(&show.stdout)
+    );
+    // Rollback: the state now says timestamp 762; an older state is fine, a newer one refuses.
+    let state = out.join("state.json");
+    std::fs::write(&state, r#"{"format":1,"root_version":15,"snapshot_version":165,"targets_versions":{},"timestamp_version":9999}"#).unwrap();
+    let rb = run(&[
+        "trust",
+        "update",
+        "--metadata",
+        &meta,
+        "--targets",
+        &targets,
+        "--at",
+        "2026-08-01T00:00:00Z",
+        "--out",
+        &o,
+        "--state",
+        &state.to_string_lossy(),
+    ]);
+    assert_eq!(rb.status.code(), Some(1), "{}", text(&rb.stderr));
+    // After the timestamp expired: refused, unless the unsafe option is given.
+    let late = run(&[
+        "trust",
+        "update",
+        "--metadata",
+        &meta,
+        "--targets",
+        &targets,
+        "--at",
+        "2026-09-01T00:00:00Z",
+        "--out",
+        &o,
+    ]);
+    assert_eq!(late.status.code(), Some(1));
+    assert!(
+        text(&late.stderr).contains("expired"),
+        "{}",
+        text(&late.stderr)
+    );
+    let unsafe_ok = run(&[
+        "trust",
+        "update",
+        "--metadata",
+        &meta,
+        "--targets",
+        &targets,
+        "--at",
+        "2026-09-01T00:00:00Z",
+        "--out",
+        &o,
+        "--accept-expired-metadata-unsafe",
+    ]);
+    assert_eq!(
+        unsafe_ok.status.code(),
+        Some(0),
+        "{}",
+        text(&unsafe_ok.stderr)
+    );
+    assert!(text(&unsafe_ok.stderr).contains("EXPIRED"));
+    let _ = std::fs::remove_dir_all(&out);
+}

@@ -166,6 +166,11 @@ pub(crate) fn rfc3339(field: &str, s: &str, round: Round) -> Result<i64, Error> 
     })
 }
 
+/// Parses an RFC 3339 time (`2025-01-01T00:00:00Z`) to Unix seconds.
+pub fn parse_time(s: &str) -> Result<i64, Error> {
+    rfc3339("time", s, Round::Down)
+}
+
 /// Formats Unix seconds as RFC 3339 UTC (`2024-03-19T17:26:26Z`).
 pub fn format_time(t: i64) -> String {
     let days = t.div_euclid(86_400);

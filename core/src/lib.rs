@@ -43,7 +43,7 @@ pub use batch::{parallel_map, BatchItem};
 pub use bundle::{Bundle, BundleVersion};
 pub use crypto::{Backend, HashAlg, Hasher};
 pub use dsse::{Statement, Subject};
-pub use encoding::format_time;
+pub use encoding::{format_time, parse_time};
 pub use error::{Check, Error};
 pub use policy::{
     github, gitlab, CheckedClaim, Field, Matcher, Policy, Requirement, GITHUB_ISSUER, GITLAB_ISSUER,

@@ -374,6 +374,34 @@ impl TrustedRoot {
         TrustedRoot::from_json(GITHUB)
     }
 
+    /// A summary for people and tools: every CA, log, CT log and TSA with its validity window.
+    pub fn summary(&self) -> serde_json::Value {
+        use serde_json::json;
+        let w = |v: &Window| (format_time(v.start), v.end.map(format_time));
+        let logs = |ls: &[LogInfo]| -> Vec<serde_json::Value> {
+            ls.iter()
+                .map(|l| {
+                    let (from, until) = w(&l.valid_for);
+                    json!({"baseUrl": l.base_url, "keyId": hex::encode(&l.key_id), "keyType": format!("{:?}", l.key.key_type()), "validFrom": from, "validUntil": until})
+                })
+                .collect()
+        };
+        let auths = |a: &[AuthorityInfo]| -> Vec<serde_json::Value> {
+            a.iter()
+                .map(|c| {
+                    let (from, until) = w(&c.valid_for);
+                    json!({"uri": c.uri, "certificates": c.certs.len(), "validFrom": from, "validUntil": until})
+                })
+                .collect()
+        };
+        json!({
+            "certificateAuthorities": auths(&self.cas),
+            "tlogs": logs(&self.tlogs),
+            "ctlogs": logs(&self.ctlogs),
+            "timestampAuthorities": auths(&self.tsas),
+        })
+    }
+
     /// Number of transparency logs.
     pub fn tlog_count(&self) -> usize {
         self.tlogs.len()
