@@ -3,8 +3,9 @@
 #   1. a virtual environment in bindings-python/.venv (git-ignored), with maturin, pytest and mypy;
 #   2. `pip install ./bindings-python` (maturin as the PEP 517 backend: a release abi3 wheel);
 #   3. mypy --strict on the tests, and mypy.stubtest (the hand-written .pyi against the module);
-#   4. pytest (conformance vectors in both forms, ecosystem samples, malformed input, exceptions,
-#      threads, verify_many); its summary is the last line printed.
+#   4. pytest (conformance vectors in both forms, ecosystem samples as bundles and through
+#      sigverify.pypi/npm/github with near misses, malformed input, exceptions, witnesses, path
+#      artifacts hashed as a stream, threads, verify_many); its summary is the last line printed.
 # Needs python3 (>= 3.9) with venv, a Rust toolchain and a C compiler, and the shared vectors
 # beside the repository (../shared/vectors, or SIGVERIFY_CONFORMANCE_DIR): without them the tests
 # FAIL, they never skip.

@@ -72,6 +72,62 @@ impl<'a> Data<'a> {
         }
         Ok(Cow::Owned(buf))
     }
+
+    /// A JSON document (a bundle, an attestation, a registry response): read, a file refusing
+    /// more than [`sigverify::limits::MAX_BUNDLE_BYTES`], and refused (`limit-exceeded`) beyond
+    /// that size whatever its form.
+    pub(crate) fn document(self, what: &'static str) -> Result<Cow<'a, [u8]>, Failure> {
+        let limit = sigverify::limits::MAX_BUNDLE_BYTES;
+        let bytes = self.read(what, Some(limit))?;
+        if bytes.len() > limit {
+            return Err(Failure::Verify(sigverify::Error::LimitExceeded {
+                what: "document size in bytes",
+                limit: limit as u64,
+                found: bytes.len() as u64,
+            }));
+        }
+        Ok(bytes)
+    }
+
+    /// The digest of the bytes, or of the file, hashed as a stream (never read whole).
+    pub(crate) fn digest(
+        self,
+        alg: sigverify::HashAlg,
+        what: &'static str,
+    ) -> Result<Vec<u8>, Failure> {
+        match self {
+            Data::Slice(s) => Ok(sigverify::Backend::default().hash(alg, s)),
+            Data::Path(p) => hash_file(p, alg, what),
+        }
+    }
+}
+
+/// Hashes a file as a stream, 64 KiB at a time.
+pub(crate) fn hash_file(
+    path: &Path,
+    alg: sigverify::HashAlg,
+    what: &'static str,
+) -> Result<Vec<u8>, Failure> {
+    let io = |error| Failure::Io {
+        what,
+        path: path.to_owned(),
+        error,
+    };
+    let mut file = File::open(path).map_err(io)?;
+    let mut hasher = sigverify::Backend::default().hasher(alg);
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = match file.read(&mut buf) {
+            Ok(n) => n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(io(e)),
+        };
+        if n == 0 {
+            break;
+        }
+        hasher.update(buf.get(..n).unwrap_or_default());
+    }
+    Ok(hasher.finish())
 }
 
 /// `bytes`, `bytearray` or `memoryview`; `None` for anything else.
@@ -104,7 +160,7 @@ fn path_like(obj: &Bound<'_, PyAny>, what: &str) -> Result<Option<PathBuf>, Fail
         .map_err(|e| Failure::argument_caused(format!("{what}: os.fspath() failed"), e))
 }
 
-fn type_name(obj: &Bound<'_, PyAny>) -> String {
+pub(crate) fn type_name(obj: &Bound<'_, PyAny>) -> String {
     obj.get_type()
         .name()
         .map(|n| n.to_string())
@@ -113,10 +169,16 @@ fn type_name(obj: &Bound<'_, PyAny>) -> String {
 
 /// A bundle: JSON text as `str`, JSON as `bytes`/`bytearray`/`memoryview`, or an `os.PathLike`.
 pub(crate) fn bundle<'py>(obj: &Bound<'py, PyAny>) -> Result<Source<'py>, Failure> {
+    json_input(obj, "bundle")
+}
+
+/// A JSON document named `what` (a bundle, an attestation, a registry response), in the forms of
+/// a bundle.
+pub(crate) fn json_input<'py>(obj: &Bound<'py, PyAny>, what: &str) -> Result<Source<'py>, Failure> {
     if let Ok(s) = obj.cast::<PyString>() {
-        let text = s
-            .to_cow()
-            .map_err(|e| Failure::argument_caused("bundle: the str is not valid Unicode", e))?;
+        let text = s.to_cow().map_err(|e| {
+            Failure::argument_caused(format!("{what}: the str is not valid Unicode"), e)
+        })?;
         let trimmed = text.trim_start();
         // A str is JSON text. One that names an existing file is almost certainly a mistake;
         // say so rather than report "invalid JSON".
@@ -126,19 +188,19 @@ pub(crate) fn bundle<'py>(obj: &Bound<'py, PyAny>) -> Result<Source<'py>, Failur
             && Path::new(trimmed).is_file()
         {
             return Err(Failure::argument(format!(
-                "bundle: a str bundle is JSON text, but {trimmed:?} names a file; pass pathlib.Path({trimmed:?}) to read it"
+                "{what}: a str {what} is JSON text, but {trimmed:?} names a file; pass pathlib.Path({trimmed:?}) to read it"
             )));
         }
         return Ok(Source::Owned(text.into_owned().into_bytes()));
     }
-    if let Some(b) = bytes_like(obj, "bundle")? {
+    if let Some(b) = bytes_like(obj, what)? {
         return Ok(b);
     }
-    if let Some(p) = path_like(obj, "bundle")? {
+    if let Some(p) = path_like(obj, what)? {
         return Ok(Source::Path(p));
     }
     Err(Failure::argument(format!(
-        "bundle: expected bytes, str (JSON text) or os.PathLike, found {}",
+        "{what}: expected bytes, str (JSON text) or os.PathLike, found {}",
         type_name(obj)
     )))
 }
@@ -163,38 +225,45 @@ pub(crate) fn artifact<'py>(
         (None, None) => Err(Failure::argument(
             "an artifact (bytes or os.PathLike) or a digest (\"sha256:HEX\") is required",
         )),
-        (None, Some(d)) => {
-            let Ok(s) = d.cast::<PyString>() else {
-                return Err(Failure::argument(format!(
-                    "digest: expected a str such as \"sha256:HEX\", found {}",
-                    type_name(d)
-                )));
-            };
-            let text = s
-                .to_cow()
-                .map_err(|e| Failure::argument_caused("digest: the str is not valid Unicode", e))?;
-            sigverify::Artifact::parse_digest(&text)
-                .map(ArtifactSource::Digest)
-                .map_err(Failure::Verify)
-        }
-        (Some(a), None) => {
-            if a.is_instance_of::<PyString>() {
-                return Err(Failure::argument(
-                    "artifact: a str is ambiguous; pass the bytes, a pathlib.Path, or digest=\"sha256:HEX\"",
-                ));
-            }
-            if let Some(b) = bytes_like(a, "artifact")? {
-                return Ok(ArtifactSource::Data(b));
-            }
-            if let Some(p) = path_like(a, "artifact")? {
-                return Ok(ArtifactSource::Data(Source::Path(p)));
-            }
-            Err(Failure::argument(format!(
-                "artifact: expected bytes or os.PathLike, found {}",
-                type_name(a)
-            )))
-        }
+        (None, Some(d)) => digest_arg(d).map(ArtifactSource::Digest),
+        (Some(a), None) => artifact_data(a, "artifact").map(ArtifactSource::Data),
     }
+}
+
+/// `digest=`: a `str` such as `"sha256:HEX"`.
+pub(crate) fn digest_arg(d: &Bound<'_, PyAny>) -> Result<sigverify::Artifact<'static>, Failure> {
+    let Ok(s) = d.cast::<PyString>() else {
+        return Err(Failure::argument(format!(
+            "digest: expected a str such as \"sha256:HEX\", found {}",
+            type_name(d)
+        )));
+    };
+    let text = s
+        .to_cow()
+        .map_err(|e| Failure::argument_caused("digest: the str is not valid Unicode", e))?;
+    sigverify::Artifact::parse_digest(&text).map_err(Failure::Verify)
+}
+
+/// An artifact's data: bytes-like or `os.PathLike`, never a `str`.
+pub(crate) fn artifact_data<'py>(
+    a: &Bound<'py, PyAny>,
+    what: &str,
+) -> Result<Source<'py>, Failure> {
+    if a.is_instance_of::<PyString>() {
+        return Err(Failure::argument(format!(
+            "{what}: a str is ambiguous; pass the bytes, a pathlib.Path, or digest=\"sha256:HEX\""
+        )));
+    }
+    if let Some(b) = bytes_like(a, what)? {
+        return Ok(b);
+    }
+    if let Some(p) = path_like(a, what)? {
+        return Ok(Source::Path(p));
+    }
+    Err(Failure::argument(format!(
+        "{what}: expected bytes or os.PathLike, found {}",
+        type_name(a)
+    )))
 }
 
 /// A `sigverify.Policy`.

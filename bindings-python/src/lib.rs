@@ -6,6 +6,10 @@
 //! subclass both `Error` and `ValueError`); every core error becomes one of them in exactly one
 //! place, [`errors::Failure::into_pyerr`].
 //!
+//! The ecosystem adapters (`sigverify::ecosystems`) are functions of this module with prefixed
+//! names (`pypi_verify_attestation`, `npm_verify`, `github_verify`, ...), re-exported without the
+//! prefix by `sigverify/pypi.py`, `npm.py` and `github.py` ([`ecosystems`]).
+//!
 //! Verification runs with the GIL released (`Python::detach`), behind a panic boundary: a bug in
 //! Rust surfaces as `sigverify.Error` with code `internal-error`, never as a crash or a Rust panic
 //! message.
@@ -13,6 +17,7 @@
 use pyo3::prelude::*;
 
 mod convert;
+mod ecosystems;
 mod errors;
 mod inputs;
 mod policy;
@@ -35,5 +40,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<result::CheckedClaim>()?;
     m.add_class::<result::Statement>()?;
     m.add_class::<result::Subject>()?;
+    ecosystems::register(m)?;
     Ok(())
 }

@@ -2,6 +2,8 @@
 
 use pyo3::prelude::*;
 
+use serde_json::{Map, Value};
+
 use crate::errors::{guard, Failure, IntoPyResult};
 use crate::inputs;
 
@@ -55,6 +57,67 @@ impl Policy {
             .or_raise(py)
     }
 
+    /// A GitHub Actions signer: the policy document `{"version": 1, "github": {...}}` (issuer
+    /// GitHub Actions, and each requirement given).
+    #[staticmethod]
+    #[pyo3(signature = (*, repository=None, owner=None, signer_workflow=None, source_ref=None, source_digest=None, deny_self_hosted_runners=false, predicate_type=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn github(
+        py: Python<'_>,
+        repository: Option<&str>,
+        owner: Option<&str>,
+        signer_workflow: Option<&str>,
+        source_ref: Option<&str>,
+        source_digest: Option<&str>,
+        deny_self_hosted_runners: bool,
+        predicate_type: Option<&str>,
+    ) -> PyResult<Policy> {
+        shorthand(
+            py,
+            "github",
+            &[
+                ("repository", "repository", repository),
+                ("owner", "owner", owner),
+                ("signer_workflow", "signerWorkflow", signer_workflow),
+                ("source_ref", "sourceRef", source_ref),
+                ("source_digest", "sourceDigest", source_digest),
+            ],
+            3,
+            deny_self_hosted_runners,
+            predicate_type,
+        )
+    }
+
+    /// A GitLab CI signer (gitlab.com): the policy document `{"version": 1, "gitlab": {...}}`.
+    #[staticmethod]
+    #[pyo3(signature = (*, project=None, namespace=None, signer_config=None, source_ref=None, source_digest=None, deny_self_hosted_runners=false, predicate_type=None))]
+    #[allow(clippy::too_many_arguments)]
+    fn gitlab(
+        py: Python<'_>,
+        project: Option<&str>,
+        namespace: Option<&str>,
+        signer_config: Option<&str>,
+        source_ref: Option<&str>,
+        source_digest: Option<&str>,
+        deny_self_hosted_runners: bool,
+        predicate_type: Option<&str>,
+    ) -> PyResult<Policy> {
+        shorthand(
+            py,
+            "gitlab",
+            &[
+                ("project", "project", project),
+                ("namespace", "namespace", namespace),
+                ("signer_config", "signerConfig", signer_config),
+                ("source_ref", "sourceRef", source_ref),
+                ("source_digest", "sourceDigest", source_digest),
+            ],
+            3,
+            deny_self_hosted_runners,
+            predicate_type,
+        )
+    }
+
     /// Accepts any certificate identity that chains to the trusted root.
     #[staticmethod]
     fn without_identity_unsafe() -> Policy {
@@ -67,4 +130,59 @@ impl Policy {
     fn __repr__(&self) -> String {
         self.repr.clone()
     }
+}
+
+/// `Policy.github` / `Policy.gitlab`: the keywords become a policy document, read by the core
+/// like any other (`docs/policy.md`), so the two forms cannot drift apart. `fields` are
+/// (keyword, document field, value); one of the first `pinning` must be given, so that the
+/// policy names who signed and not only the CI provider.
+fn shorthand(
+    py: Python<'_>,
+    provider: &'static str,
+    fields: &[(&str, &str, Option<&str>)],
+    pinning: usize,
+    deny_self_hosted_runners: bool,
+    predicate_type: Option<&str>,
+) -> PyResult<Policy> {
+    let build = || -> Result<Policy, Failure> {
+        let pins = fields.get(..pinning).unwrap_or(fields);
+        if pins.iter().all(|(_, _, v)| v.is_none()) {
+            let names: Vec<&str> = pins.iter().map(|(k, _, _)| *k).collect();
+            let list = match names.split_last() {
+                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
+                _ => names.concat(),
+            };
+            return Err(Failure::argument(format!(
+                "Policy.{provider}: give {list} (a policy must name who signed, not only the CI provider)"
+            )));
+        }
+        let mut section = Map::new();
+        let mut repr = Vec::new();
+        for (keyword, field, value) in fields {
+            if let Some(v) = value {
+                section.insert((*field).to_owned(), Value::from(*v));
+                repr.push(format!("{keyword}={v:?}"));
+            }
+        }
+        if deny_self_hosted_runners {
+            section.insert("denySelfHostedRunners".into(), Value::Bool(true));
+            repr.push("deny_self_hosted_runners=True".into());
+        }
+        let mut doc = Map::new();
+        doc.insert("version".into(), Value::from(1));
+        doc.insert(provider.into(), Value::Object(section));
+        if let Some(t) = predicate_type {
+            let mut st = Map::new();
+            st.insert("predicateType".into(), Value::from(t));
+            doc.insert("statement".into(), Value::Object(st));
+            repr.push(format!("predicate_type={t:?}"));
+        }
+        let json = Value::Object(doc).to_string();
+        let inner = sigverify::Policy::from_json(json.as_bytes()).map_err(Failure::Load)?;
+        Ok(Policy {
+            inner,
+            repr: format!("Policy.{provider}({})", repr.join(", ")),
+        })
+    };
+    guard(build).or_raise(py)
 }

@@ -18,6 +18,10 @@ impl VerificationResult {
         VerificationResult { inner }
     }
 
+    pub(crate) fn core(&self) -> &sigverify::VerificationResult {
+        &self.inner
+    }
+
     fn certificate_signer(&self) -> Option<(&Option<sigverify::San>, &[sigverify::Claim], &[u8])> {
         match &self.inner.signer {
             sigverify::Signer::Certificate {

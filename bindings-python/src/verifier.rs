@@ -1,22 +1,20 @@
 //! `sigverify.Verifier`: trusted material prepared once, then bundles verified with the GIL
 //! released, one at a time or in parallel.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
 use crate::errors::{guard, Failure, IntoPyResult};
-use crate::inputs::{Job, JobArtifact, Request};
+use crate::inputs::{Data, Job, JobArtifact, Request};
 use crate::result::VerificationResult;
 use crate::root::TrustedRoot;
 
 /// Verifies bundles against one trusted root. Immutable and thread-safe: build it once, share it.
 #[pyclass(frozen, module = "sigverify", name = "Verifier")]
 pub(crate) struct Verifier {
-    inner: sigverify::Verifier,
+    pub(crate) inner: sigverify::Verifier,
     options: sigverify::VerifierOptions,
     root_name: Option<&'static str>,
     witness_threshold: Option<usize>,
@@ -25,7 +23,7 @@ pub(crate) struct Verifier {
 type Outcome = Result<sigverify::VerificationResult, Failure>;
 
 /// The current time in Unix seconds: the binding, not the core, reads the clock.
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -43,65 +41,39 @@ fn threshold(value: Option<i64>, name: &str, default: usize) -> Result<usize, Fa
 }
 
 /// Verifies one job; never panics (a panic becomes [`Failure::Internal`]).
+///
+/// An artifact file is hashed as a stream when one digest suffices for the bundle
+/// (`Bundle::artifact_digest_algorithm`: DSSE statements, and message signatures whose key signs
+/// that digest), so a large file is never held in memory; otherwise it is read.
 fn run(verifier: &sigverify::Verifier, job: &Job<'_>, now: i64) -> Outcome {
     guard(|| {
-        let bundle = job
+        let json = job
             .bundle
             .read("bundle", Some(sigverify::limits::MAX_BUNDLE_BYTES))?;
+        let bundle = sigverify::Bundle::from_json(&json).map_err(Failure::Verify)?;
+        let stream = match &job.artifact {
+            JobArtifact::Data(Data::Path(_)) => bundle.artifact_digest_algorithm(),
+            _ => None,
+        };
         let bytes;
         let owned;
-        let artifact = match &job.artifact {
-            JobArtifact::Digest(a) => *a,
-            JobArtifact::Data(d) => {
+        let artifact = match (&job.artifact, stream) {
+            (JobArtifact::Digest(a), _) => *a,
+            (JobArtifact::Data(Data::Path(p)), Some(alg)) => {
+                owned =
+                    sigverify::Artifact::Digest(alg, crate::inputs::hash_file(p, alg, "artifact")?);
+                &owned
+            }
+            (JobArtifact::Data(d), _) => {
                 bytes = d.read("artifact", None)?;
                 owned = sigverify::Artifact::Bytes(&bytes);
                 &owned
             }
         };
         verifier
-            .verify_json(&bundle, artifact, job.policy, now)
+            .verify(&bundle, artifact, job.policy, now)
             .map_err(Failure::Verify)
     })
-}
-
-/// Runs every job on up to `threads` threads (the calling one included); results in job order.
-fn run_all(
-    verifier: &sigverify::Verifier,
-    jobs: &[Option<Job<'_>>],
-    threads: usize,
-    now: i64,
-) -> Vec<Option<Outcome>> {
-    let slots: Vec<Mutex<Option<Outcome>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
-    let next = AtomicUsize::new(0);
-    let work = || loop {
-        let i = next.fetch_add(1, Ordering::Relaxed);
-        let (Some(job), Some(slot)) = (jobs.get(i), slots.get(i)) else {
-            break;
-        };
-        if let Some(job) = job {
-            let outcome = run(verifier, job, now);
-            if let Ok(mut s) = slot.lock() {
-                *s = Some(outcome);
-            }
-        }
-    };
-    std::thread::scope(|scope| {
-        for _ in 1..threads {
-            // If the OS refuses a thread, the others (and this one) do its share.
-            if std::thread::Builder::new()
-                .name("sigverify".into())
-                .spawn_scoped(scope, work)
-                .is_err()
-            {
-                break;
-            }
-        }
-        work();
-    });
-    slots
-        .into_iter()
-        .map(|s| s.into_inner().unwrap_or_else(|p| p.into_inner()))
-        .collect()
 }
 
 #[pymethods]
@@ -250,7 +222,11 @@ impl Verifier {
             .max(1);
         let inner = &self.inner;
         let now = now();
-        let outcomes = py.detach(|| run_all(inner, &work, threads, now));
+        let outcomes = py.detach(|| {
+            sigverify::parallel_map(&work, threads, |job| {
+                job.as_ref().map(|job| run(inner, job, now))
+            })
+        });
         drop(work);
         for r in requests {
             failures.push(r.err());

@@ -142,6 +142,24 @@ class Sample:
         p = self.folder / "artifact"
         return p if p.is_file() else None
 
+    @property
+    def original(self) -> Path:
+        """The ecosystem's own object (PEP 740 attestation, provenance object, npm response,
+        GitHub JSON lines or bundle), named as in its source repository."""
+        source_path = self.meta["source_path"]
+        assert isinstance(source_path, str), self.name
+        p = self.folder / Path(source_path).name
+        assert p.is_file(), f"{self.name}: {p.name} is missing"
+        return p
+
+    @property
+    def identity(self) -> str:
+        return (self.folder / "identity").read_text().strip()
+
+    @property
+    def issuer(self) -> str:
+        return (self.folder / "issuer").read_text().strip()
+
     def policy(self) -> sigverify.Policy:
         key = self.folder / "public_key.pem"
         if key.is_file():

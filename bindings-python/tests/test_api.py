@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import datetime
 import hashlib
 import json
@@ -31,6 +32,9 @@ def test_exports() -> None:
         "VerifiedTime",
         "Verifier",
         "__version__",
+        "github",
+        "npm",
+        "pypi",
     }
     assert sigverify.__version__.count(".") == 2
     for name in sigverify.__all__:
@@ -442,3 +446,69 @@ def test_clock_is_the_system_clock(verifier: sigverify.Verifier, policy: sigveri
     r = verifier.verify(bundle, artifact, policy=policy)
     assert r.earliest_time < datetime.datetime.now(datetime.timezone.utc)
 
+
+
+def test_path_artifacts(verifier: sigverify.Verifier, policy: sigverify.Policy, vectors: Path, artifact_path: Path, artifact: bytes) -> None:
+    """A path artifact is hashed as a stream when one digest suffices for the bundle (DSSE
+    statements; message signatures whose key signs SHA-256 digests), else read (a managed key):
+    the result is the same as from the bytes."""
+    cases = [
+        (vectors / "happy-path-intoto-in-dsse-v3" / "bundle.sigstore.json", policy),
+        (vectors / "happy-path-v0.3" / "bundle.sigstore.json", policy),
+        (vectors / "managed-key-happy-path" / "bundle.sigstore.json", sigverify.Policy.key((vectors / "managed-key-happy-path" / "key.pub").read_bytes())),
+    ]
+    for bundle_path, p in cases:
+        from_bytes = verifier.verify(bundle_path, artifact, policy=p).to_json()
+        assert verifier.verify(bundle_path, artifact_path, policy=p).to_json() == from_bytes, bundle_path.parent.name
+        with pytest.raises(sigverify.InvalidInput) as info:
+            verifier.verify(bundle_path, artifact_path.parent / "missing.txt", policy=p)
+        assert info.value.code == "io-error"
+
+
+# Public witnesses (C2SP cosignature/v1 keys, as published by their operators at
+# witness-network.org) that cosigned the checkpoint of the rekor2-dsse-happy-path case.
+WITNESSES = [
+    "witness.navigli.sunlight.geomys.org+a3e00fe2+BNy/co4C1Hn1p+INwJrfUlgz7W55dSZReusH/GhUhJ/G",
+    "witness.stagemole.eu+67f7aea0+BEqSG3yu9YrmcM3BHvQYTxwFj3uSWakQepafafpUqklv",
+    "staging.witness.transparency.goog/ring-any-bells+2e1a8dc9+BG5JTpLc3FJtwzgh1Uv+Qelz9qeOH2bfWjS1s0s+y4rL",
+]
+
+
+def _vkey(name: str, key: bytes) -> str:
+    """A C2SP verifier key (cosignature/v1, type 0x04) for `key`, with its key id."""
+    key_id = hashlib.sha256(name.encode() + b"\n\x04" + key).digest()[:4]
+    encoded = base64.b64encode(b"\x04" + key).decode()
+    return f"{name}+{key_id.hex()}+{encoded}"
+
+
+def test_witness_policy(vectors: Path, artifact: bytes, policy: sigverify.Policy) -> None:
+    case = vectors / "rekor2-dsse-happy-path"
+    root = sigverify.TrustedRoot.from_json((case / "trusted_root.json").read_bytes())
+    bundle = case / "bundle.sigstore.json"
+    names = [w.split("+")[0] for w in WITNESSES]
+    for k in (None, 1, 2, 3):
+        v = sigverify.Verifier(root, witnesses=WITNESSES, witness_threshold=k)
+        assert v.witness_threshold == (k or 3)
+        r = v.verify(bundle, artifact, policy=policy)
+        assert [e.cosigned_by for e in r.log_entries] == [names]
+    # Without a witness policy, nothing is reported as cosigned.
+    r = sigverify.Verifier(root).verify(bundle, artifact, policy=policy)
+    assert [e.cosigned_by for e in r.log_entries] == [[]]
+    # A witness that did not cosign: the threshold counts only verified cosignatures.
+    absent = _vkey("witness.example/absent", bytes(range(32)))
+    v = sigverify.Verifier(root, witnesses=[*WITNESSES, absent], witness_threshold=3)
+    assert [e.cosigned_by for e in v.verify(bundle, artifact, policy=policy).log_entries] == [names]
+    for witnesses, k in [([*WITNESSES, absent], 4), ([absent], None)]:
+        with pytest.raises(sigverify.VerificationError) as info:
+            sigverify.Verifier(root, witnesses=witnesses, witness_threshold=k).verify(bundle, artifact, policy=policy)
+        assert (info.value.code, info.value.check) == ("transparency-log", "transparency-log")
+    # A known witness name with another key (its cosignature does not verify with it).
+    impostor = _vkey("witness.stagemole.eu", bytes(32))
+    with pytest.raises(sigverify.VerificationError):
+        sigverify.Verifier(root, witnesses=[impostor]).verify(bundle, artifact, policy=policy)
+    # A key id that does not match the key is refused when the verifier is built.
+    name, _, key = WITNESSES[0].split("+", 2)
+    with pytest.raises(sigverify.InvalidInput):
+        sigverify.Verifier(root, witnesses=[f"{name}+{'0' * 8}+{key}"])
+    with pytest.raises(sigverify.InvalidInput):
+        sigverify.Verifier(root, witnesses=WITNESSES, witness_threshold=4)

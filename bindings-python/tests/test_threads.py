@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, cast
 import pytest
 
 import sigverify
-from _vectors import DEFAULT_IDENTITY
+from _vectors import DEFAULT_IDENTITY, ecosystem_samples
 
 Call = Callable[[], "sigverify.VerificationResult"]
 
@@ -59,18 +59,18 @@ def test_results_are_equal_across_threads(verifier: sigverify.Verifier, policy: 
     assert set(docs) == {expected}
 
 
-def test_gil_is_released_during_verification(verifier: sigverify.Verifier, policy: sigverify.Policy, bundle: bytes) -> None:
-    """While one thread is inside verify() (hashing a 256 MiB artifact), the main thread keeps
-    running Python code. With the GIL held it could not run at all inside that window."""
-    artifact = bytes(256 * 1024 * 1024)
+def _assert_gil_released(call: Callable[[], object]) -> None:
+    """While one thread is inside `call` (hashing a large artifact, which raises an
+    artifact-mismatch), the main thread keeps running Python code. With the GIL held it could
+    not run at all inside that window."""
     window: dict[str, float] = {}
 
     def worker() -> None:
         window["start"] = time.perf_counter()
         try:
-            verifier.verify(bundle, artifact, policy=policy)
-        except sigverify.VerificationError:
-            pass  # the digest does not match; the hashing is what takes the time
+            call()
+        except sigverify.VerificationError as e:
+            assert e.code == "artifact-mismatch"  # the hashing is what takes the time
         window["end"] = time.perf_counter()
 
     old = sys.getswitchinterval()
@@ -88,6 +88,57 @@ def test_gil_is_released_during_verification(verifier: sigverify.Verifier, polic
     assert end - start > 0.02, "the verification was too quick to observe"
     inside = [x for x in ticks if start + 0.005 < x < end - 0.005]
     assert len(inside) > 100, f"the main thread ran {len(inside)} times in {end - start:.3f}s of verification"
+
+
+def _sparse(path: Path, size: int) -> Path:
+    """A file of `size` zero bytes that takes no disk space."""
+    with open(path, "wb") as f:
+        f.truncate(size)
+    return path
+
+
+@pytest.mark.parametrize("form", ["bytes", "path"])
+def test_gil_is_released_during_verification(verifier: sigverify.Verifier, policy: sigverify.Policy, bundle: bytes, dsse_bundle: bytes, tmp_path: Path, form: str) -> None:
+    """256 MiB, as bytes (hashed in memory) or as a file: a path is hashed as a stream, for a
+    message signature as for a DSSE statement, with the GIL released throughout."""
+    if form == "bytes":
+        artifact = bytes(256 * 1024 * 1024)
+        _assert_gil_released(lambda: verifier.verify(bundle, artifact, policy=policy))
+    else:
+        big = _sparse(tmp_path / "big.bin", 256 * 1024 * 1024)
+        _assert_gil_released(lambda: verifier.verify(bundle, big, policy=policy))
+        _assert_gil_released(lambda: verifier.verify(dsse_bundle, big, policy=policy))
+
+
+def test_gil_is_released_while_ecosystem_artifacts_are_hashed(verifier: sigverify.Verifier, tmp_path: Path) -> None:
+    """The ecosystem functions hash a path (sha512 for npm, sha256 for PyPI) without the GIL."""
+    samples = {s.meta.get("format"): s for s in ecosystem_samples()}
+    big = _sparse(tmp_path / "sigverify-0.0.0.tar.gz", 256 * 1024 * 1024)
+    npm = samples.get("npm-attestations")
+    prov = samples.get("pypi-provenance")
+    assert npm is not None and prov is not None, "ecosystem vectors missing"
+    _assert_gil_released(lambda: sigverify.npm.verify(verifier, npm.original, big, package="sigstore@1.0.0"))
+    _assert_gil_released(
+        lambda: sigverify.pypi.verify_provenance(verifier, prov.original, big, filename="pypi_attestations-0.0.19.tar.gz", publisher_from_provenance=True)
+    )
+
+
+def test_verify_many_with_paths(verifier: sigverify.Verifier, policy: sigverify.Policy, vectors: Path, bundle_path: Path, artifact_path: Path, tmp_path: Path) -> None:
+    dsse = vectors / "happy-path-intoto-in-dsse-v3" / "bundle.sigstore.json"
+    key_case = vectors / "managed-key-happy-path"
+    key_policy = sigverify.Policy.key((key_case / "key.pub").read_bytes())
+    other = tmp_path / "other.txt"
+    other.write_bytes(b"other")
+    items: list[Any] = [
+        (bundle_path, artifact_path),
+        (dsse, artifact_path),
+        (key_case / "bundle.sigstore.json", artifact_path, key_policy),
+        (dsse, other),
+        (bundle_path, other),
+        (dsse, tmp_path / "missing.txt"),
+    ]
+    got = [r.code if isinstance(r, sigverify.Error) else None for r in verifier.verify_many(items * 4, policy=policy, jobs=3)]
+    assert got == [None, None, None, "artifact-mismatch", "artifact-mismatch", "io-error"] * 4
 
 
 def test_verify_many_order(verifier: sigverify.Verifier, policy: sigverify.Policy, vectors: Path, bundle: bytes, dsse_bundle: bytes, artifact: bytes) -> None:

@@ -12,9 +12,16 @@
     result = verifier.verify(pathlib.Path("a.txt.sigstore.json"), pathlib.Path("a.txt"), policy=policy)
     print(result.identity, result.earliest_time)
 
+The ecosystem adapters are the submodules ``sigverify.pypi`` (PEP 740 attestations, Integrity
+API provenance objects), ``sigverify.npm`` (the registry's attestations) and ``sigverify.github``
+(artifact attestations, Homebrew bottles).
+
 See the README of the package and the docstrings of ``sigverify/_native.pyi``.
 """
 
+from . import github as github
+from . import npm as npm
+from . import pypi as pypi
 from ._errors import Error as Error
 from ._errors import InvalidInput as InvalidInput
 from ._errors import VerificationError as VerificationError
@@ -43,4 +50,7 @@ __all__ = [
     "VerifiedTime",
     "Verifier",
     "__version__",
+    "github",
+    "npm",
+    "pypi",
 ]

@@ -20,6 +20,13 @@ __all__ = [
     "CheckedClaim",
     "Statement",
     "Subject",
+    "pypi_verify_attestation",
+    "pypi_verify_provenance",
+    "NpmRegistryKeys",
+    "NpmVerification",
+    "npm_verify",
+    "github_verify",
+    "github_verify_homebrew_bottle",
 ]
 
 __version__: str
@@ -125,16 +132,104 @@ class Policy:
 
     @staticmethod
     def from_json(data: Union[_Bytes, str]) -> "Policy":
-        """Reads a policy document::
+        """Reads a policy document (``docs/policy.md`` of the repository; the same document as
+        ``sigverify verify --policy FILE`` and every other binding)::
 
             {"version": 1, "identity": "https://github.com/...", "issuer": "https://token.actions.githubusercontent.com"}
             {"version": 1, "key": "-----BEGIN PUBLIC KEY-----\\n..."}
+            {"version": 1,
+             "github": {"repository": "OWNER/REPO", "signerWorkflow": "OWNER/REPO/.github/workflows/release.yml",
+                        "denySelfHostedRunners": true},
+             "claims": {"sourceRepositoryRef": {"glob": "refs/tags/v*"}},
+             "statement": {"predicateType": "https://slsa.dev/provenance/v1"}}
+
+        Every requirement must hold. Top-level fields: ``version`` (``1``, required),
+        ``identity`` and ``issuer`` (matchers of the SAN and the OIDC issuer), ``claims``
+        (Fulcio claim name or OID -> matcher: ``sourceRepositoryURI``, ``sourceRepositoryRef``,
+        ``buildSignerURI``, ``runnerEnvironment``, ...), ``github`` (``repository``, ``owner``,
+        ``signerWorkflow``, ``sourceRef``, ``sourceDigest``, ``denySelfHostedRunners``; implies
+        the GitHub Actions issuer), ``gitlab`` (``project``, ``namespace``, ``signerConfig``,
+        ``sourceRef``, ``sourceDigest``, ``denySelfHostedRunners``; implies ``https://gitlab.com``),
+        ``statement`` (``predicateType``, ``builderId``, ``buildType``, ``sourceRepository``,
+        ``sourceRef``, ``resolvedDependencyDigest``: the in-toto statement and its SLSA
+        provenance), ``allOf`` / ``anyOf`` (lists of requirement objects), ``key`` (a PEM public
+        key instead of a certificate identity) and ``unsafeAnyIdentity`` (``true``).
+
+        A matcher is ``"text"`` (exact), ``{"exact": ...}``, ``{"regex": ...}`` (anchored to the
+        whole value, RE2 syntax), ``{"glob": ...}`` (``*`` within a path segment, ``**`` across,
+        ``?`` one character), ``{"allOf": [...]}`` or ``{"anyOf": [...]}``.
 
         Unknown fields are refused, so a misspelt requirement is never silently ignored.
 
         Raises:
             InvalidInput: code ``"invalid-policy"`` (the message names the offending field, e.g.
                 ``$.issuer``), ``"invalid-json"`` or ``"limit-exceeded"``.
+        """
+
+    @staticmethod
+    def github(
+        *,
+        repository: Optional[str] = None,
+        owner: Optional[str] = None,
+        signer_workflow: Optional[str] = None,
+        source_ref: Optional[str] = None,
+        source_digest: Optional[str] = None,
+        deny_self_hosted_runners: bool = False,
+        predicate_type: Optional[str] = None,
+    ) -> "Policy":
+        """A GitHub Actions signer: the issuer ``https://token.actions.githubusercontent.com``
+        and every requirement given (the document ``{"version": 1, "github": {...}}``, read as
+        :meth:`from_json` reads it).
+
+        Args:
+            repository: ``"OWNER/REPO"``: the source repository
+                (``sourceRepositoryURI`` = ``https://github.com/OWNER/REPO``).
+            owner: ``"OWNER"``: the repository owner (``sourceRepositoryOwnerURI``).
+            signer_workflow: ``"OWNER/REPO/.github/workflows/FILE.yml"``, optionally ``@REF``:
+                the workflow that signed (``buildSignerURI``; a reusable workflow's own
+                repository), at any ref unless one is given.
+            source_ref: the exact source ref, e.g. ``"refs/heads/main"`` (``sourceRepositoryRef``).
+            source_digest: the source commit, hex (``sourceRepositoryDigest``).
+            deny_self_hosted_runners: require ``runnerEnvironment`` = ``github-hosted``.
+            predicate_type: the in-toto statement's predicate type (DSSE bundles only).
+
+        At least one of ``repository``, ``owner`` and ``signer_workflow`` is required: a policy
+        must name who signed, not only that some GitHub workflow did. For patterns (a glob on
+        the ref, ...) write a document for :meth:`from_json`.
+
+        Raises:
+            InvalidInput: code ``"invalid-argument"`` (none of the three), or
+                ``"invalid-policy"`` (a malformed value, e.g. ``repository="OWNER"``).
+        """
+
+    @staticmethod
+    def gitlab(
+        *,
+        project: Optional[str] = None,
+        namespace: Optional[str] = None,
+        signer_config: Optional[str] = None,
+        source_ref: Optional[str] = None,
+        source_digest: Optional[str] = None,
+        deny_self_hosted_runners: bool = False,
+        predicate_type: Optional[str] = None,
+    ) -> "Policy":
+        """A GitLab CI signer on gitlab.com: the issuer ``https://gitlab.com`` and every
+        requirement given (the document ``{"version": 1, "gitlab": {...}}``).
+
+        Args:
+            project: ``"GROUP/PROJECT"`` (``sourceRepositoryURI``).
+            namespace: ``"GROUP"`` (``sourceRepositoryOwnerURI``).
+            signer_config: ``"GROUP/PROJECT//PATH/.gitlab-ci.yml"``, optionally ``@REF``
+                (``buildSignerURI``).
+            source_ref: the exact source ref (``sourceRepositoryRef``).
+            source_digest: the source commit, hex (``sourceRepositoryDigest``).
+            deny_self_hosted_runners: require ``runnerEnvironment`` = ``gitlab-hosted``.
+            predicate_type: the in-toto statement's predicate type.
+
+        At least one of ``project``, ``namespace`` and ``signer_config`` is required.
+
+        Raises:
+            InvalidInput: code ``"invalid-argument"`` or ``"invalid-policy"``.
         """
 
     @staticmethod
@@ -448,3 +543,224 @@ class Subject:
     @property
     def digest(self) -> dict[str, str]:
         """Digests by algorithm (``"sha256"``: lower-case hex)."""
+
+# ---------------------------------------------------------------------------------------------
+# Ecosystems. Import these from sigverify.pypi, sigverify.npm and sigverify.github.
+
+def pypi_verify_attestation(
+    verifier: Verifier,
+    attestation: _Bundle,
+    dist: Optional[_Artifact] = None,
+    *,
+    filename: Optional[str] = None,
+    digest: Optional[str] = None,
+    publisher: Optional[str] = None,
+    policy: Optional[Policy] = None,
+) -> VerificationResult:
+    """``sigverify.pypi.verify_attestation``: verifies one PEP 740 attestation for a
+    distribution file.
+
+    Args:
+        verifier: a :class:`Verifier` of the public-good (or staging) root.
+        attestation: the attestation object (``.publish.attestation``, or one element of a
+            provenance object's ``attestations``): JSON as ``bytes``, JSON text as ``str``, or a
+            file as ``os.PathLike``.
+        dist: the distribution: its bytes, or its file as ``os.PathLike`` (hashed as a stream,
+            and its file name used unless ``filename`` is given).
+        filename: the distribution's file name (``sampleproject-4.0.0-py3-none-any.whl``);
+            required with bytes or ``digest``. Compared as PyPI normalises names.
+        digest: instead of ``dist``, its ``"sha256:HEX"``.
+        publisher: the Trusted Publisher: ``"github:OWNER/REPO/WORKFLOW.yml"``,
+            ``"gitlab:NAMESPACE/PROJECT/CI_FILE_PATH"`` or ``"google:EMAIL"``.
+        policy: instead of ``publisher``, any :class:`Policy` (the statement's subject and
+            predicate type are still checked; the build-config ref rule of publishers is not).
+
+    Exactly one of ``dist`` and ``digest``, and of ``publisher`` and ``policy``.
+
+    Returns:
+        The verified result (``statement`` is the attestation's in-toto statement).
+
+    Raises:
+        VerificationError: the attestation does not verify: ``policy-mismatch`` (another
+            publisher), ``artifact-mismatch`` (another file name or digest), ``statement``
+            (another predicate type, several subjects), ...
+        InvalidInput: a malformed attestation (``invalid-json``), publisher
+            (``invalid-policy``) or digest (``invalid-artifact``), an unreadable file
+            (``io-error``), a wrong argument (``invalid-argument``).
+    """
+
+def pypi_verify_provenance(
+    verifier: Verifier,
+    provenance: _Bundle,
+    dist: Optional[_Artifact] = None,
+    *,
+    filename: Optional[str] = None,
+    digest: Optional[str] = None,
+    publisher: Optional[str] = None,
+    policy: Optional[Policy] = None,
+    publisher_from_provenance: bool = False,
+) -> list[VerificationResult]:
+    """``sigverify.pypi.verify_provenance``: verifies every attestation of a PyPI Integrity API
+    provenance object (``{"version": 1, "attestation_bundles": [...]}``, from
+    ``https://pypi.org/integrity/PROJECT/VERSION/FILENAME/provenance``).
+
+    The arguments are those of :func:`pypi_verify_attestation`, with one more way to say who
+    must have signed: ``publisher_from_provenance=True`` accepts, for each attestation bundle,
+    the Trusted Publisher that the provenance object names. That trusts the document as much as
+    the index that served it: pin ``publisher=`` when you know it.
+
+    Returns:
+        One result per attestation, in the document's order; all of them verified.
+
+    Raises:
+        VerificationError, InvalidInput: as :func:`pypi_verify_attestation`, for the first
+            attestation that fails.
+    """
+
+@final
+class NpmRegistryKeys:
+    """``sigverify.npm.RegistryKeys``: the npm registry's signing keys (its ``keys.json``:
+    ``{"keys": [{"keyId", "keyUsage", "publicKey": {"rawBytes", "validFor"}}]}``), which sign the
+    publish attestations (key usage ``npm:attestations``)."""
+
+    @staticmethod
+    def embedded() -> "NpmRegistryKeys":
+        """The registry keys embedded in sigverify (also the default of ``npm.verify``)."""
+
+    @staticmethod
+    def from_json(data: Union[_Bytes, str]) -> "NpmRegistryKeys":
+        """Parses a ``keys.json`` document (e.g. a newer one from the registry's TUF target).
+
+        Raises:
+            InvalidInput: the document is malformed (``invalid-json``, ...).
+        """
+
+@final
+class NpmVerification:
+    """``sigverify.npm.Verification``: what the attestations of one package version
+    established. Every attestation of the response verified; at least one is present."""
+
+    @property
+    def provenance(self) -> Optional[VerificationResult]:
+        """The SLSA provenance (keyless: ``identity`` is the workflow that built the package),
+        when the response has one."""
+
+    @property
+    def publish(self) -> Optional[VerificationResult]:
+        """The registry's publish attestation (``signer_type == "key"``), when the response
+        has one."""
+
+    @property
+    def package(self) -> str:
+        """``NAME@VERSION``, as given."""
+
+def npm_verify(
+    verifier: Verifier,
+    attestations: _Bundle,
+    tarball: Optional[_Artifact] = None,
+    *,
+    package: str,
+    integrity: Optional[str] = None,
+    digest: Optional[str] = None,
+    repository: Optional[str] = None,
+    keys: Optional[NpmRegistryKeys] = None,
+) -> NpmVerification:
+    """``sigverify.npm.verify``: verifies the registry's attestations response
+    (``https://registry.npmjs.org/-/npm/v1/attestations/NAME@VERSION``) for one package version.
+
+    Args:
+        verifier: a :class:`Verifier` of the public-good root.
+        attestations: the response (``{"attestations": [{"predicateType", "bundle"}, ...]}``):
+            JSON as ``bytes``, JSON text as ``str``, or a file as ``os.PathLike``.
+        tarball: the package tarball: its bytes, or its file as ``os.PathLike`` (hashed as a
+            stream).
+        package: ``"NAME@VERSION"`` or ``"@SCOPE/NAME@VERSION"``: the subject must be its
+            package URL (``pkg:npm/...``).
+        integrity: instead of the tarball, the packument's ``dist.integrity``
+            (``"sha512-BASE64"``).
+        digest: instead of the tarball, ``"sha512:HEX"``.
+        repository: ``"OWNER/REPO"``: the provenance must come from this source repository.
+            Without it the provenance verifies for any signer (as ``npm audit signatures``
+            does): check ``result.provenance.identity`` yourself.
+        keys: the registry keys (default: :meth:`NpmRegistryKeys.embedded`).
+
+    Exactly one of ``tarball``, ``integrity`` and ``digest``.
+
+    Raises:
+        VerificationError: an attestation does not verify: ``policy-mismatch`` (another
+            repository; a publish attestation whose key id is not a registry attestation key),
+            ``time-outside-validity`` (the registry key was not valid when the entry was
+            logged), ``artifact-mismatch`` (another package, version or tarball), ...
+        InvalidInput: a malformed response (``invalid-json``), package name or integrity
+            (``invalid-artifact``), an unreadable file, a wrong argument.
+    """
+
+def github_verify(
+    bundles: _Bundle,
+    artifact: Optional[_Artifact] = None,
+    *,
+    digest: Optional[str] = None,
+    repository: Optional[str] = None,
+    owner: Optional[str] = None,
+    signer_workflow: Optional[str] = None,
+    policy: Optional[Policy] = None,
+    instance: Optional[Literal["public-good", "github"]] = None,
+    public_good: Optional[Verifier] = None,
+    github_instance: Optional[Verifier] = None,
+) -> VerificationResult:
+    """``sigverify.github.verify``: verifies GitHub artifact attestations for an artifact, as
+    ``gh attestation verify`` does, offline.
+
+    Args:
+        bundles: one bundle, or JSON lines of bundles (each line a bundle, or an object with a
+            ``bundle`` field, as ``gh attestation download`` and the attestations API give
+            them): ``bytes``, ``str`` (the text), or a file as ``os.PathLike``.
+        artifact: the artifact's bytes, or its file as ``os.PathLike`` (hashed as a stream when
+            every bundle is satisfied by the same digest).
+        digest: instead of the artifact, ``"sha256:HEX"`` (or ``sha384:``, ``sha512:``).
+        repository: ``"OWNER/REPO"``: the source repository.
+        owner: ``"OWNER"``: the repository owner (when ``repository`` is not given).
+        signer_workflow: ``"OWNER/REPO/.github/workflows/FILE.yml"`` (``@REF`` optional): the
+            workflow that signed, e.g. a reusable workflow of another repository.
+        policy: instead of ``repository``/``owner``/``signer_workflow``, any :class:`Policy`.
+        instance: force the trust domain (``"public-good"`` or ``"github"``); by default each
+            bundle's is chosen by the CA that issued its certificate.
+        public_good, github_instance: the verifiers to use (default: built once per process
+            from the embedded roots; GitHub's instance with ``tlog_threshold=0,
+            timestamp_threshold=1, sct_threshold=0``).
+
+    Returns:
+        The result of the first attestation that verifies.
+
+    Raises:
+        VerificationError: no attestation verifies (the first attestation's error).
+        InvalidInput: malformed bundles, a wrong argument (``invalid-argument``: no repository,
+            owner or policy), an unreadable file.
+    """
+
+def github_verify_homebrew_bottle(
+    bundles: _Bundle,
+    bottle: Optional[_Artifact] = None,
+    *,
+    name: Optional[str] = None,
+    digest: Optional[str] = None,
+    public_good: Optional[Verifier] = None,
+    github_instance: Optional[Verifier] = None,
+) -> VerificationResult:
+    """``sigverify.github.verify_homebrew_bottle``: verifies a Homebrew bottle's attestations:
+    built by ``Homebrew/homebrew-core``'s CI, with the bottle's file name as a subject of the
+    statement.
+
+    Args:
+        bundles: as :func:`github_verify`.
+        bottle: the bottle's bytes, or its file as ``os.PathLike`` (its file name is used
+            unless ``name`` is given).
+        name: the bottle's file name (``wget--1.24.5.arm64_sonoma.bottle.tar.gz``); required
+            with bytes or ``digest``.
+        digest: instead of the bottle, ``"sha256:HEX"``.
+        public_good, github_instance: as :func:`github_verify`.
+
+    Raises:
+        VerificationError, InvalidInput: as :func:`github_verify`; ``artifact-mismatch`` when no
+            subject is named ``name``.
+    """
