@@ -1,0 +1,16 @@
+'use strict'
+// The `sigverify` package: the native addon (loaded by binding.js, which `napi build` generates)
+// and the error classes that it throws (errors.js). Typings: index.d.ts, generated.
+
+const native = require('./binding.js')
+const { SigverifyError, VerificationError, InvalidInputError } = require('./errors.js')
+
+native.__registerErrorClasses(SigverifyError, VerificationError, InvalidInputError)
+
+module.exports.TrustedRoot = native.TrustedRoot
+module.exports.Verifier = native.Verifier
+module.exports.Policy = native.Policy
+module.exports.SigverifyError = SigverifyError
+module.exports.VerificationError = VerificationError
+module.exports.InvalidInputError = InvalidInputError
+module.exports.__napiBindingTarget = native.__napiBindingTarget

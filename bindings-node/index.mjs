@@ -1,0 +1,12 @@
+// ES module entry point: the same objects as the CommonJS one (index.js).
+import sigverify from './index.js'
+
+export const {
+  TrustedRoot,
+  Verifier,
+  Policy,
+  SigverifyError,
+  VerificationError,
+  InvalidInputError,
+} = sigverify
+export default sigverify

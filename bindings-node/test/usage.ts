@@ -1,0 +1,108 @@
+// A TypeScript usage example, type-checked by the tests (`tsc -p test/tsconfig.json`, no
+// output): it must compile against the generated index.d.ts, and the misuses marked
+// `@ts-expect-error` must not.
+import { readFileSync } from 'node:fs'
+import {
+  InvalidInputError,
+  Policy,
+  SigverifyError,
+  TrustedRoot,
+  VerificationError,
+  Verifier,
+  type VerificationResult,
+  type VerifiedTime,
+  type VerifyOutcome,
+} from 'sigverify'
+import sigverify from 'sigverify'
+
+async function main(): Promise<void> {
+  const root: TrustedRoot = TrustedRoot.publicGood()
+  const verifier = new Verifier(root)
+  const github = new Verifier(TrustedRoot.github(), {
+    tlogThreshold: 0,
+    timestampThreshold: 1,
+    sctThreshold: 0,
+  })
+  const custom = new Verifier(TrustedRoot.fromJSON(readFileSync('trusted_root.json')), {
+    tlogThreshold: 1,
+  })
+  const policy = Policy.identity(
+    'https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main',
+    'https://token.actions.githubusercontent.com',
+  )
+  const keyPolicy: Policy = Policy.key(readFileSync('cosign.pub', 'utf8'))
+  const docPolicy: Policy = Policy.fromJSON({ version: 1, identity: 'a', issuer: 'b' })
+  const githubPolicy: Policy = Policy.github({
+    repository: 'OWNER/REPO',
+    signerWorkflow: 'OWNER/REPO/.github/workflows/release.yml',
+    denySelfHostedRunners: true,
+  })
+  const gitlabPolicy: Policy = Policy.gitlab({ project: 'GROUP/PROJECT', sourceRef: 'refs/heads/main' })
+  // @ts-expect-error: denySelfHostedRunners is a boolean
+  Policy.github({ owner: 'OWNER', denySelfHostedRunners: 'yes' })
+
+  const bundle = readFileSync('artifact.sigstore.json')
+  const result: VerificationResult = await verifier.verify(bundle, {
+    artifact: readFileSync('artifact.tar.gz'),
+    policy,
+  })
+  const same = verifier.verifySync(bundle.toString('utf8'), { digest: 'sha256:00', policy })
+  const fromObject = verifier.verifySync(JSON.parse('{}') as object, { digest: 'sha256:00', policy: docPolicy })
+
+  const who: string | undefined = result.identity
+  const issuer: string | undefined = same.issuer
+  const repo: string | undefined = result.claims['sourceRepositoryURI']
+  const when: Date | undefined = result.earliestTime
+  const times: VerifiedTime[] = fromObject.verifiedTimes
+  for (const t of times) {
+    const source: 'transparency-log' | 'rfc3161-timestamp' = t.source
+    console.log(t.time.toISOString(), source, t.logUrl ?? t.authority)
+  }
+  for (const e of result.logEntries) console.log(e.logUrl, e.logIndex, e.kind, e.integratedTime?.getTime())
+  for (const c of result.policyChecks) console.log(c.claim, c.expected, c.found ?? '(absent)')
+  const rootName: string | null = root.name
+  const witnesses: number | null = github.witnessThreshold
+  const predicateType: string | undefined = result.statement?.predicateType
+  const signer: 'certificate' | 'key' = result.signerType
+  console.log(who, issuer, repo, when, predicateType, signer, github.tlogThreshold, custom.backend, rootName, witnesses)
+
+  const outcomes: VerifyOutcome[] = await verifier.verifyMany(
+    [
+      { bundle, digest: 'sha256:00', policy: keyPolicy },
+      { bundle, digest: 'sha256:00', policy: githubPolicy },
+      { bundle, digest: 'sha256:00', policy: gitlabPolicy },
+      { bundle: new Uint8Array(bundle), artifact: new Uint8Array(3) },
+    ],
+    { jobs: 2, policy },
+  )
+  for (const o of outcomes) {
+    if (o.ok) console.log(o.result?.identity)
+    else console.log(o.error?.code, o.error?.check)
+  }
+
+  try {
+    verifier.verifySync(bundle, { digest: 'sha256:00', policy })
+  } catch (e) {
+    if (e instanceof VerificationError || e instanceof InvalidInputError) {
+      const code: string = e.code
+      const check: string | null = e.check
+      console.log(code, check, e.message)
+    }
+    const base: boolean = e instanceof SigverifyError
+    console.log(base)
+  }
+  console.log(sigverify.Verifier === Verifier)
+
+  // @ts-expect-error: the policy is required
+  await verifier.verify(bundle, { digest: 'sha256:00' })
+  // @ts-expect-error: a number is no bundle
+  verifier.verifySync(42, { digest: 'sha256:00', policy })
+  // @ts-expect-error: thresholds are numbers
+  new Verifier(root, { tlogThreshold: '1' })
+  // @ts-expect-error: a Verifier needs a TrustedRoot
+  new Verifier(policy)
+  // @ts-expect-error: results are read-only data, not promises
+  result.then
+}
+
+void main
