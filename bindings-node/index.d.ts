@@ -136,6 +136,24 @@ export declare class TrustedRoot {
 }
 
 /**
+ * Offline trust-root updates through Sigstore's TUF repository: the client workflow of the TUF
+ * specification (§5), verifying files that the caller fetched (or mirrored) itself. Every root
+ * version is walked from the starting root, then timestamp → snapshot → targets → delegations
+ * → the target files, each checked for signatures, versions, lengths, hashes and expiry.
+ */
+export declare class Tuf {
+  /**
+   * Runs an update off the JavaScript thread. Resolves to the verified trusted root (and npm
+   * keys) with what to persist (`rootJSON`, `state`); rejects with a `VerificationError`
+   * (a signature, version, hash or expiry check failed, a file is missing) or an
+   * `InvalidInputError` (an unusable root or state, an argument of the wrong type).
+   */
+  static update(options: TufUpdateOptions): Promise<TufUpdate>
+  /** `update`, on the calling thread. */
+  static updateSync(options: TufUpdateOptions): TufUpdate
+}
+
+/**
  * Verifies Sigstore bundles against one trusted root, offline. Build it once and share it:
  * every CA and timestamp authority chain of the root is validated here, not per bundle.
  * "Now" (to refuse verified times in the future) is the system clock at each call.
@@ -218,6 +236,46 @@ export interface ErrorDetails {
   check?: string
 }
 
+/** A role whose metadata had expired, accepted through `acceptExpiredMetadataUnsafe`. */
+export interface ExpiredMetadata {
+  /** The role (`root`, `timestamp`, ...). */
+  role: string
+  /** The version of its metadata. */
+  version: number
+  /** Its `expires` time. */
+  expires: Date
+  /** How long before the update's time it expired, in seconds. */
+  ageSeconds: number
+}
+
+/**
+ * The options of `github.verify`: exactly one of `artifact` and `digest`; the repository
+ * (`repository` or `owner`, optionally `signerWorkflow`) or an explicit `policy`.
+ */
+export interface GithubOptions {
+  /** The artifact's bytes. */
+  artifact?: Uint8Array
+  /** The artifact's digest, `sha256:HEX` (also `sha384:`, `sha512:`). */
+  digest?: string
+  /** `OWNER/REPO`: the source repository. */
+  repository?: string
+  /** `OWNER`: any repository of this owner. */
+  owner?: string
+  /** `OWNER/REPO/.github/workflows/FILE.yml` (optionally `@REF`): the signing workflow. */
+  signerWorkflow?: string
+  /** An explicit policy instead of `repository`/`owner`/`signerWorkflow`. */
+  policy?: Policy
+  /** Forces the trust domain (default: chosen by the CA that issued the certificate). */
+  instance?: 'public-good' | 'github'
+  /** The public-good verifier (default: one built once from the embedded root). */
+  publicGood?: Verifier
+  /**
+   * The GitHub-instance verifier (default: one built once from the embedded root, with
+   * GitHub's thresholds).
+   */
+  githubInstance?: Verifier
+}
+
 /** The requirements of `Policy.github`. */
 export interface GithubRequirements {
   /** `"OWNER/REPO"`: the source repository (`sourceRepositoryURI`). */
@@ -257,6 +315,20 @@ export interface GitlabRequirements {
   predicateType?: string
 }
 
+/** The options of `github.verifyHomebrewBottle`. */
+export interface HomebrewOptions {
+  /** The bottle's bytes. */
+  bottle?: Uint8Array
+  /** The bottle's digest, `sha256:HEX`. */
+  digest?: string
+  /** The bottle's file name, the statement's subject. */
+  name: string
+  /** The public-good verifier (default: one built once from the embedded root). */
+  publicGood?: Verifier
+  /** The GitHub-instance verifier (default: built once from the embedded root). */
+  githubInstance?: Verifier
+}
+
 /** A transparency log entry that verified. */
 export interface LogEntry {
   /** The log's URL. */
@@ -283,6 +355,64 @@ export interface LogEntry {
   cosignedBy: Array<string>
 }
 
+/**
+ * The options of `npm.verify`: the `package`, exactly one of `tarball`, `integrity` and
+ * `digest`, and optionally the source `repository` and the registry `keys`.
+ */
+export interface NpmOptions {
+  /** `NAME@VERSION` (`@scope/name@1.2.3`). */
+  package: string
+  /** The tarball's bytes (hashed with sha512 off the JavaScript thread). */
+  tarball?: Uint8Array
+  /** The packument's `dist.integrity`, `sha512-BASE64`. */
+  integrity?: string
+  /** The tarball's digest, `sha512:HEX`. */
+  digest?: string
+  /**
+   * `OWNER/REPO`: pins the provenance's source repository (without it, any signer verifies,
+   * as with npm, and the result says who signed).
+   */
+  repository?: string
+  /** The registry keys (default: `RegistryKeys.embedded()`). */
+  keys?: npm.RegistryKeys
+}
+
+/** What the attestations of one npm package version established. */
+export interface NpmVerification {
+  /** The SLSA provenance attestation, when the response has one. */
+  provenance?: VerificationResult
+  /** The registry's publish attestation, when the response has one. */
+  publish?: VerificationResult
+  /** `NAME@VERSION`. */
+  package: string
+}
+
+/**
+ * The options of `pypi.verifyAttestation` and `pypi.verifyProvenance`: exactly one of `dist`
+ * and `digest`, the distribution's `filename`, and who must have signed: `publisher`, `policy`
+ * (or, for a provenance object only, `publisherFromProvenance: true`).
+ */
+export interface PypiOptions {
+  /** The distribution file's bytes (hashed with sha256 off the JavaScript thread). */
+  dist?: Uint8Array
+  /** The distribution's digest, `sha256:HEX`, instead of its bytes. */
+  digest?: string
+  /**
+   * The distribution's file name (`sampleproject-4.0.0.tar.gz`), compared as PyPI normalises
+   * names.
+   */
+  filename: string
+  /**
+   * The Trusted Publisher: `github:OWNER/REPO/WORKFLOW.yml`, `gitlab:NAMESPACE/PROJECT/PATH.yml`
+   * or `google:EMAIL`.
+   */
+  publisher?: string
+  /** An explicit identity policy instead of a publisher. */
+  policy?: Policy
+  /** `verifyProvenance` only: the publisher that the provenance object names. */
+  publisherFromProvenance?: boolean
+}
+
 /** An in-toto statement (the payload of a DSSE bundle). */
 export interface Statement {
   /** `_type`, e.g. `https://in-toto.io/Statement/v1`. */
@@ -301,6 +431,60 @@ export interface Subject {
   name: string
   /** Its digests by algorithm name (`sha256` → lower-case hex). */
   digest: Record<string, string>
+}
+
+/** The outcome of a successful update: trusted material, and what to persist for the next one. */
+export interface TufUpdate {
+  /** The verified `trusted_root.json`, ready for `new Verifier(...)`. */
+  trustedRoot: TrustedRoot
+  /** The verified `trusted_root.json` bytes. */
+  trustedRootJSON: Buffer
+  /**
+   * The verified `registry.npmjs.org/keys.json` bytes, when the repository delegates it
+   * (`npm.RegistryKeys.fromJSON(npmKeysJSON)`).
+   */
+  npmKeysJSON?: Buffer
+  /** The newest verified TUF `root.json`: persist it and pass it as `root` next time. */
+  rootJSON: Buffer
+  /**
+   * The versions verified (a small JSON document): persist it and pass it as `state` next
+   * time.
+   */
+  state: Buffer
+  /** Expired metadata accepted through `acceptExpiredMetadataUnsafe`; empty otherwise. */
+  expired: Array<ExpiredMetadata>
+}
+
+/** The options of `Tuf.update`. */
+export interface TufUpdateOptions {
+  /**
+   * The TUF `root.json` to start from: the `rootJSON` of the last update, or one shipped
+   * with the application (default: the embedded root of `instance`).
+   */
+  root?: Uint8Array
+  /** Which embedded root to start from when `root` is not given (default `'public-good'`). */
+  instance?: 'public-good' | 'staging'
+  /**
+   * The repository's metadata files, by name (`timestamp.json`, `snapshot.json`,
+   * `targets.json`, `registry.npmjs.org.json`, `N.root.json` for every root version after the
+   * starting one, or their consistent-snapshot names `N.snapshot.json`...). Each file is
+   * looked up by its published name, then by its plain name.
+   */
+  metadata: Record<string, Uint8Array>
+  /**
+   * The repository's target files, by target path (`trusted_root.json`,
+   * `registry.npmjs.org/keys.json`, or their `HASH.NAME` forms).
+   */
+  targets: Record<string, Uint8Array>
+  /** The `state` of the last update: refuses rollbacks below the versions it records. */
+  state?: Uint8Array | string
+  /** The update's time, against which every expiry is checked (default: the system clock). */
+  now?: Date
+  /**
+   * Accept expired metadata, listing it in `expired` (default `false`: refused, as TUF says;
+   * expired metadata is how a freeze attack serves an old state forever).
+   */
+  acceptExpiredMetadataUnsafe?: boolean
 }
 
 /**
@@ -435,4 +619,70 @@ export interface VerifyOutcome {
   result?: VerificationResult
   /** The error, when it did not: a `VerificationError` or an `InvalidInputError`. */
   error?: SigverifyError
+}
+
+export declare namespace github {
+  /**
+   * Verifies GitHub artifact attestations (`gh attestation verify`): one Sigstore bundle, or the
+   * attestations API's JSON lines, as a `Buffer`/string (or a parsed bundle). The first
+   * attestation that verifies for the artifact and the policy wins. Runs off the JavaScript
+   * thread.
+   */
+  export function verify(bundles: Uint8Array | string | object, options: GithubOptions): Promise<VerificationResult>
+  /**
+   * Verifies a Homebrew bottle's attestations: built by Homebrew/homebrew-core's CI, with the
+   * bottle's file name as the statement's subject. Runs off the JavaScript thread.
+   */
+  export function verifyHomebrewBottle(bundles: Uint8Array | string | object, options: HomebrewOptions): Promise<VerificationResult>
+  /** `verifyHomebrewBottle`, on the calling thread. */
+  export function verifyHomebrewBottleSync(bundles: Uint8Array | string | object, options: HomebrewOptions): VerificationResult
+  /** `verify`, on the calling thread. */
+  export function verifySync(bundles: Uint8Array | string | object, options: GithubOptions): VerificationResult
+}
+
+export declare namespace npm {
+  /**
+   * The npm registry's signing keys (`registry.npmjs.org/-/npm/v1/keys`, or the
+   * `registry.npmjs.org/keys.json` target of Sigstore's TUF repository).
+   */
+  export class RegistryKeys {
+    /** The registry keys embedded in sigverify. */
+    static embedded(): RegistryKeys
+    /**
+     * Reads a `keys.json` document (`Buffer`/`Uint8Array`, string, or the parsed object).
+     * Throws `InvalidInputError` when it is unusable.
+     */
+    static fromJSON(json: Uint8Array | string | object): RegistryKeys
+    /** Whether these are the embedded keys. */
+    get isEmbedded(): boolean
+  }
+  /**
+   * Verifies the registry's attestations response (`/-/npm/v1/attestations/NAME@VERSION`) for
+   * one package version: every attestation must verify, with the subject
+   * `pkg:npm/NAME@VERSION` and the tarball's sha512; the publish attestation is signed by a
+   * registry key. Runs off the JavaScript thread.
+   */
+  export function verify(verifier: Verifier, attestations: Uint8Array | string | object, options: NpmOptions): Promise<NpmVerification>
+  /** `verify`, on the calling thread. */
+  export function verifySync(verifier: Verifier, attestations: Uint8Array | string | object, options: NpmOptions): NpmVerification
+}
+
+export declare namespace pypi {
+  /**
+   * Verifies one PEP 740 attestation (a `Buffer`/string of JSON, or the parsed object) for a
+   * distribution file: its statement must have exactly one subject, the file's name and sha256,
+   * with PyPI's publish or SLSA provenance predicate, signed by the Trusted Publisher. Runs off
+   * the JavaScript thread. Rejects with a `VerificationError` or an `InvalidInputError`.
+   */
+  export function verifyAttestation(verifier: Verifier, attestation: Uint8Array | string | object, options: PypiOptions): Promise<VerificationResult>
+  /** `verifyAttestation`, on the calling thread. */
+  export function verifyAttestationSync(verifier: Verifier, attestation: Uint8Array | string | object, options: PypiOptions): VerificationResult
+  /**
+   * Verifies every attestation of a PyPI Integrity API provenance object
+   * (`/integrity/PROJECT/VERSION/FILE/provenance`) for a distribution file; resolves to one result
+   * per attestation. Runs off the JavaScript thread.
+   */
+  export function verifyProvenance(verifier: Verifier, provenance: Uint8Array | string | object, options: PypiOptions): Promise<Array<VerificationResult>>
+  /** `verifyProvenance`, on the calling thread. */
+  export function verifyProvenanceSync(verifier: Verifier, provenance: Uint8Array | string | object, options: PypiOptions): Array<VerificationResult>
 }

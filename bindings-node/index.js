@@ -10,6 +10,10 @@ native.__registerErrorClasses(SigverifyError, VerificationError, InvalidInputErr
 module.exports.TrustedRoot = native.TrustedRoot
 module.exports.Verifier = native.Verifier
 module.exports.Policy = native.Policy
+module.exports.Tuf = native.Tuf
+module.exports.pypi = native.pypi
+module.exports.npm = native.npm
+module.exports.github = native.github
 module.exports.SigverifyError = SigverifyError
 module.exports.VerificationError = VerificationError
 module.exports.InvalidInputError = InvalidInputError

@@ -3,12 +3,13 @@
 #   1. npm ci: installs the devDependencies pinned in package-lock.json and runs the package's
 #      install script, which builds the addon from source (napi build --release);
 #   2. the committed index.d.ts and binding.js must be what the build generated;
-#   3. npm test: node:test over the shared conformance vectors, the ecosystem samples,
-#      malformed input and the API, plus the TypeScript check of test/usage.ts;
+#   3. npm test: node:test over the shared conformance vectors, the ecosystem samples (as
+#      bundles and through pypi/npm/github), TUF updates, malformed input and the API, plus the
+#      TypeScript check of test/usage.ts;
 #   4. the TypeScript check on its own (npm run typecheck), so that its output is in the log.
 # Needs Node 20+, npm, a Rust toolchain (1.88+) and a C compiler; the vectors from
-# ../shared/vectors beside the project (or $SIGVERIFY_CONFORMANCE_DIR and
-# $SIGVERIFY_ECOSYSTEMS_DIR): without them the suite fails loudly.
+# ../shared/vectors beside the project (or $SIGVERIFY_CONFORMANCE_DIR,
+# $SIGVERIFY_ECOSYSTEMS_DIR and $SIGVERIFY_TUF_DIR): without them the suite fails loudly.
 #
 #   bash bindings-node/test.sh
 set -euo pipefail

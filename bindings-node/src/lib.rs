@@ -9,11 +9,13 @@
 //! Every call into the core runs behind a panic boundary: a bug surfaces as a `SigverifyError`
 //! with code `internal-error`, never as a crash.
 
+mod ecosystems;
 mod errors;
 mod inputs;
 mod policy;
 mod result;
 mod root;
+mod tuf;
 mod verifier;
 
 /// Panics are caught at every boundary and reported as errors carrying their message, so the

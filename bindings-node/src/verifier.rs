@@ -46,7 +46,7 @@ pub struct VerifierOptions {
 /// "Now" (to refuse verified times in the future) is the system clock at each call.
 #[napi]
 pub struct Verifier {
-    inner: std::sync::Arc<sigverify::Verifier>,
+    pub(crate) inner: std::sync::Arc<sigverify::Verifier>,
     options: sigverify::VerifierOptions,
     witness_threshold: Option<usize>,
 }
@@ -254,7 +254,7 @@ impl Job {
     }
 }
 
-fn now() -> i64 {
+pub(crate) fn now() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
@@ -266,7 +266,10 @@ fn saturate(n: usize) -> u32 {
 }
 
 /// A `Policy` argument.
-fn policy_arg(value: Unknown<'_>, arg: &str) -> Result<std::sync::Arc<sigverify::Policy>, Failure> {
+pub(crate) fn policy_arg(
+    value: Unknown<'_>,
+    arg: &str,
+) -> Result<std::sync::Arc<sigverify::Policy>, Failure> {
     ClassInstance::<Policy>::from_unknown(value)
         .map(|p| std::sync::Arc::clone(&p.inner))
         .map_err(|_| {

@@ -23,9 +23,9 @@ it('index.d.ts declares every export, with documentation from the Rust comments'
   const dts = fs.readFileSync(path.join(pkg, 'index.d.ts'), 'utf8')
   const exported = Object.keys(require('sigverify')).filter((k) => !k.startsWith('__'))
   for (const name of exported) {
-    assert.match(dts, new RegExp(`export declare class ${name}\\b`), name)
+    assert.match(dts, new RegExp(`export declare (class|namespace) ${name}\\b`), name)
   }
-  for (const name of ['VerificationResult', 'VerifiedTime', 'LogEntry', 'Statement', 'VerifyOptions', 'VerifierOptions', 'VerifyOutcome']) {
+  for (const name of ['VerificationResult', 'VerifiedTime', 'LogEntry', 'Statement', 'VerifyOptions', 'VerifierOptions', 'VerifyOutcome', 'PypiOptions', 'NpmOptions', 'NpmVerification', 'GithubOptions', 'HomebrewOptions', 'TufUpdateOptions', 'TufUpdate']) {
     assert.match(dts, new RegExp(`export interface ${name}\\b`), name)
   }
   assert.match(dts, /verify\(bundle: Uint8Array \| string \| object, options: VerifyOptions\): Promise<VerificationResult>/)

@@ -7,11 +7,16 @@ import {
   Policy,
   SigverifyError,
   TrustedRoot,
+  Tuf,
+  npm,
+  pypi,
   VerificationError,
   Verifier,
   type VerificationResult,
   type VerifiedTime,
   type VerifyOutcome,
+  type NpmVerification,
+  type TufUpdate,
 } from 'sigverify'
 import sigverify from 'sigverify'
 
@@ -92,6 +97,40 @@ async function main(): Promise<void> {
     console.log(base)
   }
   console.log(sigverify.Verifier === Verifier)
+
+  // Ecosystem adapters and TUF.
+  const [att]: VerificationResult[] = await pypi.verifyProvenance(verifier, readFileSync('x.provenance'), {
+    dist: readFileSync('x-1.0.tar.gz'),
+    filename: 'x-1.0.tar.gz',
+    publisher: 'github:OWNER/REPO/release.yml',
+  })
+  const pep740: VerificationResult = pypi.verifyAttestationSync(verifier, '{}', { digest: 'sha256:00', filename: 'x-1.0.tar.gz', policy })
+  const npmResult: NpmVerification = await npm.verify(verifier, readFileSync('attestations.json'), {
+    package: 'sigstore@1.0.0',
+    integrity: 'sha512-AAAA',
+    repository: 'sigstore/sigstore-js',
+    keys: npm.RegistryKeys.embedded(),
+  })
+  const gh: VerificationResult = await sigverify.github.verify(readFileSync('a.jsonl'), {
+    digest: 'sha256:00',
+    repository: 'OWNER/REPO',
+    instance: 'github',
+    githubInstance: github,
+  })
+  const bottle = sigverify.github.verifyHomebrewBottleSync('{}', { digest: 'sha256:00', name: 'x.bottle.tar.gz' })
+  const update: TufUpdate = await Tuf.update({
+    metadata: { 'timestamp.json': readFileSync('timestamp.json') },
+    targets: { 'trusted_root.json': readFileSync('trusted_root.json') },
+    now: new Date(),
+  })
+  const fresh = new Verifier(update.trustedRoot)
+  const npmKeys = update.npmKeysJSON ? npm.RegistryKeys.fromJSON(update.npmKeysJSON) : null
+  console.log(att?.identity, pep740.issuer, npmResult.provenance?.identity, npmResult.publish?.keySha256, gh, bottle, fresh, npmKeys)
+  console.log(update.rootJSON.length, update.state.toString(), update.expired.map((e) => e.expires.getTime()))
+  // @ts-expect-error: the package is required
+  await npm.verify(verifier, '{}', { digest: 'sha512:00' })
+  // @ts-expect-error: the metadata is a map of file names to bytes
+  Tuf.updateSync({ metadata: 'dir', targets: {} })
 
   // @ts-expect-error: the policy is required
   await verifier.verify(bundle, { digest: 'sha256:00' })

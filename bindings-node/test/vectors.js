@@ -40,6 +40,14 @@ function ecosystemsDir() {
   )
 }
 
+function tufDir() {
+  return requireDir(
+    process.env.SIGVERIFY_TUF_DIR ||
+      path.join(repo, '..', 'shared', 'vectors', 'tuf', 'public-good'),
+    'SIGVERIFY_TUF_DIR',
+  )
+}
+
 const readText = (p) => (fs.existsSync(p) ? fs.readFileSync(p, 'utf8').trim() : null)
 const maybe = (p) => (fs.existsSync(p) ? p : null)
 const sha256 = (bytes) => crypto.createHash('sha256').update(bytes).digest('hex')
@@ -112,5 +120,7 @@ module.exports = {
   conformanceCases,
   conformanceExceptions,
   ecosystemCases,
+  ecosystemsDir,
+  tufDir,
   sha256,
 }
