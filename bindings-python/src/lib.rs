@@ -8,7 +8,8 @@
 //!
 //! The ecosystem adapters (`sigverify::ecosystems`) are functions of this module with prefixed
 //! names (`pypi_verify_attestation`, `npm_verify`, `github_verify`, ...), re-exported without the
-//! prefix by `sigverify/pypi.py`, `npm.py` and `github.py` ([`ecosystems`]).
+//! prefix by `sigverify/pypi.py`, `npm.py` and `github.py` ([`ecosystems`]). The TUF client
+//! (`sigverify::tuf`) is `tuf_update` and `TufUpdate`, re-exported by `sigverify/tuf.py` ([`tuf`]).
 //!
 //! Verification runs with the GIL released (`Python::detach`), behind a panic boundary: a bug in
 //! Rust surfaces as `sigverify.Error` with code `internal-error`, never as a crash or a Rust panic
@@ -23,6 +24,7 @@ mod inputs;
 mod policy;
 mod result;
 mod root;
+mod tuf;
 mod verifier;
 
 /// The native module. The exception types are looked up in `sigverify._errors` here, once.
@@ -41,5 +43,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<result::Statement>()?;
     m.add_class::<result::Subject>()?;
     ecosystems::register(m)?;
+    tuf::register(m)?;
     Ok(())
 }

@@ -35,6 +35,7 @@ def test_exports() -> None:
         "github",
         "npm",
         "pypi",
+        "tuf",
     }
     assert sigverify.__version__.count(".") == 2
     for name in sigverify.__all__:

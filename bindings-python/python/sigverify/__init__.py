@@ -14,7 +14,8 @@
 
 The ecosystem adapters are the submodules ``sigverify.pypi`` (PEP 740 attestations, Integrity
 API provenance objects), ``sigverify.npm`` (the registry's attestations) and ``sigverify.github``
-(artifact attestations, Homebrew bottles).
+(artifact attestations, Homebrew bottles). ``sigverify.tuf`` updates the trusted root (and the npm
+registry keys) offline from Sigstore's TUF repository.
 
 See the README of the package and the docstrings of ``sigverify/_native.pyi``.
 """
@@ -22,6 +23,7 @@ See the README of the package and the docstrings of ``sigverify/_native.pyi``.
 from . import github as github
 from . import npm as npm
 from . import pypi as pypi
+from . import tuf as tuf
 from ._errors import Error as Error
 from ._errors import InvalidInput as InvalidInput
 from ._errors import VerificationError as VerificationError
@@ -53,4 +55,5 @@ __all__ = [
     "github",
     "npm",
     "pypi",
+    "tuf",
 ]

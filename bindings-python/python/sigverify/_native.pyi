@@ -27,6 +27,8 @@ __all__ = [
     "npm_verify",
     "github_verify",
     "github_verify_homebrew_bottle",
+    "TufUpdate",
+    "tuf_update",
 ]
 
 __version__: str
@@ -763,4 +765,89 @@ def github_verify_homebrew_bottle(
     Raises:
         VerificationError, InvalidInput: as :func:`github_verify`; ``artifact-mismatch`` when no
             subject is named ``name``.
+    """
+
+_Files: TypeAlias = Union[Mapping[str, _Bytes], "os.PathLike[str]"]
+"""The files of a TUF repository: a folder (``os.PathLike``), or a mapping of file name to bytes.
+
+Files are looked up by the name the specification publishes (``16.root.json``,
+``165.snapshot.json``, ``6494e21e....trusted_root.json``,
+``registry.npmjs.org/160677eb....keys.json``), then without the version or hash prefix
+(``snapshot.json``, ``registry.npmjs.org/keys.json``; roots keep theirs). Metadata is also looked
+up under ``root_history/`` (the layout of the Sigstore mirrors). Names with a ``..``, ``.`` or
+empty component, absolute names and backslashes are never read.
+"""
+
+@final
+class TufUpdate:
+    """``sigverify.tuf.TufUpdate``: the outcome of a successful :func:`tuf_update`: verified
+    trusted material, and what to persist for the next update."""
+
+    @property
+    def trusted_root(self) -> TrustedRoot:
+        """The verified ``trusted_root.json``, parsed: ``Verifier(update.trusted_root)``."""
+    @property
+    def trusted_root_json(self) -> bytes:
+        """The verified ``trusted_root.json`` bytes (to cache)."""
+    @property
+    def npm_keys_json(self) -> Optional[bytes]:
+        """The verified ``registry.npmjs.org/keys.json`` bytes, when the repository delegates
+        them (the public-good one does): ``sigverify.npm.RegistryKeys.from_json(...)``."""
+    @property
+    def root_json(self) -> bytes:
+        """The newest verified TUF ``root.json``: persist it and pass it as ``root=`` next time."""
+    @property
+    def state(self) -> bytes:
+        """The versions seen (a small JSON document): persist it and pass it as ``state=`` next
+        time, so that a rollback to older metadata is refused."""
+    @property
+    def root_version(self) -> int:
+        """The version of :attr:`root_json`."""
+    @property
+    def expired(self) -> list[Tuple[str, int, datetime, int]]:
+        """Expired metadata accepted through ``accept_expired_metadata_unsafe``, as
+        ``(role, version, expires, age_seconds)`` (``expires`` in UTC; ``age_seconds``: how long
+        before ``now`` it expired). Always empty otherwise."""
+    @property
+    def expired_for_seconds(self) -> Optional[int]:
+        """The largest ``age_seconds`` of :attr:`expired`, or ``None`` when nothing expired."""
+
+def tuf_update(
+    *,
+    metadata: _Files,
+    targets: _Files,
+    root: Optional[Union[_Bytes, str]] = None,
+    instance: Optional[Literal["public-good", "staging"]] = None,
+    state: Optional[Union[_Bytes, str]] = None,
+    now: Optional[datetime] = None,
+    accept_expired_metadata_unsafe: bool = False,
+) -> TufUpdate:
+    """``sigverify.tuf.update``: an offline TUF update (TUF specification, client workflow §5).
+
+    Walks the root forward (``N+1.root.json``, ... until the repository has none), then verifies
+    timestamp, snapshot, targets and the delegated roles, and accepts ``trusted_root.json`` and
+    ``registry.npmjs.org/keys.json`` only with the length and hashes the verified metadata
+    lists. Runs with the GIL released; folders are read then.
+
+    Args:
+        metadata: the repository's metadata files (a folder, or a mapping of name to bytes).
+        targets: its target files (a folder, or a mapping of name to bytes).
+        root: the TUF ``root.json`` to start from, which you trust: the :attr:`TufUpdate.root_json`
+            of the last update. Default: the root embedded for ``instance``.
+        instance: ``"public-good"`` (default) or ``"staging"``: the embedded root to start from
+            when ``root`` is not given (not both).
+        state: the :attr:`TufUpdate.state` of the last update; lower versions are refused as a
+            rollback. Without it, a replayed older (unexpired) repository cannot be detected.
+        now: the time to check every expiry against (timezone-aware). Default: the current time.
+        accept_expired_metadata_unsafe: accept expired metadata (a freeze attack serves an old
+            repository forever), listing it in :attr:`TufUpdate.expired`. Every other check stays.
+
+    Raises:
+        VerificationError: a threshold of signatures is not met (``signature-invalid``),
+            expired metadata (``time-outside-validity``), a rollback, a root that is not N+1, a
+            version, length or hash that differs from the signed metadata, or a file that is
+            missing (``tuf``); ``check`` is ``"trusted-root"``.
+        InvalidInput: malformed metadata, ``root`` or ``state`` (``invalid-trusted-root``), a
+            file over its limit (``limit-exceeded``), an unreadable file (``io-error``), a
+            wrong argument (``invalid-argument``).
     """
