@@ -9,8 +9,9 @@
 #  4. the header alone compiles as C99, C11 and C++11 with -Wall -Wextra -Werror -Wpedantic
 #  5. ffi/install.sh into a temporary prefix; everything below links through its sigverify.pc
 #  6. tests/c/*.c compiled with -Wall -Wextra -Werror -Wpedantic, and run: the ABI contract
-#     (test_api), every conformance vector (test_conformance), 8 threads sharing one verifier
-#     (test_threads); test_api once more linked statically against libsigverify.a
+#     (test_api), every conformance vector (test_conformance), the ecosystem samples
+#     (test_ecosystems), TUF updates (test_tuf), 8 threads sharing one verifier (test_threads);
+#     test_api once more linked statically against libsigverify.a
 #  7. each again under valgrind: no error, no leak (definite, indirect or possible)
 #  8. the C example of ffi/README.md, compiled with `cc app.c $(pkg-config --cflags --libs
 #     sigverify)` exactly as documented, run on a good and a bad conformance vector

@@ -29,6 +29,13 @@
 #include <stdint.h>
 
 /**
+ * `sigverify_tuf_update_from_dirs` flag: accept metadata whose `expires` time has passed.
+ * Unsafe: expired metadata is how a freeze attack serves an old, vulnerable state forever. Without it an expired
+ * role fails the update with `SIGVERIFY_RESULT_TIME_OUTSIDE_VALIDITY`.
+ */
+#define SIGVERIFY_TUF_ACCEPT_EXPIRED_METADATA_UNSAFE 1
+
+/**
  * The result of every fallible sigverify function.
  *
  * The numbers are part of the ABI: they never change and are never reused. They come in groups:
@@ -197,6 +204,13 @@ typedef struct sigverify_policy sigverify_policy;
  * freed with `sigverify_trusted_root_free`. Immutable: safe to share between threads.
  */
 typedef struct sigverify_trusted_root sigverify_trusted_root;
+
+/**
+ * The outcome of a successful TUF update: the verified trusted root, and the state to persist
+ * for the next update. Made by `sigverify_tuf_update_from_dirs`, owned by the caller, freed with
+ * `sigverify_tuf_update_free`. Immutable: safe to share between threads.
+ */
+typedef struct sigverify_tuf_update sigverify_tuf_update;
 
 /**
  * The outcome of one successful verification: who signed, when, and how. Made by
@@ -573,6 +587,197 @@ sigverify_result sigverify_verification_earliest_time(const sigverify_verificati
  * afterwards.
  */
 void sigverify_verification_free(sigverify_verification *v);
+
+/**
+ * Verifies a PEP 740 attestation (`attestation`, the JSON of a `.publish.attestation` object,
+ * `len` bytes) for the distribution file `filename` (`"pkg-1.0.tar.gz"`, compared after PyPI's
+ * normalisation) whose SHA-256 is `digest` (`"sha256:HEX"`), signed by the Trusted Publisher
+ * `publisher`: `"github:OWNER/REPO/WORKFLOW.yml"`, `"gitlab:NAMESPACE/PROJECT/CI_FILE_PATH"` or
+ * `"google:EMAIL"`. Checked at the current time of the system clock. Every argument is borrowed
+ * for the call only.
+ *
+ * On success, `*out` is a new verification owned by the caller, to be freed with
+ * `sigverify_verification_free`; on failure `*out` is untouched and the last error says why.
+ *
+ * # Safety
+ * `verifier` must be a live verifier; `attestation` readable for `len` bytes; `filename`,
+ * `digest` and `publisher` NUL-terminated strings; `out` writable.
+ */
+sigverify_result sigverify_pypi_verify_attestation(const sigverify_verifier *verifier,
+                                                   const uint8_t *attestation,
+                                                   size_t len,
+                                                   const char *filename,
+                                                   const char *digest,
+                                                   const char *publisher,
+                                                   sigverify_verification **out);
+
+/**
+ * Verifies every attestation of a PyPI Integrity API provenance object (`provenance`, the JSON
+ * `{"version": 1, "attestation_bundles": [...]}`, `len` bytes) for the distribution file
+ * `filename` whose SHA-256 is `digest` (`"sha256:HEX"`). `publisher` (same forms as
+ * `sigverify_pypi_verify_attestation`) is who must have signed; NULL accepts the publisher each
+ * bundle of the object names (which says who signed, not who should have). Every attestation
+ * must verify.
+ *
+ * On success, `*out` is a new verification of the first attestation, owned by the caller, to
+ * be freed with `sigverify_verification_free`; on failure `*out` is untouched.
+ *
+ * # Safety
+ * `verifier` must be a live verifier; `provenance` readable for `len` bytes; `filename` and
+ * `digest` NUL-terminated strings; `publisher` NULL or a NUL-terminated string; `out` writable.
+ */
+sigverify_result sigverify_pypi_verify_provenance(const sigverify_verifier *verifier,
+                                                  const uint8_t *provenance,
+                                                  size_t len,
+                                                  const char *filename,
+                                                  const char *digest,
+                                                  const char *publisher,
+                                                  sigverify_verification **out);
+
+/**
+ * Verifies an npm registry attestations response (`response`, the JSON of
+ * `registry.npmjs.org/-/npm/v1/attestations/NAME@VERSION`, `len` bytes) for `package`
+ * (`"NAME@VERSION"` or `"@SCOPE/NAME@VERSION"`) whose tarball has the SHA-512 `digest`:
+ * `"sha512:HEX"` or the `dist.integrity` form `"sha512-BASE64"`. The publish attestation is
+ * checked against the npm registry keys embedded in the library; `repository` (`"OWNER/REPO"`)
+ * pins the provenance's source repository, NULL accepts any signer (as npm does: read who
+ * signed from the verification).
+ *
+ * On success, `*provenance_out` and `*publish_out` are new verifications owned by the caller
+ * (free each with `sigverify_verification_free`), or NULL when the response has no such
+ * attestation; on failure both are untouched.
+ *
+ * # Safety
+ * `verifier` must be a live verifier; `response` readable for `len` bytes; `package` and
+ * `digest` NUL-terminated strings; `repository` NULL or a NUL-terminated string;
+ * `provenance_out` and `publish_out` writable.
+ */
+sigverify_result sigverify_npm_verify(const sigverify_verifier *verifier,
+                                      const uint8_t *response,
+                                      size_t len,
+                                      const char *package,
+                                      const char *digest,
+                                      const char *repository,
+                                      sigverify_verification **provenance_out,
+                                      sigverify_verification **publish_out);
+
+/**
+ * Verifies GitHub artifact attestations (`input`, one Sigstore bundle or the JSON lines of the
+ * attestations API / `gh attestation download`, `len` bytes) for the artifact whose digest is
+ * `digest` (`"sha256:HEX"`, also `sha384:`/`sha512:`), as `gh attestation verify` does: the
+ * first attestation that verifies is the result. Each bundle is verified against the Sigstore
+ * public-good root, or GitHub's own instance when GitHub's CA issued its certificate (both
+ * embedded, prepared once per process). The signer must be GitHub Actions building from the
+ * repository `repo` (`"OWNER/REPO"`), or when `repo` is NULL from any repository of `owner`;
+ * one of the two is required. `signer_workflow` (`"OWNER/REPO/.github/workflows/F.yml"`), when
+ * not NULL, pins the workflow that signed (a reusable workflow may differ from the repository).
+ *
+ * On success, `*out` is a new verification owned by the caller, to be freed with
+ * `sigverify_verification_free`; on failure `*out` is untouched and the last error gives the
+ * first attestation's failure.
+ *
+ * # Safety
+ * `input` must be readable for `len` bytes; `digest` a NUL-terminated string; `repo`, `owner`
+ * and `signer_workflow` NULL or NUL-terminated strings; `out` writable.
+ */
+sigverify_result sigverify_github_verify(const uint8_t *input,
+                                         size_t len,
+                                         const char *digest,
+                                         const char *repo,
+                                         const char *owner,
+                                         const char *signer_workflow,
+                                         sigverify_verification **out);
+
+/**
+ * Updates from a TUF repository mirrored in two folders: `metadata_dir` holds the metadata
+ * (`timestamp.json`, `snapshot.json`, `targets.json`, delegated roles, and the roots
+ * `N.root.json` there or in `metadata_dir/root_history/`), `targets_dir` the target files
+ * (`trusted_root.json`, `registry.npmjs.org/keys.json`), each looked up by its consistent-snapshot
+ * name and then by its plain name. Names with `..` are refused.
+ *
+ * `root_json` (`root_len` bytes) is the TUF root the caller trusts (shipped with the
+ * application, or the newest root of the last update, `sigverify_tuf_update_root_json`); (NULL,
+ * 0) starts from the Sigstore public-good root embedded in the library. `state` (`state_len`
+ * bytes) is the document `sigverify_tuf_update_state_json` returned last time, to refuse
+ * rollbacks; (NULL, 0) for a first update. NULL with a non-zero length is
+ * `SIGVERIFY_RESULT_NULL_PARAMETER`. `now_unix` is the update's time (Unix seconds) against which every
+ * expiry is checked; 0 reads the system clock. `flags`: 0 or
+ * `SIGVERIFY_TUF_ACCEPT_EXPIRED_METADATA_UNSAFE`; other bits give
+ * `SIGVERIFY_RESULT_INVALID_PARAMETER`. Every argument is borrowed for the call only.
+ *
+ * On success, `*out` is a new update owned by the caller, to be freed with
+ * `sigverify_tuf_update_free`; on failure `*out` is untouched and the last error says which
+ * role failed and why (`SIGVERIFY_RESULT_TUF`, `SIGVERIFY_RESULT_TIME_OUTSIDE_VALIDITY` for
+ * expired metadata, `SIGVERIFY_RESULT_SIGNATURE_INVALID`, ...).
+ *
+ * # Safety
+ * `root_json` must be NULL or readable for `root_len` bytes, `state` NULL or readable for
+ * `state_len` bytes; `metadata_dir` and `targets_dir` NUL-terminated strings; `out` writable.
+ */
+sigverify_result sigverify_tuf_update_from_dirs(const uint8_t *root_json,
+                                                size_t root_len,
+                                                const char *metadata_dir,
+                                                const char *targets_dir,
+                                                const uint8_t *state,
+                                                size_t state_len,
+                                                int64_t now_unix,
+                                                uint32_t flags,
+                                                sigverify_tuf_update **out);
+
+/**
+ * The trusted root the update verified (its `trusted_root.json` target), ready for
+ * `sigverify_verifier_new`.
+ *
+ * `update` is borrowed. On success, `*out` is a new trusted root owned by the caller, to be
+ * freed with `sigverify_trusted_root_free` (independent of the update); on failure `*out` is
+ * untouched.
+ *
+ * # Safety
+ * `update` must be a live update; `out` writable.
+ */
+sigverify_result sigverify_tuf_update_trusted_root(const sigverify_tuf_update *update,
+                                                   sigverify_trusted_root **out);
+
+/**
+ * The state to persist and pass as `state` to the next `sigverify_tuf_update_from_dirs` (a small
+ * JSON document of the verified versions), written into `buf`, NUL-terminated.
+ *
+ * `update` is borrowed; `buf` is owned by the caller and holds `len` bytes. On success
+ * `*written` is the length without the NUL. When `len` is too small, nothing is written to
+ * `buf`, `*written` is the size needed (with the NUL) and the result is
+ * `SIGVERIFY_RESULT_BUFFER_TOO_SMALL`; `buf` may be NULL when `len` is 0, to ask for that size.
+ *
+ * # Safety
+ * `update` must be a live update; `buf` writable for `len` bytes (or NULL with `len` 0);
+ * `written` writable.
+ */
+sigverify_result sigverify_tuf_update_state_json(const sigverify_tuf_update *update,
+                                                 char *buf,
+                                                 size_t len,
+                                                 size_t *written);
+
+/**
+ * The newest TUF root the update verified (`root.json`): persist it and pass it as `root_json`
+ * to the next `sigverify_tuf_update_from_dirs`. Written into `buf`, NUL-terminated, with the
+ * buffer convention of `sigverify_tuf_update_state_json`.
+ *
+ * # Safety
+ * `update` must be a live update; `buf` writable for `len` bytes (or NULL with `len` 0);
+ * `written` writable.
+ */
+sigverify_result sigverify_tuf_update_root_json(const sigverify_tuf_update *update,
+                                                char *buf,
+                                                size_t len,
+                                                size_t *written);
+
+/**
+ * Frees an update. NULL is a no-op. Trusted roots taken from it stay valid.
+ *
+ * # Safety
+ * `update` must be NULL or an update from sigverify that has not been freed; it is invalid
+ * afterwards.
+ */
+void sigverify_tuf_update_free(sigverify_tuf_update *update);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -16,7 +16,9 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
 
 mod boundary;
+pub mod ecosystems;
 mod result;
+pub mod tuf;
 
 use std::ffi::{c_char, CStr};
 use std::sync::OnceLock;
@@ -771,6 +773,7 @@ fn assert_send_sync() {
     is::<sigverify_verifier>();
     is::<sigverify_policy>();
     is::<sigverify_verification>();
+    is::<tuf::sigverify_tuf_update>();
 }
 
 #[cfg(test)]
