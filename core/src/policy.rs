@@ -850,7 +850,9 @@ mod document {
         for (k, v) in o {
             let p = format!("{path}.{k}");
             match k.as_str() {
-                "version" | "key" | "identity" | "issuer" if depth == 0 => {}
+                // identity/issuer are read by the caller (the top level, or an allOf/anyOf item).
+                "version" | "key" if depth == 0 => {}
+                "identity" | "issuer" => {}
                 "claims" => {
                     for (name, m) in obj(&p, v)? {
                         let cp = format!("{p}.{name}");

@@ -543,3 +543,19 @@ fn the_documented_example_is_valid() {
     let end = start + md[start..].find("```").unwrap();
     Policy::from_json(&md.as_bytes()[start..end]).expect("docs/policy.md example parses");
 }
+
+#[test]
+fn identity_and_issuer_inside_any_of() {
+    let doc = format!(
+        r#"{{"version":1,"issuer":"{GH}","anyOf":[{{"identity":"https://example.com/nope"}},{{"identity":"{BEACON}"}}]}}"#
+    );
+    ok("dsse", &Policy::from_json(doc.as_bytes()).unwrap());
+    let doc = format!(
+        r#"{{"version":1,"issuer":"{GH}","anyOf":[{{"identity":"https://example.com/nope"}}],"identity":{{"regex":".+"}}}}"#
+    );
+    rejected(
+        "dsse",
+        &Policy::from_json(doc.as_bytes()).unwrap(),
+        "none held",
+    );
+}
