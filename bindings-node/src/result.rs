@@ -73,8 +73,10 @@ pub struct LogEntry {
     pub log_url: String,
     /// The log's id (hex SHA-256 of its key).
     pub log_id: String,
-    /// The entry's index in the log.
-    pub log_index: i64,
+    /// The entry's index in the log, when something signs it (the SET of a Rekor v1 entry, the
+    /// inclusion proof of a Rekor v2 entry); absent for a Rekor v1 entry verified by its
+    /// inclusion proof alone.
+    pub log_index: Option<i64>,
     /// The entry kind (`hashedrekord`, `dsse`, `intoto`).
     pub kind: String,
     /// The entry kind's version (`0.0.1`, `0.0.2`).
@@ -179,7 +181,7 @@ impl From<&sigverify::VerificationResult> for VerificationResult {
                 .map(|e| LogEntry {
                     log_url: e.log_url.clone(),
                     log_id: e.log_id.clone(),
-                    log_index: index(e.log_index),
+                    log_index: e.log_index.map(index),
                     kind: e.kind.clone(),
                     version: e.version.clone(),
                     integrated_time: e.integrated_time.map(date),

@@ -274,7 +274,7 @@ impl LogEntry {
     }
 
     #[getter]
-    fn log_index(&self) -> u64 {
+    fn log_index(&self) -> Option<u64> {
         self.inner.log_index
     }
 
@@ -307,9 +307,14 @@ impl LogEntry {
     }
 
     fn __repr__(&self) -> String {
+        let index = self
+            .inner
+            .log_index
+            .map(|i| format!(" #{i}"))
+            .unwrap_or_default();
         format!(
-            "<LogEntry {} #{} {}/{}>",
-            self.inner.log_url, self.inner.log_index, self.inner.kind, self.inner.version
+            "<LogEntry {}{index} {}/{}>",
+            self.inner.log_url, self.inner.kind, self.inner.version
         )
     }
 }

@@ -8,7 +8,7 @@ use serde_json::Value;
 use crate::crypto::HashAlg;
 use crate::encoding::{b64, non_negative_int};
 use crate::error::{bundle_err, Error};
-use crate::limits;
+use crate::limits::{self, BoundedVec};
 
 /// Bundle format versions sigverify understands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -139,13 +139,13 @@ struct RawMaterial {
     x509_certificate_chain: Option<RawChain>,
     certificate: Option<RawCert>,
     public_key: Option<RawKeyId>,
-    tlog_entries: Option<Vec<RawEntry>>,
+    tlog_entries: Option<BoundedVec<RawEntry, { limits::MAX_TLOG_ENTRIES }>>,
     timestamp_verification_data: Option<RawTsData>,
 }
 
 #[derive(Deserialize)]
 struct RawChain {
-    certificates: Option<Vec<RawCert>>,
+    certificates: Option<BoundedVec<RawCert, { limits::MAX_CHAIN_CERTS }>>,
 }
 
 #[derive(Deserialize)]
@@ -162,7 +162,7 @@ struct RawKeyId {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawTsData {
-    rfc3161_timestamps: Option<Vec<RawTs>>,
+    rfc3161_timestamps: Option<BoundedVec<RawTs, { limits::MAX_TIMESTAMPS }>>,
 }
 
 #[derive(Deserialize)]
@@ -207,7 +207,7 @@ struct RawProof {
     log_index: Option<Value>,
     root_hash: Option<String>,
     tree_size: Option<Value>,
-    hashes: Option<Vec<String>>,
+    hashes: Option<BoundedVec<String, { limits::MAX_PROOF_HASHES }>>,
     checkpoint: Option<RawCheckpoint>,
 }
 
@@ -234,7 +234,7 @@ struct RawDigest {
 struct RawEnvelope {
     payload: Option<String>,
     payload_type: Option<String>,
-    signatures: Option<Vec<RawSig>>,
+    signatures: Option<BoundedVec<RawSig, { limits::MAX_DSSE_SIGNATURES }>>,
 }
 
 #[derive(Deserialize)]
@@ -263,7 +263,7 @@ impl Bundle {
     /// Parses a bundle from JSON bytes, enforcing the bundle specification's shape rules.
     pub fn from_json(json: &[u8]) -> Result<Bundle, Error> {
         limit("bundle size in bytes", limits::MAX_BUNDLE_BYTES, json.len())?;
-        limits::check_json_depth(json, "bundle")?;
+        limits::check_json(json, "bundle")?;
         let raw: RawBundle = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
             what: "bundle",
             detail: e.to_string(),
@@ -296,12 +296,10 @@ impl Bundle {
                     "bundle v0.3 must carry a single `certificate`, not a chain",
                 ));
             }
-            let certs = chain.certificates.unwrap_or_default();
-            limit(
-                "certificates in the bundle chain",
-                limits::MAX_CHAIN_CERTS,
-                certs.len(),
-            )?;
+            let certs = match chain.certificates {
+                Some(c) => c.checked("certificates in the bundle chain")?,
+                None => Vec::new(),
+            };
             let mut ders = Vec::with_capacity(certs.len());
             for (i, c) in certs.into_iter().enumerate() {
                 let f =
@@ -342,23 +340,23 @@ impl Bundle {
             }
         };
 
-        let raw_entries = vm.tlog_entries.unwrap_or_default();
-        limit(
-            "transparency log entries",
-            limits::MAX_TLOG_ENTRIES,
-            raw_entries.len(),
-        )?;
+        let raw_entries = match vm.tlog_entries {
+            Some(e) => e.checked("transparency log entries")?,
+            None => Vec::new(),
+        };
         let tlog_entries = raw_entries
             .into_iter()
             .enumerate()
             .map(|(i, e)| parse_entry(i, e, version))
             .collect::<Result<Vec<_>, _>>()?;
 
-        let raw_ts = vm
+        let raw_ts = match vm
             .timestamp_verification_data
             .and_then(|t| t.rfc3161_timestamps)
-            .unwrap_or_default();
-        limit("RFC 3161 timestamps", limits::MAX_TIMESTAMPS, raw_ts.len())?;
+        {
+            Some(t) => t.checked("RFC 3161 timestamps")?,
+            None => Vec::new(),
+        };
         let timestamps = raw_ts
             .into_iter()
             .enumerate()
@@ -410,8 +408,10 @@ impl Bundle {
                     &need(env.payload, "dsseEnvelope.payload")?,
                 )?;
                 let payload_type = need(env.payload_type, "dsseEnvelope.payloadType")?;
-                let sigs = env.signatures.unwrap_or_default();
-                limit("DSSE signatures", limits::MAX_DSSE_SIGNATURES, sigs.len())?;
+                let sigs = match env.signatures {
+                    Some(s) => s.checked("DSSE signatures")?,
+                    None => Vec::new(),
+                };
                 // The bundle specification requires exactly one signature.
                 if sigs.len() != 1 {
                     return Err(bundle_err(
@@ -513,12 +513,10 @@ fn parse_entry(i: usize, e: RawEntry, version: BundleVersion) -> Result<TlogEntr
     };
     let proof = match e.inclusion_proof {
         Some(p) => {
-            let hashes = p.hashes.unwrap_or_default();
-            limit(
-                "inclusion proof hashes",
-                limits::MAX_PROOF_HASHES,
-                hashes.len(),
-            )?;
+            let hashes = match p.hashes {
+                Some(h) => h.checked("inclusion proof hashes")?,
+                None => Vec::new(),
+            };
             let checkpoint = need(
                 p.checkpoint.and_then(|c| c.envelope),
                 &f("inclusionProof.checkpoint.envelope"),

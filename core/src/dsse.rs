@@ -51,7 +51,7 @@ pub struct Statement {
 struct RawStatement {
     #[serde(rename = "_type")]
     statement_type: Option<String>,
-    subject: Option<Vec<RawSubject>>,
+    subject: Option<limits::BoundedVec<RawSubject, { limits::MAX_STATEMENT_SUBJECTS }>>,
     #[serde(rename = "predicateType")]
     predicate_type: Option<String>,
     predicate: Option<Value>,
@@ -72,6 +72,7 @@ fn st_err(reason: impl Into<String>) -> Error {
 impl Statement {
     /// Parses an in-toto statement from the DSSE payload.
     pub(crate) fn parse(payload: &[u8]) -> Result<Statement, Error> {
+        limits::check_json(payload, "in-toto statement")?;
         let raw: RawStatement = serde_json::from_slice(payload)
             .map_err(|e| st_err(format!("the DSSE payload is not an in-toto statement: {e}")))?;
         let statement_type = raw
@@ -84,16 +85,12 @@ impl Statement {
                 "unsupported statement _type {statement_type:?}"
             )));
         }
-        let subjects = raw.subject.ok_or_else(|| st_err("subject is missing"))?;
+        let subjects = raw
+            .subject
+            .ok_or_else(|| st_err("subject is missing"))?
+            .checked("in-toto statement subjects")?;
         if subjects.is_empty() {
             return Err(st_err("the statement has no subjects"));
-        }
-        if subjects.len() > limits::MAX_STATEMENT_SUBJECTS {
-            return Err(Error::LimitExceeded {
-                what: "in-toto statement subjects",
-                limit: limits::MAX_STATEMENT_SUBJECTS as u64,
-                found: subjects.len() as u64,
-            });
         }
         let subjects = subjects
             .into_iter()

@@ -66,11 +66,18 @@ pub const MAX_TUF_KEYS: usize = 1024;
 /// Most delegated roles in one targets metadata file.
 pub const MAX_TUF_DELEGATED_ROLES: usize = 1024;
 
-/// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`], in one pass over the bytes and before
-/// any parsing (brackets inside strings do not count).
-pub(crate) fn check_json_depth(json: &[u8], what: &'static str) -> Result<(), crate::Error> {
+/// Most items in one JSON document: opening brackets, commas and colons outside strings, which
+/// bounds the number of values a parser can be made to build (a bundle has about 100, a
+/// statement with [`MAX_STATEMENT_SUBJECTS`] compact subjects about 700,000). Checked with the
+/// depth, in the same pass and before any parsing, for every JSON document sigverify reads.
+pub const MAX_JSON_ITEMS: usize = 1_000_000;
+
+/// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`] or with more than [`MAX_JSON_ITEMS`]
+/// items, in one pass over the bytes and before any parsing (brackets, commas and colons inside
+/// strings do not count).
+pub(crate) fn check_json(json: &[u8], what: &'static str) -> Result<(), crate::Error> {
     let mut depth = 0usize;
-    let mut max = 0usize;
+    let mut items = 0usize;
     let mut in_string = false;
     let mut escaped = false;
     for &b in json {
@@ -87,7 +94,7 @@ pub(crate) fn check_json_depth(json: &[u8], what: &'static str) -> Result<(), cr
             b'"' => in_string = true,
             b'[' | b'{' => {
                 depth += 1;
-                max = max.max(depth);
+                items += 1;
                 if depth > MAX_JSON_DEPTH {
                     return Err(crate::Error::LimitExceeded {
                         what: match what {
@@ -100,12 +107,80 @@ pub(crate) fn check_json_depth(json: &[u8], what: &'static str) -> Result<(), cr
                     });
                 }
             }
+            b',' | b':' => items += 1,
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
+        if items > MAX_JSON_ITEMS {
+            return Err(crate::Error::LimitExceeded {
+                what: match what {
+                    "bundle" => "JSON items (values, members) in the bundle",
+                    "trusted root" => "JSON items (values, members) in the trusted root",
+                    _ => "JSON items (values, members) in one document",
+                },
+                limit: MAX_JSON_ITEMS as u64,
+                found: items as u64,
+            });
+        }
     }
-    let _ = max;
     Ok(())
+}
+
+/// A JSON array read with a bound: the first `MAX` elements are deserialised, the rest are
+/// skipped without being built (serde's `IgnoredAny`) and only counted, so that a document of
+/// millions of small elements costs no memory before its count limit refuses it.
+pub(crate) struct BoundedVec<T, const MAX: usize> {
+    /// The first `MAX` elements.
+    pub(crate) items: Vec<T>,
+    /// How many elements the array had.
+    pub(crate) len: usize,
+}
+
+impl<T, const MAX: usize> BoundedVec<T, MAX> {
+    /// The elements, or the count limit's error naming `what` when the array had more than `MAX`.
+    pub(crate) fn checked(self, what: &'static str) -> Result<Vec<T>, crate::Error> {
+        if self.len > MAX {
+            return Err(crate::Error::LimitExceeded {
+                what,
+                limit: MAX as u64,
+                found: self.len as u64,
+            });
+        }
+        Ok(self.items)
+    }
+}
+
+impl<'de, T: serde::Deserialize<'de>, const MAX: usize> serde::Deserialize<'de>
+    for BoundedVec<T, MAX>
+{
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit<T, const MAX: usize>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::Deserialize<'de>, const MAX: usize> serde::de::Visitor<'de> for Visit<T, MAX> {
+            type Value = BoundedVec<T, MAX>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut items = Vec::new();
+                let mut len = 0usize;
+                loop {
+                    let more = if items.len() < MAX {
+                        seq.next_element::<T>()?.map(|x| items.push(x)).is_some()
+                    } else {
+                        seq.next_element::<serde::de::IgnoredAny>()?.is_some()
+                    };
+                    if !more {
+                        return Ok(BoundedVec { items, len });
+                    }
+                    len += 1;
+                }
+            }
+        }
+        d.deserialize_seq(Visit::<T, MAX>(std::marker::PhantomData))
+    }
 }
 
 #[cfg(test)]
@@ -113,19 +188,45 @@ mod tests {
     use super::*;
 
     #[test]
+    fn json_items() {
+        let ok = format!("[{}0]", "0,".repeat(MAX_JSON_ITEMS - 1));
+        assert!(check_json(ok.as_bytes(), "bundle").is_ok());
+        let many = format!("[{}0]", "0,".repeat(MAX_JSON_ITEMS));
+        let e = check_json(many.as_bytes(), "bundle").unwrap_err();
+        assert_eq!(e.code(), "limit-exceeded");
+        assert!(e.to_string().contains("JSON items"), "{e}");
+        // Commas and colons inside strings are not items.
+        let s = format!(r#"["{}"]"#, ",:".repeat(MAX_JSON_ITEMS));
+        assert!(check_json(s.as_bytes(), "bundle").is_ok());
+    }
+
+    #[test]
+    fn bounded_vec_stops_building_past_its_bound() {
+        let v: BoundedVec<String, 2> = serde_json::from_str(r#"["a","b",1,{},[]]"#).unwrap();
+        assert_eq!((v.items.len(), v.len), (2, 5));
+        let e = v.checked("things").unwrap_err();
+        assert!(e.to_string().contains("limit 2, found 5"), "{e}");
+        let v: BoundedVec<String, 2> = serde_json::from_str(r#"["a","b"]"#).unwrap();
+        assert_eq!(v.checked("things").unwrap(), ["a", "b"]);
+        // Elements within the bound are still type-checked.
+        assert!(serde_json::from_str::<BoundedVec<String, 2>>("[1]").is_err());
+        assert!(serde_json::from_str::<BoundedVec<String, 2>>("{}").is_err());
+    }
+
+    #[test]
     fn json_depth() {
-        assert!(check_json_depth(br#"{"a":[1,{"b":"[[[[["}]}"#, "bundle").is_ok());
+        assert!(check_json(br#"{"a":[1,{"b":"[[[[["}]}"#, "bundle").is_ok());
         let deep = "[".repeat(MAX_JSON_DEPTH + 1);
-        let e = check_json_depth(deep.as_bytes(), "bundle").unwrap_err();
+        let e = check_json(deep.as_bytes(), "bundle").unwrap_err();
         assert_eq!(e.code(), "limit-exceeded");
         let ok = format!(
             "{}{}",
             "[".repeat(MAX_JSON_DEPTH),
             "]".repeat(MAX_JSON_DEPTH)
         );
-        assert!(check_json_depth(ok.as_bytes(), "bundle").is_ok());
+        assert!(check_json(ok.as_bytes(), "bundle").is_ok());
         // Escaped quotes do not end a string.
         let s = format!(r#"["\"{}"]"#, "[".repeat(100));
-        assert!(check_json_depth(s.as_bytes(), "bundle").is_ok());
+        assert!(check_json(s.as_bytes(), "bundle").is_ok());
     }
 }

@@ -32,8 +32,11 @@ pub struct LogEntryInfo {
     pub log_url: String,
     /// The log id (hex).
     pub log_id: String,
-    /// The entry's log index.
-    pub log_index: u64,
+    /// The entry's log index, when something signs it: the SET (Rekor v1) or, for Rekor v2, the
+    /// inclusion proof (whose tree index it must equal). `None` for a Rekor v1 entry verified by
+    /// its inclusion proof alone: the proof carries the index within its shard, and the bundle's
+    /// global `logIndex` is then signed by nothing, so it is not reported.
+    pub log_index: Option<u64>,
     /// Entry kind (`hashedrekord`, `dsse`, `intoto`).
     pub kind: String,
     /// Entry version (`0.0.1`, ...).
@@ -127,6 +130,7 @@ fn hex_digest_matches(alg: &str, value: &str, exp: &Expected<'_>, what: &str) ->
 
 /// RFC-free, bundle-spec cross-check of the entry body against the bundle.
 fn check_body(entry: &TlogEntry, exp: &Expected<'_>, backend: Backend) -> Result<(), Error> {
+    crate::limits::check_json(&entry.body, "log entry body")?;
     let body: Value = serde_json::from_slice(&entry.body)
         .map_err(|e| tlog_err("entry body", format!("canonicalizedBody is not JSON: {e}")))?;
     let kind = str_at(&body, &["kind"])?;
@@ -473,7 +477,7 @@ pub(crate) fn verify_entry(
     Ok(LogEntryInfo {
         log_url: log.base_url.clone(),
         log_id: hex::encode(&entry.log_id),
-        log_index: entry.log_index,
+        log_index: (integrated_time.is_some() || is_v2).then_some(entry.log_index),
         kind: entry.kind.clone(),
         version: entry.version.clone(),
         integrated_time,

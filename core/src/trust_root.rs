@@ -6,7 +6,7 @@ use serde::Deserialize;
 use crate::crypto::{Backend, HashAlg, PublicKey};
 use crate::encoding::{b64, format_time, rfc3339, Round};
 use crate::error::Error;
-use crate::limits;
+use crate::limits::{self, BoundedVec};
 
 /// A closed validity interval `[start, end]` in Unix seconds; no `end` means still valid.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -92,14 +92,10 @@ const MEDIA_TYPE: &str = "application/vnd.dev.sigstore.trustedroot+json;version=
 #[serde(rename_all = "camelCase")]
 struct RawRoot {
     media_type: Option<String>,
-    #[serde(default)]
-    tlogs: Vec<RawLog>,
-    #[serde(default)]
-    ctlogs: Vec<RawLog>,
-    #[serde(default)]
-    certificate_authorities: Vec<RawAuthority>,
-    #[serde(default)]
-    timestamp_authorities: Vec<RawAuthority>,
+    tlogs: Option<BoundedVec<RawLog, { limits::MAX_TRUST_ROOT_ENTRIES }>>,
+    ctlogs: Option<BoundedVec<RawLog, { limits::MAX_TRUST_ROOT_ENTRIES }>>,
+    certificate_authorities: Option<BoundedVec<RawAuthority, { limits::MAX_TRUST_ROOT_ENTRIES }>>,
+    timestamp_authorities: Option<BoundedVec<RawAuthority, { limits::MAX_TRUST_ROOT_ENTRIES }>>,
 }
 
 #[derive(Deserialize)]
@@ -141,8 +137,7 @@ struct RawAuthority {
 
 #[derive(Deserialize)]
 struct RawChain {
-    #[serde(default)]
-    certificates: Vec<RawCert>,
+    certificates: Option<BoundedVec<RawCert, { limits::MAX_CHAIN_CERTS }>>,
 }
 
 #[derive(Deserialize)]
@@ -250,18 +245,14 @@ fn parse_authority(field: &str, raw: RawAuthority) -> Result<AuthorityInfo, Erro
     let chain = raw
         .cert_chain
         .ok_or_else(|| invalid(format!("{field}.certChain"), "missing"))?;
-    if chain.certificates.is_empty() {
+    let certificates = match chain.certificates {
+        Some(c) => c.checked("certificates in a trusted root chain")?,
+        None => Vec::new(),
+    };
+    if certificates.is_empty() {
         return Err(invalid(format!("{field}.certChain"), "no certificates"));
     }
-    if chain.certificates.len() > limits::MAX_CHAIN_CERTS {
-        return Err(Error::LimitExceeded {
-            what: "certificates in a trusted root chain",
-            limit: limits::MAX_CHAIN_CERTS as u64,
-            found: chain.certificates.len() as u64,
-        });
-    }
-    let certs = chain
-        .certificates
+    let certs = certificates
         .iter()
         .enumerate()
         .map(|(i, c)| {
@@ -292,7 +283,7 @@ impl TrustedRoot {
                 found: json.len() as u64,
             });
         }
-        limits::check_json_depth(json, "trusted root")?;
+        limits::check_json(json, "trusted root")?;
         let raw: RawRoot = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
             what: "trusted root",
             detail: e.to_string(),
@@ -306,46 +297,39 @@ impl TrustedRoot {
                 ))
             }
         }
-        for (what, n) in [
-            ("tlogs", raw.tlogs.len()),
-            ("ctlogs", raw.ctlogs.len()),
-            ("certificateAuthorities", raw.certificate_authorities.len()),
-            ("timestampAuthorities", raw.timestamp_authorities.len()),
-        ] {
-            if n > limits::MAX_TRUST_ROOT_ENTRIES {
-                return Err(Error::LimitExceeded {
-                    what: match what {
-                        "tlogs" => "trusted root tlogs",
-                        "ctlogs" => "trusted root ctlogs",
-                        "certificateAuthorities" => "trusted root certificate authorities",
-                        _ => "trusted root timestamp authorities",
-                    },
-                    limit: limits::MAX_TRUST_ROOT_ENTRIES as u64,
-                    found: n as u64,
-                });
-            }
+        fn list<T, const MAX: usize>(
+            l: Option<BoundedVec<T, MAX>>,
+            what: &'static str,
+        ) -> Result<Vec<T>, Error> {
+            l.map_or(Ok(Vec::new()), |l| l.checked(what))
         }
+        let raw_tlogs = list(raw.tlogs, "trusted root tlogs")?;
+        let raw_ctlogs = list(raw.ctlogs, "trusted root ctlogs")?;
+        let raw_cas = list(
+            raw.certificate_authorities,
+            "trusted root certificate authorities",
+        )?;
+        let raw_tsas = list(
+            raw.timestamp_authorities,
+            "trusted root timestamp authorities",
+        )?;
         let backend = Backend::default();
-        let tlogs = raw
-            .tlogs
+        let tlogs = raw_tlogs
             .into_iter()
             .enumerate()
             .map(|(i, l)| parse_log(&format!("tlogs[{i}]"), l, backend))
             .collect::<Result<_, _>>()?;
-        let ctlogs = raw
-            .ctlogs
+        let ctlogs = raw_ctlogs
             .into_iter()
             .enumerate()
             .map(|(i, l)| parse_log(&format!("ctlogs[{i}]"), l, backend))
             .collect::<Result<_, _>>()?;
-        let cas = raw
-            .certificate_authorities
+        let cas = raw_cas
             .into_iter()
             .enumerate()
             .map(|(i, a)| parse_authority(&format!("certificateAuthorities[{i}]"), a))
             .collect::<Result<_, _>>()?;
-        let tsas = raw
-            .timestamp_authorities
+        let tsas = raw_tsas
             .into_iter()
             .enumerate()
             .map(|(i, a)| parse_authority(&format!("timestampAuthorities[{i}]"), a))

@@ -363,14 +363,16 @@ impl Verifier {
         // 5. RFC 3161 timestamps (each one present must verify).
         let mut times: Vec<VerifiedTime> = entries
             .iter()
-            .filter_map(|e| {
-                e.integrated_time.map(|t| VerifiedTime {
+            .filter_map(|e| match (e.integrated_time, e.log_index) {
+                // An integrated time is verified by a SET, which signs the log index too.
+                (Some(t), Some(log_index)) => Some(VerifiedTime {
                     time: t,
                     source: TimeSource::TransparencyLog {
                         log_url: e.log_url.clone(),
-                        log_index: e.log_index,
+                        log_index,
                     },
-                })
+                }),
+                _ => None,
             })
             .collect();
         let sig_bytes = bundle.content.signature_bytes();
@@ -425,7 +427,10 @@ impl Verifier {
             if let Some(t) = times.iter().find(|t| !e.log_valid_for.contains(t.time)) {
                 return Err(Error::TimeOutsideValidity {
                     check: Check::TransparencyLog,
-                    what: format!("log key of {} (entry {})", e.log_url, e.log_index),
+                    what: match e.log_index {
+                        Some(i) => format!("log key of {} (entry {i})", e.log_url),
+                        None => format!("log key of {}", e.log_url),
+                    },
                     time: format_time(t.time),
                     window: e.log_valid_for.to_string(),
                 });

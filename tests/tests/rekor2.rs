@@ -249,7 +249,7 @@ fn rekor_v2_bundles_verify() {
             assert_eq!((e.kind.as_str(), e.version.as_str()), (k, ver), "{case}");
             assert_eq!(e.log_url, REKOR_V2_URL, "{case}");
             assert_eq!(e.log_id, hex::encode(inst.rekor_v2_log_id()), "{case}");
-            assert_eq!(e.log_index, opts.tree_index, "{case}");
+            assert_eq!(e.log_index, Some(opts.tree_index), "{case}");
             assert_eq!(e.integrated_time, None, "{case}");
             assert!(e.inclusion_proof, "{case}");
             assert!(e.cosigned_by.is_empty(), "{case}");

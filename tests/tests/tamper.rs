@@ -147,7 +147,7 @@ fn expected(field: Field, s: Shape) -> Expect {
         }
         Field::LogIndex if s.entry_has_set || s.entry_is_v2 => Reject(TransparencyLog),
         // Without a SET, a Rekor v1 entry's global log index is signed by nothing (the proof
-        // has its own tree index): the result must not report it (see KNOWN_CORE_BUGS).
+        // has its own tree index): the result must not report it (`log_index` is `None`).
         Field::LogIndex => Unsigned("without a SET a Rekor v1 log index is signed by nothing"),
         Field::MessageDigest | Field::ArtifactByte => Reject(Artifact),
         Field::TimestampSignature | Field::TimestampGenTime => Reject(Timestamp),
@@ -164,12 +164,9 @@ fn expected(field: Field, s: Shape) -> Expect {
 
 /// Core bugs found by this test (reported, not fixed here): vector name prefix, field, reason.
 /// A listed case that starts behaving as [`expected`] says fails the test.
-const KNOWN_CORE_BUGS: &[(&str, Field, &str)] = &[(
-    "testkit/proof-only",
-    Field::LogIndex,
-    "a Rekor v1 entry verified by its inclusion proof alone reports the bundle's logIndex in \
-     LogEntryInfo::log_index (and so in --json output), though nothing signs it",
-)];
+/// (Empty: the one found, a Rekor v1 entry verified by its proof alone reporting its unsigned
+/// logIndex, is fixed; `LogEntryInfo::log_index` is `None` there.)
+const KNOWN_CORE_BUGS: &[(&str, Field, &str)] = &[];
 
 // ------------------------------------------------------------------------------------------
 // Vectors

@@ -473,8 +473,10 @@ class LogEntry:
         """The log id, hex."""
 
     @property
-    def log_index(self) -> int:
-        """The entry's index in the log."""
+    def log_index(self) -> Optional[int]:
+        """The entry's index in the log, when something signs it (the SET of a Rekor v1 entry,
+        the inclusion proof of a Rekor v2 entry); None for a Rekor v1 entry verified by its
+        inclusion proof alone."""
 
     @property
     def kind(self) -> str:

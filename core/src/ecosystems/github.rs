@@ -12,8 +12,17 @@ use crate::{Artifact, Bundle, VerificationResult, Verifier, VerifierOptions};
 /// Parses one bundle, or JSON lines of bundles (each line a bundle, or an object with a
 /// `bundle` field as the attestations API returns them).
 pub fn parse_bundles(input: &[u8]) -> Result<Vec<Bundle>, Error> {
-    let text =
-        std::str::from_utf8(input).map_err(|_| invalid("GitHub attestations", "not UTF-8 text"))?;
+    let what = "GitHub attestations";
+    if input.len() > crate::limits::MAX_BUNDLE_BYTES {
+        return Err(Error::LimitExceeded {
+            what: "GitHub attestations size in bytes",
+            limit: crate::limits::MAX_BUNDLE_BYTES as u64,
+            found: input.len() as u64,
+        });
+    }
+    // Depth and items over the whole input: JSON lines are one document for this count.
+    crate::limits::check_json(input, what)?;
+    let text = std::str::from_utf8(input).map_err(|_| invalid(what, "not UTF-8 text"))?;
     let trimmed = text.trim();
     // A single (possibly pretty-printed) bundle.
     if let Ok(v) = serde_json::from_str::<Value>(trimmed) {
@@ -40,7 +49,6 @@ pub fn parse_bundles(input: &[u8]) -> Result<Vec<Bundle>, Error> {
 
 fn bundle_of(v: &Value) -> Result<Bundle, Error> {
     let b = v.get("bundle").unwrap_or(v);
-    crate::limits::check_json_depth(b.to_string().as_bytes(), "bundle")?;
     Bundle::from_json(b.to_string().as_bytes())
 }
 

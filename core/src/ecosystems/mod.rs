@@ -22,6 +22,25 @@ fn invalid(what: &'static str, detail: impl Into<String>) -> Error {
     }
 }
 
+/// Reads an ecosystem document (a PEP 740 attestation, a provenance object, an npm response,
+/// GitHub JSON lines) into a JSON tree, after the size, depth and item limits: the tree is
+/// built only for a document that is small enough.
+fn parse_document(
+    json: &[u8],
+    what: &'static str,
+    size_what: &'static str,
+) -> Result<serde_json::Value, Error> {
+    if json.len() > crate::limits::MAX_BUNDLE_BYTES {
+        return Err(Error::LimitExceeded {
+            what: size_what,
+            limit: crate::limits::MAX_BUNDLE_BYTES as u64,
+            found: json.len() as u64,
+        });
+    }
+    crate::limits::check_json(json, what)?;
+    serde_json::from_slice(json).map_err(|e| invalid(what, e.to_string()))
+}
+
 /// The statement of a verified DSSE bundle (adapters only accept DSSE attestations).
 fn statement(r: &crate::VerificationResult) -> Result<&Statement, Error> {
     r.statement.as_ref().ok_or_else(|| {

@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{eco_err, invalid, statement};
+use super::{eco_err, invalid, parse_document, statement};
 use crate::crypto::HashAlg;
 use crate::encoding::{b64, rfc3339, Round};
 use crate::error::Error;
@@ -157,15 +157,7 @@ pub struct NpmVerification {
 /// Parses the attestations response into (predicate type, bundle) pairs.
 pub fn parse_response(json: &[u8]) -> Result<Vec<(String, Bundle)>, Error> {
     let what = "npm attestations response";
-    if json.len() > crate::limits::MAX_BUNDLE_BYTES {
-        return Err(Error::LimitExceeded {
-            what: "npm attestations response size in bytes",
-            limit: crate::limits::MAX_BUNDLE_BYTES as u64,
-            found: json.len() as u64,
-        });
-    }
-    crate::limits::check_json_depth(json, what)?;
-    let v: Value = serde_json::from_slice(json).map_err(|e| invalid(what, e.to_string()))?;
+    let v = parse_document(json, what, "npm attestations response size in bytes")?;
     let atts = v
         .get("attestations")
         .and_then(Value::as_array)

@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use super::{eco_err, invalid, statement};
+use super::{eco_err, invalid, parse_document, statement};
 use crate::crypto::HashAlg;
 use crate::error::Error;
 use crate::policy::{
@@ -184,6 +184,14 @@ pub fn attestation_to_bundle(attestation: &Value) -> Result<Bundle, Error> {
                 "verification_material.transparency_entries is missing",
             )
         })?;
+    // Counted here, before the entries are copied into a bundle (which counts them again).
+    if entries.len() > crate::limits::MAX_TLOG_ENTRIES {
+        return Err(Error::LimitExceeded {
+            what: "transparency log entries",
+            limit: crate::limits::MAX_TLOG_ENTRIES as u64,
+            found: entries.len() as u64,
+        });
+    }
     let env = attestation
         .get("envelope")
         .ok_or_else(|| invalid(what, "envelope is missing"))?;
@@ -205,9 +213,11 @@ pub fn attestation_to_bundle(attestation: &Value) -> Result<Bundle, Error> {
 
 /// Parses a PEP 740 attestation (`.publish.attestation`) into a bundle.
 pub fn parse_attestation(json: &[u8]) -> Result<Bundle, Error> {
-    crate::limits::check_json_depth(json, "PEP 740 attestation")?;
-    let v: Value =
-        serde_json::from_slice(json).map_err(|e| invalid("PEP 740 attestation", e.to_string()))?;
+    let v = parse_document(
+        json,
+        "PEP 740 attestation",
+        "PEP 740 attestation size in bytes",
+    )?;
     attestation_to_bundle(&v)
 }
 
@@ -221,15 +231,7 @@ pub struct Provenance {
 /// Parses an Integrity API provenance object (`{version: 1, attestation_bundles: [...]}`).
 pub fn parse_provenance(json: &[u8]) -> Result<Provenance, Error> {
     let what = "PyPI provenance object";
-    if json.len() > crate::limits::MAX_BUNDLE_BYTES {
-        return Err(Error::LimitExceeded {
-            what: "provenance object size in bytes",
-            limit: crate::limits::MAX_BUNDLE_BYTES as u64,
-            found: json.len() as u64,
-        });
-    }
-    crate::limits::check_json_depth(json, what)?;
-    let v: Value = serde_json::from_slice(json).map_err(|e| invalid(what, e.to_string()))?;
+    let v = parse_document(json, what, "provenance object size in bytes")?;
     if v.get("version").and_then(Value::as_u64) != Some(1) {
         return Err(invalid(what, "version must be 1"));
     }

@@ -76,7 +76,7 @@ impl TufState {
                 found: json.len() as u64,
             });
         }
-        limits::check_json_depth(json, "TUF state")?;
+        limits::check_json(json, "TUF state")?;
         let raw: RawState =
             serde_json::from_slice(json).map_err(|e| invalid(format!("not a TUF state: {e}")))?;
         if raw.format != FORMAT {
