@@ -148,6 +148,23 @@ b["verificationMaterial"]["timestampVerificationData"] = {"rfc3161Timestamps": [
 dump("timestamps-16mib.json", b)
 root["tlogs"] = [{}] * 5_500_000
 dump("trusted-root-16mib-tlogs.json", root)
+
+# Just under the JSON item limits (brackets, commas, colons: 1,000,000 in a bundle or a trusted
+# root, 200,000 in a document read into a generic JSON tree), each element as costly to build as
+# it can be made: lists of empty elements (bounded lists build 32 of them), one-member objects
+# (a JSON tree builds each), a JSON tree where an integer belongs (skipped unbuilt).
+b = copy.deepcopy(v3)
+b["verificationMaterial"]["tlogEntries"] = [{}] * 490_000
+dump("tlog-entries-item-limit.json", b)
+root["tlogs"] = [{}] * 490_000
+dump("trusted-root-item-limit.json", root)
+objs = [{"a": 0}] * 330_000
+b = copy.deepcopy(v3)
+b["verificationMaterial"]["tlogEntries"][0]["logIndex"] = objs
+dump("log-index-tree.json", b)
+objs = [{"a": 0}] * 66_000
+dump("pep740-item-limit.json", {"version": 1, "x": objs})
+dump("npm-item-limit.json", {"attestations": [{}], "x": objs})
 PY
 
 A="$CONF/a.txt"
@@ -189,6 +206,11 @@ CASES=(
   "inspect: a million tlog entries|inspect $W/tlog-entries-1m.json"
   "16 MiB bundle of empty tlog entries|verify $W/tlog-entries-16mib.json $A --identity $ID --issuer $ISS"
   "16 MiB bundle of empty timestamps|verify $W/timestamps-16mib.json $A --identity $ID --issuer $ISS"
+  "490,000 tlog entries (under the item limit)|verify $W/tlog-entries-item-limit.json $A --identity $ID --issuer $ISS"
+  "trusted root with 490,000 logs (under the item limit)|verify $V3 $A --identity $ID --issuer $ISS --trusted-root $W/trusted-root-item-limit.json"
+  "bundle whose logIndex is a tree at the item limit|verify $W/log-index-tree.json $A --identity $ID --issuer $ISS"
+  "PEP 740 attestation at the item limit|pypi verify --digest sha256:$(printf '0%.0s' {1..64}) --filename a-1.0.tar.gz --attestation $W/pep740-item-limit.json --publisher github:o/r/w.yml"
+  "npm response at the item limit|npm verify --digest sha512:$(printf '0%.0s' {1..128}) --attestations $W/npm-item-limit.json --package a@1.0.0"
   "16 MiB trusted root of empty logs|verify $V3 $A --identity $ID --issuer $ISS --trusted-root $W/trusted-root-16mib-tlogs.json"
 )
 
@@ -198,15 +220,12 @@ CASES=(
 # The list counts (core/src/bundle.rs, trust_root.rs) are checked after serde has built every
 # element, and pypi::parse_attestation and github::parse_bundles check no size limit before
 # they parse and re-serialise the whole document.
-declare -A KNOWN=(
-  ["a million tlog entries"]="tlogEntries counted after deserialising every entry"
-  ["inspect: a million tlog entries"]="tlogEntries counted after deserialising every entry"
-  ["16 MiB bundle of empty tlog entries"]="tlogEntries counted after deserialising every entry"
-  ["16 MiB trusted root of empty logs"]="trusted-root lists counted after deserialising every entry"
-  ["100 MB PEP 740 attestation"]="pypi::parse_attestation has no size limit"
-  ["PEP 740 attestation with a million entries"]="transparency_entries counted after deserialising"
-  ["100 MB GitHub attestations file"]="github::parse_bundles has no size limit before parsing"
-)
+# Known core bugs (reported; see SECURITY.md "Known limitations"): cases that are refused with
+# the right error but exceed the memory bound. The check still runs them: a known case that
+# comes under the bound fails the script, so that its entry is removed once core is fixed.
+# (Empty today: the list counts and the ecosystem documents' sizes are checked before anything
+# is built.)
+declare -A KNOWN=()
 
 fail=0
 known_hits=0

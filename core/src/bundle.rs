@@ -3,10 +3,9 @@
 //! cryptographic happens in this module.
 
 use serde::Deserialize;
-use serde_json::Value;
 
 use crate::crypto::HashAlg;
-use crate::encoding::{b64, non_negative_int};
+use crate::encoding::{b64, non_negative_int, JsonInt};
 use crate::error::{bundle_err, Error};
 use crate::limits::{self, BoundedVec};
 
@@ -174,10 +173,10 @@ struct RawTs {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawEntry {
-    log_index: Option<Value>,
+    log_index: Option<JsonInt>,
     log_id: Option<RawLogId>,
     kind_version: Option<RawKindVersion>,
-    integrated_time: Option<Value>,
+    integrated_time: Option<JsonInt>,
     inclusion_promise: Option<RawPromise>,
     inclusion_proof: Option<RawProof>,
     canonicalized_body: Option<String>,
@@ -204,9 +203,9 @@ struct RawPromise {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct RawProof {
-    log_index: Option<Value>,
+    log_index: Option<JsonInt>,
     root_hash: Option<String>,
-    tree_size: Option<Value>,
+    tree_size: Option<JsonInt>,
     hashes: Option<BoundedVec<String, { limits::MAX_PROOF_HASHES }>>,
     checkpoint: Option<RawCheckpoint>,
 }
@@ -489,7 +488,7 @@ impl Bundle {
 
 fn parse_entry(i: usize, e: RawEntry, version: BundleVersion) -> Result<TlogEntry, Error> {
     let f = |s: &str| format!("verificationMaterial.tlogEntries[{i}].{s}");
-    let log_index = non_negative_int(&f("logIndex"), &need(e.log_index, &f("logIndex"))?)?;
+    let log_index = non_negative_int(&f("logIndex"), &need(e.log_index, &f("logIndex"))?.0)?;
     let log_id = b64(
         &f("logId.keyId"),
         &need(e.log_id.and_then(|l| l.key_id), &f("logId.keyId"))?,
@@ -498,7 +497,7 @@ fn parse_entry(i: usize, e: RawEntry, version: BundleVersion) -> Result<TlogEntr
     let kind = need(kv.kind, &f("kindVersion.kind"))?;
     let kversion = need(kv.version, &f("kindVersion.version"))?;
     let integrated_time = match e.integrated_time {
-        Some(v) => non_negative_int(&f("integratedTime"), &v)?,
+        Some(v) => non_negative_int(&f("integratedTime"), &v.0)?,
         None => 0,
     };
     let set = match e.inclusion_promise {
@@ -529,7 +528,7 @@ fn parse_entry(i: usize, e: RawEntry, version: BundleVersion) -> Result<TlogEntr
             Some(InclusionProof {
                 log_index: non_negative_int(
                     &f("inclusionProof.logIndex"),
-                    &need(p.log_index, &f("inclusionProof.logIndex"))?,
+                    &need(p.log_index, &f("inclusionProof.logIndex"))?.0,
                 )?,
                 root_hash: b64(
                     &f("inclusionProof.rootHash"),
@@ -537,7 +536,7 @@ fn parse_entry(i: usize, e: RawEntry, version: BundleVersion) -> Result<TlogEntr
                 )?,
                 tree_size: non_negative_int(
                     &f("inclusionProof.treeSize"),
-                    &need(p.tree_size, &f("inclusionProof.treeSize"))?,
+                    &need(p.tree_size, &f("inclusionProof.treeSize"))?.0,
                 )?,
                 hashes: hashes
                     .iter()

@@ -54,7 +54,9 @@ struct RawStatement {
     subject: Option<limits::BoundedVec<RawSubject, { limits::MAX_STATEMENT_SUBJECTS }>>,
     #[serde(rename = "predicateType")]
     predicate_type: Option<String>,
-    predicate: Option<Value>,
+    // Read as raw JSON first: its items are counted against the JSON tree limit before it
+    // becomes a tree (the statement as a whole may hold up to MAX_STATEMENT_SUBJECTS subjects).
+    predicate: Option<Box<serde_json::value::RawValue>>,
 }
 
 #[derive(Deserialize)]
@@ -105,7 +107,14 @@ impl Statement {
             predicate_type: raw
                 .predicate_type
                 .ok_or_else(|| st_err("predicateType is missing"))?,
-            predicate: raw.predicate.unwrap_or(Value::Null),
+            predicate: match raw.predicate {
+                None => Value::Null,
+                Some(p) => {
+                    limits::check_json_tree(p.get().as_bytes(), "in-toto predicate")?;
+                    serde_json::from_str(p.get())
+                        .map_err(|e| st_err(format!("the predicate is not JSON: {e}")))?
+                }
+            },
         })
     }
 
@@ -162,5 +171,34 @@ mod tests {
         ] {
             assert!(Statement::parse(bad).is_err());
         }
+    }
+
+    #[test]
+    fn statement_limits() {
+        let head = r#"{"_type":"https://in-toto.io/Statement/v1","predicateType":"x","subject":"#;
+        let subject = r#"{"name":"a","digest":{"sha256":"ab"}}"#;
+        let subjects = |n: usize| format!("[{}]", vec![subject; n].join(","));
+        // As many subjects as the limit allows fit in the item limit, and parse.
+        let max = limits::MAX_STATEMENT_SUBJECTS;
+        let s = Statement::parse(format!("{head}{}}}", subjects(max)).as_bytes()).unwrap();
+        assert_eq!(s.subjects.len(), max);
+        let e = Statement::parse(format!("{head}{}}}", subjects(max + 1)).as_bytes()).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("subjects: limit 100000, found 100001"),
+            "{e}"
+        );
+        // The predicate is counted against the tree limit before it is built.
+        let tree = |n: usize| format!("[{}0]", "0,".repeat(n));
+        let p = format!(
+            r#"{head}{},"predicate":{}}}"#,
+            subjects(1),
+            tree(limits::MAX_JSON_TREE_ITEMS)
+        );
+        let e = Statement::parse(p.as_bytes()).unwrap_err();
+        assert_eq!(e.code(), "limit-exceeded", "{e}");
+        assert!(e.to_string().contains("JSON items"), "{e}");
+        let p = format!(r#"{head}{},"predicate":{}}}"#, subjects(1), tree(1000));
+        assert!(Statement::parse(p.as_bytes()).unwrap().predicate.is_array());
     }
 }

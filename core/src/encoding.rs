@@ -19,6 +19,52 @@ pub(crate) fn to_b64(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
 }
 
+/// A protobuf-JSON int64 field as read from a bundle: scalars are kept as they are; an array or
+/// an object is skipped without being built (kept as an empty one of its kind, for the error
+/// message), so that an integer field cannot be made to hold a large JSON tree.
+pub(crate) struct JsonInt(pub(crate) serde_json::Value);
+
+impl<'de> serde::Deserialize<'de> for JsonInt {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+        use serde_json::Value;
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = JsonInt;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an integer or a decimal string")
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<JsonInt, E> {
+                Ok(JsonInt(Value::Bool(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<JsonInt, E> {
+                Ok(JsonInt(Value::from(v)))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<JsonInt, E> {
+                Ok(JsonInt(Value::from(v)))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<JsonInt, E> {
+                Ok(JsonInt(Value::from(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<JsonInt, E> {
+                Ok(JsonInt(Value::String(v.to_owned())))
+            }
+            fn visit_unit<E>(self) -> Result<JsonInt, E> {
+                Ok(JsonInt(Value::Null))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<JsonInt, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(JsonInt(Value::Array(Vec::new())))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<JsonInt, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(JsonInt(Value::Object(serde_json::Map::new())))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
 /// A protobuf int64 in JSON: a decimal string (or, leniently as protobuf allows, a number).
 /// Sigstore's log indexes and times are never negative, so negative values are rejected here.
 pub(crate) fn non_negative_int(field: &str, v: &serde_json::Value) -> Result<u64, Error> {

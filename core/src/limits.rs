@@ -72,10 +72,25 @@ pub const MAX_TUF_DELEGATED_ROLES: usize = 1024;
 /// depth, in the same pass and before any parsing, for every JSON document sigverify reads.
 pub const MAX_JSON_ITEMS: usize = 1_000_000;
 
+/// Most items in a document, or a part of one, that is read into a generic JSON tree (ecosystem
+/// documents, policy documents, log entry bodies, an in-toto statement's predicate, TUF
+/// metadata), where each item can cost a few hundred bytes of memory: 200,000 items stay under
+/// 50 MB. Real ones have a few hundred.
+pub const MAX_JSON_TREE_ITEMS: usize = 200_000;
+
 /// Refuses JSON nested deeper than [`MAX_JSON_DEPTH`] or with more than [`MAX_JSON_ITEMS`]
 /// items, in one pass over the bytes and before any parsing (brackets, commas and colons inside
-/// strings do not count).
+/// strings do not count). For a document read into typed structures, whose lists are bounded.
 pub(crate) fn check_json(json: &[u8], what: &'static str) -> Result<(), crate::Error> {
+    scan_json(json, what, MAX_JSON_ITEMS)
+}
+
+/// [`check_json`] for a document read into a generic JSON tree: at most [`MAX_JSON_TREE_ITEMS`].
+pub(crate) fn check_json_tree(json: &[u8], what: &'static str) -> Result<(), crate::Error> {
+    scan_json(json, what, MAX_JSON_TREE_ITEMS)
+}
+
+fn scan_json(json: &[u8], what: &'static str, max_items: usize) -> Result<(), crate::Error> {
     let mut depth = 0usize;
     let mut items = 0usize;
     let mut in_string = false;
@@ -111,14 +126,14 @@ pub(crate) fn check_json(json: &[u8], what: &'static str) -> Result<(), crate::E
             b']' | b'}' => depth = depth.saturating_sub(1),
             _ => {}
         }
-        if items > MAX_JSON_ITEMS {
+        if items > max_items {
             return Err(crate::Error::LimitExceeded {
                 what: match what {
                     "bundle" => "JSON items (values, members) in the bundle",
                     "trusted root" => "JSON items (values, members) in the trusted root",
                     _ => "JSON items (values, members) in one document",
                 },
-                limit: MAX_JSON_ITEMS as u64,
+                limit: max_items as u64,
                 found: items as u64,
             });
         }

@@ -965,7 +965,7 @@ mod document {
                 found: json.len() as u64,
             });
         }
-        crate::limits::check_json(json, "policy document")?;
+        crate::limits::check_json_tree(json, "policy document")?;
         let v: Value = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
             what: "policy document",
             detail: e.to_string(),

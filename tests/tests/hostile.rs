@@ -25,8 +25,8 @@ use std::collections::BTreeMap;
 use serde_json::{json, Value};
 use sigverify::ecosystems::{github as gh, npm, pypi};
 use sigverify::{
-    Artifact, Backend, Bundle, Error, HashAlg, Matcher, Policy, TrustedRoot, VerificationResult,
-    Verifier, VerifierOptions, Witness, WitnessPolicy,
+    limits, Artifact, Backend, Bundle, Error, HashAlg, Matcher, Policy, TrustedRoot,
+    VerificationResult, Verifier, VerifierOptions, Witness, WitnessPolicy,
 };
 use sigverify_testkit::util::{b64, sha256};
 use sigverify_testkit::{
@@ -1569,4 +1569,48 @@ fn invalid_utf8_is_refused_wherever_it_appears() {
         "statement",
         "statement",
     );
+}
+
+#[test]
+fn json_item_limits_refuse_before_parsing() {
+    let f = Fixture::new();
+    // A bundle of more than MAX_JSON_ITEMS items, wherever they are (here an unknown field).
+    let mut b = f.msg.clone();
+    b["x"] = Value::Array(vec![json!(0); limits::MAX_JSON_ITEMS]);
+    refused(f.verify(&b), "limit-exceeded", "JSON items");
+    // An integer field holding a JSON tree is skipped unbuilt and refused as the wrong type.
+    let b = Fixture::edited(
+        &f.msg,
+        &format!("{ENTRY}/logIndex"),
+        Value::Array(vec![json!({"a": 0}); 1000]),
+    );
+    refused(f.verify(&b), "invalid-bundle", "logIndex");
+    let b = Fixture::edited(&f.msg, &format!("{PROOF}/treeSize"), json!({"a": [1, 2]}));
+    refused(f.verify(&b), "invalid-bundle", "treeSize");
+    // Documents read into a JSON tree have the lower MAX_JSON_TREE_ITEMS.
+    let tree = Value::Array(vec![json!(0); limits::MAX_JSON_TREE_ITEMS]);
+    refused(
+        pypi::parse_attestation(&to_bytes(&json!({"version": 1, "x": tree}))),
+        "limit-exceeded",
+        "JSON items",
+    );
+    refused(
+        npm::parse_response(&to_bytes(&json!({"attestations": [], "x": tree}))),
+        "limit-exceeded",
+        "JSON items",
+    );
+    refused(
+        gh::parse_bundles(&to_bytes(&json!({"bundle": f.msg, "x": tree}))),
+        "limit-exceeded",
+        "JSON items",
+    );
+    refused(
+        Policy::from_json(&to_bytes(&json!({"version": 1, "x": tree}))),
+        "limit-exceeded",
+        "JSON items",
+    );
+    // One item fewer is parsed (and refused for what it is, not for its size).
+    let under = Value::Array(vec![json!(0); limits::MAX_JSON_TREE_ITEMS - 10]);
+    let e = pypi::parse_attestation(&to_bytes(&json!({"version": 1, "x": under}))).unwrap_err();
+    assert_ne!(e.code(), "limit-exceeded", "{e}");
 }

@@ -21,7 +21,7 @@ pub fn parse_bundles(input: &[u8]) -> Result<Vec<Bundle>, Error> {
         });
     }
     // Depth and items over the whole input: JSON lines are one document for this count.
-    crate::limits::check_json(input, what)?;
+    crate::limits::check_json_tree(input, what)?;
     let text = std::str::from_utf8(input).map_err(|_| invalid(what, "not UTF-8 text"))?;
     let trimmed = text.trim();
     // A single (possibly pretty-printed) bundle.

@@ -37,7 +37,7 @@ fn parse_document(
             found: json.len() as u64,
         });
     }
-    crate::limits::check_json(json, what)?;
+    crate::limits::check_json_tree(json, what)?;
     serde_json::from_slice(json).map_err(|e| invalid(what, e.to_string()))
 }
 

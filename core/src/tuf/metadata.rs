@@ -258,7 +258,7 @@ fn parse_envelope(
     expected_type: &str,
     bytes: &[u8],
 ) -> Result<(Envelope, Value), Error> {
-    limits::check_json(bytes, "TUF metadata")?;
+    limits::check_json_tree(bytes, "TUF metadata")?;
     let doc: Value =
         serde_json::from_slice(bytes).map_err(|e| malformed(role, "", format!("not JSON: {e}")))?;
     let Value::Object(mut top) = doc else {
