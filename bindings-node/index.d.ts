@@ -335,8 +335,12 @@ export interface LogEntry {
   logUrl: string
   /** The log's id (hex SHA-256 of its key). */
   logId: string
-  /** The entry's index in the log. */
-  logIndex: number
+  /**
+   * The entry's index in the log, when something signs it (the SET of a Rekor v1 entry, the
+   * inclusion proof of a Rekor v2 entry); absent for a Rekor v1 entry verified by its
+   * inclusion proof alone.
+   */
+  logIndex?: number
   /** The entry kind (`hashedrekord`, `dsse`, `intoto`). */
   kind: string
   /** The entry kind's version (`0.0.1`, `0.0.2`). */
