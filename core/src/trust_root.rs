@@ -84,6 +84,11 @@ pub struct TrustedRoot {
     pub(crate) ctlogs: Vec<LogInfo>,
     pub(crate) cas: Vec<AuthorityInfo>,
     pub(crate) tsas: Vec<AuthorityInfo>,
+    /// Set only for the embedded roots, whose CA and TSA chains are constant data: their
+    /// certificate signatures are verified by this module's test `embedded_chains_verify` (every
+    /// backend), not again at every start-up. A root parsed from anything else has them all
+    /// checked when a verifier is built.
+    pub(crate) chain_signatures_prechecked: bool,
 }
 
 const MEDIA_TYPE: &str = "application/vnd.dev.sigstore.trustedroot+json;version=0.1";
@@ -339,23 +344,33 @@ impl TrustedRoot {
             ctlogs,
             cas,
             tsas,
+            chain_signatures_prechecked: false,
         })
     }
 
     /// The embedded Sigstore public-good (production) trusted root.
     pub fn public_good() -> Result<TrustedRoot, Error> {
-        TrustedRoot::from_json(PUBLIC_GOOD)
+        TrustedRoot::embedded(PUBLIC_GOOD)
     }
 
     /// The embedded Sigstore staging trusted root.
     pub fn staging() -> Result<TrustedRoot, Error> {
-        TrustedRoot::from_json(STAGING)
+        TrustedRoot::embedded(STAGING)
     }
 
     /// The embedded trusted root of GitHub's own instance (Fulcio and TSA, no transparency log).
     /// A separate trust domain: verify with a log threshold of 0, chosen explicitly.
     pub fn github() -> Result<TrustedRoot, Error> {
-        TrustedRoot::from_json(GITHUB)
+        TrustedRoot::embedded(GITHUB)
+    }
+
+    /// One of the embedded roots (constant data): parsed as any other, but its chains'
+    /// signatures are known to verify (see `chain_signatures_prechecked`). Everything else of
+    /// the chains (CA flags, path lengths, EKUs, names, validity windows) is still checked.
+    fn embedded(json: &[u8]) -> Result<TrustedRoot, Error> {
+        let mut root = TrustedRoot::from_json(json)?;
+        root.chain_signatures_prechecked = true;
+        Ok(root)
     }
 
     /// A summary for people and tools: every CA, log, CT log and TSA with its validity window.
@@ -417,6 +432,31 @@ pub const GITHUB: &[u8] = include_bytes!("../roots/github.trusted_root.json");
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The embedded roots skip their chains' signature checks at start-up
+    /// (`chain_signatures_prechecked`): this is where those checks run, with every backend, on
+    /// the very bytes that are embedded.
+    #[test]
+    fn embedded_chains_verify() {
+        for (name, json, embedded) in [
+            (
+                "public-good",
+                PUBLIC_GOOD,
+                TrustedRoot::public_good as fn() -> _,
+            ),
+            ("staging", STAGING, TrustedRoot::staging),
+            ("github", GITHUB, TrustedRoot::github),
+        ] {
+            assert!(embedded().unwrap().chain_signatures_prechecked, "{name}");
+            let full = TrustedRoot::from_json(json).unwrap();
+            assert!(!full.chain_signatures_prechecked, "{name}");
+            assert!(!full.cas.is_empty(), "{name}");
+            for backend in Backend::all() {
+                let v = crate::Verifier::with_options(&full, Default::default(), *backend);
+                assert!(v.is_ok(), "{name} / {}: {:?}", backend.name(), v.err());
+            }
+        }
+    }
 
     #[test]
     fn embedded_roots_parse() {

@@ -109,7 +109,8 @@ impl Default for VerifierOptions {
 }
 
 /// Verifies bundles against one trusted root. Build it once and share it (`Send + Sync`):
-/// keys are parsed and every CA and TSA chain is validated here, not per bundle.
+/// keys are parsed and every CA and TSA chain is validated here, not per bundle (for the
+/// embedded roots, the chains' certificate signatures are constant data checked by the tests).
 #[derive(Debug)]
 pub struct Verifier {
     backend: Backend,
@@ -143,6 +144,7 @@ impl Verifier {
                     a,
                     Purpose::CodeSigning,
                     backend,
+                    !root.chain_signatures_prechecked,
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
@@ -156,6 +158,7 @@ impl Verifier {
                     a,
                     Purpose::TimeStamping,
                     backend,
+                    !root.chain_signatures_prechecked,
                 )
             })
             .collect::<Result<Vec<_>, _>>()?;
