@@ -106,7 +106,8 @@ pub(crate) struct TlogEntry {
     pub(crate) proof: Option<InclusionProof>,
     /// The decoded canonicalized body (JSON bytes).
     pub(crate) body: Vec<u8>,
-    /// canonicalizedBody exactly as the bundle carries it (the SET signs this string).
+    /// canonicalizedBody exactly as the bundle carries it (the SET signs this string). Decoded
+    /// as strict base64 when the bundle was parsed, so it holds only base64 characters.
     pub(crate) body_b64: String,
 }
 
@@ -116,6 +117,9 @@ pub struct Bundle {
     pub(crate) version: BundleVersion,
     pub(crate) media_type: String,
     pub(crate) material: Material,
+    /// The signing certificate's `rawBytes` exactly as the bundle carries it: strict base64, so
+    /// the one encoding of the DER in `material` (Rekor v1 bodies embed it in a PEM block).
+    pub(crate) leaf_b64: Option<String>,
     /// Certificates after the leaf in a v0.1/v0.2 `x509CertificateChain` (never trusted).
     pub(crate) chain_extra: Vec<Vec<u8>>,
     pub(crate) tlog_entries: Vec<TlogEntry>,
@@ -288,6 +292,7 @@ impl Bundle {
             ));
         }
         let mut chain_extra = Vec::new();
+        let mut leaf_b64 = None;
         let material = if let Some(chain) = vm.x509_certificate_chain {
             if version >= BundleVersion::V0_3 {
                 return Err(bundle_err(
@@ -303,7 +308,11 @@ impl Bundle {
             for (i, c) in certs.into_iter().enumerate() {
                 let f =
                     format!("verificationMaterial.x509CertificateChain.certificates[{i}].rawBytes");
-                ders.push(b64(&f, &need(c.raw_bytes, &f)?)?);
+                let raw = need(c.raw_bytes, &f)?;
+                ders.push(b64(&f, &raw)?);
+                if i == 0 {
+                    leaf_b64 = Some(raw);
+                }
             }
             // Only the leaf is used: certificates after it are never trusted (roots come only
             // from the trusted root). They are kept so that the verifier can refuse a chain that
@@ -325,13 +334,15 @@ impl Bundle {
             Material::Certificate(leaf)
         } else if let Some(cert) = vm.certificate {
             let f = "verificationMaterial.certificate.rawBytes";
-            let der = b64(f, &need(cert.raw_bytes, f)?)?;
+            let raw = need(cert.raw_bytes, f)?;
+            let der = b64(f, &raw)?;
             if der.is_empty() {
                 return Err(bundle_err(f, "the certificate is empty"));
             }
             if crate::x509::is_self_issued(&der) {
                 return Err(bundle_err(f, "the certificate is a self-signed root"));
             }
+            leaf_b64 = Some(raw);
             Material::Certificate(der)
         } else {
             Material::PublicKey {
@@ -444,6 +455,7 @@ impl Bundle {
             version,
             media_type,
             material,
+            leaf_b64,
             chain_extra,
             tlog_entries,
             timestamps,

@@ -93,20 +93,26 @@ pub(crate) fn check_json_tree(json: &[u8], what: &'static str) -> Result<(), cra
 fn scan_json(json: &[u8], what: &'static str, max_items: usize) -> Result<(), crate::Error> {
     let mut depth = 0usize;
     let mut items = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in json {
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    let mut i = 0usize;
+    while let Some(&b) = json.get(i) {
+        i += 1;
         match b {
-            b'"' => in_string = true,
+            // A string: skip to its closing quote (most of a bundle's bytes are base64 strings).
+            b'"' => loop {
+                match json
+                    .get(i..)
+                    .and_then(|rest| memchr::memchr2(b'"', b'\\', rest))
+                {
+                    // an escape: skip it and the byte it escapes
+                    Some(n) if json.get(i + n) == Some(&b'\\') => i += n + 2,
+                    Some(n) => {
+                        i += n + 1;
+                        break;
+                    }
+                    // unterminated: the parser that follows reports it
+                    None => return Ok(()),
+                }
+            },
             b'[' | b'{' => {
                 depth += 1;
                 items += 1;

@@ -306,7 +306,7 @@ impl Field {
                 .into_iter()
                 .collect(),
             Field::Fulcio(n) => leaf
-                .and_then(|l| l.fulcio.get(&format!("1.3.6.1.4.1.57264.1.{n}")).cloned())
+                .and_then(|l| l.fulcio.get(n).cloned())
                 .into_iter()
                 .collect(),
             Field::PredicateType => statement

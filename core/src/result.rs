@@ -27,9 +27,8 @@ impl Claim {
         crate::policy::FULCIO_CLAIMS
             .iter()
             .filter_map(|(n, name)| {
-                let oid = format!("1.3.6.1.4.1.57264.1.{n}");
-                leaf.fulcio.get(&oid).map(|v| Claim {
-                    oid,
+                leaf.fulcio.get(n).map(|v| Claim {
+                    oid: format!("1.3.6.1.4.1.57264.1.{n}"),
                     name,
                     value: v.clone(),
                 })

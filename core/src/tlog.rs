@@ -9,7 +9,7 @@ use crate::bundle::{Content, TlogEntry};
 use crate::checkpoint::Checkpoint;
 use crate::crypto::{Backend, HashAlg};
 use crate::dsse::pae;
-use crate::encoding::{b64, format_time, pem, to_b64};
+use crate::encoding::{b64, format_time, pem, pem_parts, to_b64};
 use crate::error::{tlog_err, Check, Error};
 use crate::merkle;
 use crate::trust_root::LogInfo;
@@ -20,6 +20,8 @@ pub(crate) struct Expected<'a> {
     pub(crate) content: &'a Content,
     /// DER of the signing certificate, or SPKI DER of the managed key.
     pub(crate) signer_der: &'a [u8],
+    /// `signer_der` as strict base64, when the bundle carries it so (the certificate).
+    pub(crate) signer_b64: Option<&'a str>,
     pub(crate) signer_is_key: bool,
     /// Digests of the artifact the caller gave (for hashedrekord entries), by algorithm.
     pub(crate) artifact_digest: &'a dyn Fn(HashAlg) -> Option<Vec<u8>>,
@@ -81,16 +83,40 @@ fn short(b: &[u8]) -> String {
 }
 
 /// The signer named in a v1 body: base64 of a PEM certificate or public key.
+/// Is a PEM body (base64 in lines) exactly `want` (base64 without line breaks)? Lines are
+/// compared whole; a body with whitespace inside its lines is not recognised here (the caller
+/// then decodes it).
+fn pem_body_is(body: &str, want: &[u8]) -> bool {
+    let mut rest = want;
+    for line in body.split('\n') {
+        match rest.strip_prefix(line.trim_ascii().as_bytes()) {
+            Some(r) => rest = r,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 fn check_v1_signer(b64_pem: &str, exp: &Expected<'_>, what: &str) -> Result<(), Error> {
     let text = b64(what, b64_pem)?;
-    let text = String::from_utf8(text)
+    let text = std::str::from_utf8(&text)
         .map_err(|_| tlog_err("entry body", format!("{what} is not PEM text")))?;
-    let (label, der) = pem(what, &text)?;
+    let (label, body) = pem_parts(what, text)?;
     let want_label = if exp.signer_is_key {
         "PUBLIC KEY"
     } else {
         "CERTIFICATE"
     };
+    // The common case without decoding: the PEM body is the base64 of the bundle's signer
+    // (strict base64 has one encoding per byte string, so this is the same as decoding it).
+    let want_body = match exp.signer_b64 {
+        Some(s) => std::borrow::Cow::Borrowed(s),
+        None => std::borrow::Cow::Owned(to_b64(exp.signer_der)),
+    };
+    if label == want_label && pem_body_is(body, want_body.as_bytes()) {
+        return Ok(());
+    }
+    let (label, der) = pem(what, text)?;
     if label != want_label || der != exp.signer_der {
         return Err(mismatch(
             what,
@@ -307,15 +333,23 @@ fn check_v2_verifier(holder: &Value, exp: &Expected<'_>) -> Result<(), Error> {
 
 /// Canonical JSON of the SET payload (keys sorted, no whitespace).
 fn set_payload(entry: &TlogEntry) -> Vec<u8> {
-    // serde_json escapes the base64 string correctly; no other field needs escaping.
-    format!(
-        "{{\"body\":{},\"integratedTime\":{},\"logID\":\"{}\",\"logIndex\":{}}}",
-        Value::String(entry.body_b64.clone()),
+    use std::io::Write;
+    let body = entry.body_b64.as_bytes();
+    let mut out = Vec::with_capacity(body.len() + 160);
+    out.extend_from_slice(b"{\"body\":");
+    // The body was decoded as strict base64 (see `TlogEntry::body_b64`): it needs no escaping.
+    out.push(b'"');
+    out.extend_from_slice(body);
+    out.push(b'"');
+    // Writing into a Vec cannot fail.
+    let _ = write!(
+        out,
+        ",\"integratedTime\":{},\"logID\":\"{}\",\"logIndex\":{}}}",
         entry.integrated_time,
         hex::encode(&entry.log_id),
         entry.log_index
-    )
-    .into_bytes()
+    );
+    out
 }
 
 /// Verifies one entry. `v1_needs_time`: whether a Rekor v1 entry must yield an integrated time.
@@ -485,4 +519,63 @@ pub(crate) fn verify_entry(
         cosigned_by,
         log_valid_for: log.valid_for,
     })
+}
+
+#[cfg(test)]
+mod pem_tests {
+    use super::*;
+
+    #[test]
+    fn pem_body_lines_compare_whole() {
+        let want = b"QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=";
+        assert!(pem_body_is(
+            "\nQUJDREVGR0hJSktMTU5P\nUFFSU1RVVldYWVo=\n",
+            want
+        ));
+        assert!(pem_body_is(
+            "\r\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\r\n",
+            want
+        ));
+        assert!(!pem_body_is("\nQUJDREVGR0hJSktMTU5P\n", want), "a prefix");
+        assert!(
+            !pem_body_is("\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=A\n", want),
+            "longer"
+        );
+        assert!(
+            !pem_body_is("\nQUJDREVG R0hJSktMTU5PUFFSU1RVVldYWVo=\n", want),
+            "inner space"
+        );
+    }
+
+    #[test]
+    fn v1_signer_falls_back_to_decoding() {
+        let der = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+        let content = Content::MessageSignature {
+            digest: None,
+            signature: vec![],
+        };
+        let no_digest = |_: HashAlg| None;
+        let exp = Expected {
+            content: &content,
+            signer_der: der,
+            signer_b64: None,
+            signer_is_key: false,
+            artifact_digest: &no_digest,
+        };
+        let pem = |body: &str| {
+            to_b64(
+                format!("-----BEGIN CERTIFICATE-----\n{body}\n-----END CERTIFICATE-----\n")
+                    .as_bytes(),
+            )
+        };
+        // fast path, and a body with a space inside a line (decoded, then equal)
+        assert!(check_v1_signer(&pem("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo="), &exp, "t").is_ok());
+        assert!(check_v1_signer(&pem("QUJDREVG R0hJSktMTU5PUFFSU1RVVldYWVo="), &exp, "t").is_ok());
+        // another certificate, another label: refused
+        let e = check_v1_signer(&pem("QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVp="), &exp, "t");
+        assert!(e.is_err());
+        let key_pem = to_b64(b"-----BEGIN PUBLIC KEY-----\nQUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo=\n-----END PUBLIC KEY-----\n");
+        let e = check_v1_signer(&key_pem, &exp, "t").unwrap_err();
+        assert!(e.to_string().contains("does not match"), "{e}");
+    }
 }

@@ -334,6 +334,7 @@ impl Verifier {
         let exp = Expected {
             content: &bundle.content,
             signer_der,
+            signer_b64: leaf.as_ref().and(bundle.leaf_b64.as_deref()),
             signer_is_key: leaf.is_none(),
             artifact_digest: &digest_fn,
         };

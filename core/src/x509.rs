@@ -33,8 +33,22 @@ pub(crate) const OID_EKU_TIME_STAMPING: ObjectIdentifier =
 /// RFC 6962 §3.3: the embedded SCT list extension.
 pub(crate) const OID_SCT_LIST: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.4.1.11129.2.4.2");
-/// Fulcio's arc, 1.3.6.1.4.1.57264.1.*
-const FULCIO_ARC: &str = "1.3.6.1.4.1.57264.1.";
+/// Fulcio's arc 1.3.6.1.4.1.57264.1, as the DER content octets every 1.3.6.1.4.1.57264.1.N
+/// starts with.
+const FULCIO_ARC: &[u8] = &[0x2b, 0x06, 0x01, 0x04, 0x01, 0x83, 0xbf, 0x30, 0x01];
+
+/// N of an OID 1.3.6.1.4.1.57264.1.N (DER content octets), if it is one.
+fn fulcio_arc(oid: &[u8]) -> Option<u32> {
+    let last = oid.strip_prefix(FULCIO_ARC)?;
+    // one base-128 arc: high bit set on every byte but the last, no leading 0x80
+    let (&end, init) = last.split_last()?;
+    if end & 0x80 != 0 || init.iter().any(|b| b & 0x80 == 0) || init.first() == Some(&0x80) {
+        return None;
+    }
+    last.iter().try_fold(0u32, |n, &b| {
+        n.checked_mul(128)?.checked_add(u32::from(b & 0x7f))
+    })
+}
 /// Fulcio otherName SAN type for usernames (1.3.6.1.4.1.57264.1.7).
 const OID_FULCIO_OTHERNAME: ObjectIdentifier =
     ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.7");
@@ -62,11 +76,106 @@ impl Purpose {
     }
 }
 
-/// True when the DER parses as a certificate whose issuer equals its subject (a root).
+/// The raw fields of a certificate's TBSCertificate that sigverify reads without a full decode
+/// (RFC 5280 §4.1): each a whole DER TLV, found by walking the structure.
+struct RawTbs<'a> {
+    /// The TBSCertificate's content octets.
+    content: &'a [u8],
+    issuer: &'a [u8],
+    subject: &'a [u8],
+    spki: &'a [u8],
+    /// The `[3]` extensions TLV and where it starts in `content`.
+    extensions: Option<(usize, &'a [u8])>,
+}
+
+impl<'a> RawTbs<'a> {
+    fn of(cert_der: &'a [u8]) -> Option<RawTbs<'a>> {
+        use crate::encoding::der_tlv;
+        let (0x30, cert, _, []) = der_tlv(cert_der)? else {
+            return None;
+        };
+        let (0x30, content, _, _) = der_tlv(cert)? else {
+            return None;
+        };
+        // The next field if its tag is `want`: its whole TLV, and `rest` moves past it.
+        fn next<'a>(rest: &mut &'a [u8], want: u8) -> Option<&'a [u8]> {
+            let (tag, _, whole, r) = crate::encoding::der_tlv(rest)?;
+            (tag == want).then(|| {
+                *rest = r;
+                whole
+            })
+        }
+        let mut rest = content;
+        let _version = next(&mut rest, 0xa0);
+        next(&mut rest, 0x02)?; // serialNumber
+        next(&mut rest, 0x30)?; // signature
+        let issuer = next(&mut rest, 0x30)?;
+        next(&mut rest, 0x30)?; // validity
+        let subject = next(&mut rest, 0x30)?;
+        let spki = next(&mut rest, 0x30)?;
+        let _issuer_uid = next(&mut rest, 0x81);
+        let _subject_uid = next(&mut rest, 0x82);
+        let at = content.len() - rest.len();
+        let extensions = next(&mut rest, 0xa3).map(|e| (at, e));
+        rest.is_empty().then_some(RawTbs {
+            content,
+            issuer,
+            subject,
+            spki,
+            extensions,
+        })
+    }
+
+    /// RFC 6962 §3.2: the precertificate's TBSCertificate is this one without the embedded SCT
+    /// list extension, re-encoded. `None` when there is no such extension or the DER is not as
+    /// RFC 5280 has it.
+    fn without_sct_list(&self) -> Option<Vec<u8>> {
+        use crate::encoding::{der_header, der_tlv};
+        let (at, ext_tlv) = self.extensions?;
+        let (_, seq, _, []) = der_tlv(ext_tlv)? else {
+            return None;
+        };
+        let (0x30, mut list, _, []) = der_tlv(seq)? else {
+            return None;
+        };
+        let mut kept = Vec::with_capacity(list.len());
+        let mut found = false;
+        while !list.is_empty() {
+            let (0x30, ext, whole, rest) = der_tlv(list)? else {
+                return None;
+            };
+            let (0x06, oid, _, _) = der_tlv(ext)? else {
+                return None;
+            };
+            if oid == OID_SCT_LIST.as_bytes() {
+                found = true;
+            } else {
+                kept.extend_from_slice(whole);
+            }
+            list = rest;
+        }
+        if !found {
+            return None;
+        }
+        let mut seq = Vec::with_capacity(kept.len() + 4);
+        der_header(&mut seq, 0x30, kept.len());
+        seq.extend_from_slice(&kept);
+        let before = self.content.get(..at)?;
+        let mut content = Vec::with_capacity(before.len() + seq.len() + 4);
+        content.extend_from_slice(before);
+        der_header(&mut content, 0xa3, seq.len());
+        content.extend_from_slice(&seq);
+        let mut tbs = Vec::with_capacity(content.len() + 4);
+        der_header(&mut tbs, 0x30, content.len());
+        tbs.extend_from_slice(&content);
+        Some(tbs)
+    }
+}
+
+/// True when the DER is a certificate whose issuer equals its subject (a root). DER names are
+/// equal exactly when their encodings are.
 pub(crate) fn is_self_issued(der: &[u8]) -> bool {
-    Certificate::from_der(der)
-        .map(|c| c.tbs_certificate.issuer == c.tbs_certificate.subject)
-        .unwrap_or(false)
+    RawTbs::of(der).is_some_and(|t| t.issuer == t.subject)
 }
 
 /// A person's description of a webpki path-validation error.
@@ -113,9 +222,7 @@ pub(crate) fn leaf_signs_with(der: &[u8], alg: crate::HashAlg) -> bool {
 
 /// The issuer Name (DER) of a certificate.
 pub(crate) fn issuer_name_der(der: &[u8]) -> Option<Vec<u8>> {
-    Certificate::from_der(der)
-        .ok()
-        .and_then(|c| c.tbs_certificate.issuer.to_der().ok())
+    RawTbs::of(der).map(|t| t.issuer.to_vec())
 }
 
 fn cert_err(which: &str, reason: impl Into<String>) -> Error {
@@ -161,8 +268,8 @@ pub(crate) struct Leaf {
     pub(crate) key: PublicKey,
     pub(crate) validity: Window,
     pub(crate) san: Option<San>,
-    /// Fulcio extensions by OID string (1.3.6.1.4.1.57264.1.N), decoded to text.
-    pub(crate) fulcio: BTreeMap<String, String>,
+    /// Fulcio extensions by N of their OID 1.3.6.1.4.1.57264.1.N, decoded to text.
+    pub(crate) fulcio: BTreeMap<u32, String>,
     /// The raw SCT list extension value (the TLS-encoded list), if present.
     pub(crate) sct_list: Option<Vec<u8>>,
     /// TBSCertificate DER without the SCT list extension (RFC 6962 §3.2 precertificate TBS).
@@ -188,11 +295,9 @@ impl Leaf {
         let cert = Certificate::from_der(der)
             .map_err(|e| cert_err(which, format!("not a DER X.509 certificate: {e}")))?;
         let tbs = &cert.tbs_certificate;
-        let spki = tbs
-            .subject_public_key_info
-            .to_der()
-            .map_err(|e| cert_err(which, e.to_string()))?;
-        let key = PublicKey::from_spki_der(&spki, backend)?;
+        let raw = RawTbs::of(der)
+            .ok_or_else(|| cert_err(which, "the TBSCertificate is not DER as RFC 5280 has it"))?;
+        let key = PublicKey::from_spki_der(raw.spki, backend)?;
         let mut san = None;
         let mut fulcio = BTreeMap::new();
         let mut sct_list = None;
@@ -216,32 +321,25 @@ impl Leaf {
                 let inner = der::asn1::OctetStringRef::from_der(value)
                     .map_err(|e| cert_err(which, format!("bad SCT list extension: {e}")))?;
                 sct_list = Some(inner.as_bytes().to_vec());
-            } else {
-                let s = oid.to_string();
-                if let Some(n) = s.strip_prefix(FULCIO_ARC) {
-                    let text = match n.parse::<u32>() {
-                        // 1.1 to 1.6 are the deprecated raw-string extensions.
-                        Ok(1..=6) => String::from_utf8(value.to_vec()).ok(),
-                        // 1.8 and later are DER UTF8Strings.
-                        Ok(_) => der::asn1::Utf8StringRef::from_der(value)
-                            .ok()
-                            .map(|u| u.as_str().to_owned()),
-                        Err(_) => None,
-                    };
-                    if let Some(t) = text {
-                        fulcio.insert(s, t);
-                    }
+            } else if let Some(n) = fulcio_arc(oid.as_bytes()) {
+                let text = match n {
+                    // 1.1 to 1.6 are the deprecated raw-string extensions.
+                    1..=6 => String::from_utf8(value.to_vec()).ok(),
+                    // 1.8 and later are DER UTF8Strings.
+                    _ => der::asn1::Utf8StringRef::from_der(value)
+                        .ok()
+                        .map(|u| u.as_str().to_owned()),
+                };
+                if let Some(t) = text {
+                    fulcio.insert(n, t);
                 }
             }
         }
-        let precert_tbs = if sct_list.is_some() {
-            let mut t = tbs.clone();
-            if let Some(exts) = t.extensions.as_mut() {
-                exts.retain(|e| e.extn_id != OID_SCT_LIST);
-            }
-            Some(t.to_der().map_err(|e| cert_err(which, e.to_string()))?)
-        } else {
-            None
+        let precert_tbs = match sct_list {
+            Some(_) => Some(raw.without_sct_list().ok_or_else(|| {
+                cert_err(which, "cannot take the SCT list out of the TBSCertificate")
+            })?),
+            None => None,
         };
         Ok(Leaf {
             der: der.to_vec(),
@@ -251,18 +349,15 @@ impl Leaf {
             fulcio,
             sct_list,
             precert_tbs,
-            issuer_der: tbs
-                .issuer
-                .to_der()
-                .map_err(|e| cert_err(which, e.to_string()))?,
+            issuer_der: raw.issuer.to_vec(),
         })
     }
 
     /// The OIDC issuer: extension 1.3.6.1.4.1.57264.1.8, else the legacy 1.1.
     pub(crate) fn issuer(&self) -> Option<&str> {
         self.fulcio
-            .get("1.3.6.1.4.1.57264.1.8")
-            .or_else(|| self.fulcio.get("1.3.6.1.4.1.57264.1.1"))
+            .get(&8)
+            .or_else(|| self.fulcio.get(&1))
             .map(String::as_str)
     }
 }
@@ -488,8 +583,11 @@ impl AuthorityChain {
         let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
             u64::try_from(t).map_err(|_| "negative time")?,
         ));
+        let algs = crate::crypto::webpki_algs::with_issuer_key(backend, &self.first_key);
+        let algs: [&dyn rustls_pki_types::SignatureVerificationAlgorithm; 12] =
+            algs.each_ref().map(|a| a as _);
         ee.verify_for_usage(
-            crate::crypto::webpki_algs::for_backend(backend),
+            &algs,
             std::slice::from_ref(anchor),
             &[],
             time,
@@ -525,5 +623,111 @@ impl AuthorityChain {
             });
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sigverify_testkit::x509 as tk;
+
+    #[test]
+    fn fulcio_arc_numbers() {
+        let n = |s: &str| fulcio_arc(ObjectIdentifier::new_unwrap(s).as_bytes());
+        assert_eq!(n("1.3.6.1.4.1.57264.1.1"), Some(1));
+        assert_eq!(n("1.3.6.1.4.1.57264.1.8"), Some(8));
+        assert_eq!(n("1.3.6.1.4.1.57264.1.22"), Some(22));
+        assert_eq!(n("1.3.6.1.4.1.57264.1.200"), Some(200));
+        assert_eq!(n("1.3.6.1.4.1.57264.1.70000"), Some(70000));
+        assert_eq!(n("1.3.6.1.4.1.57264.1"), None);
+        assert_eq!(n("1.3.6.1.4.1.57264.2.1"), None);
+        assert_eq!(n("1.3.6.1.4.1.57264.1.8.1"), None);
+        assert_eq!(n("1.3.6.1.4.1.11129.2.4.2"), None);
+        // not minimal (leading 0x80), and a last arc too large for u32
+        assert_eq!(fulcio_arc(&[FULCIO_ARC, &[0x80, 0x01]].concat()), None);
+        assert_eq!(
+            fulcio_arc(&[FULCIO_ARC, &[0xff; 5], &[0x7f]].concat()),
+            None
+        );
+    }
+
+    /// A leaf with extensions around an SCT list, long enough for multi-byte DER lengths.
+    fn leaf_with(exts_sct: bool) -> (Certificate, Vec<u8>) {
+        let root = tk::root_ca("x509-test-root", tk::name("sigverify", "root"));
+        let key = sigverify_testkit::keys::EcKey::derive("x509-test-leaf");
+        let mut exts = vec![tk::raw_ext(
+            ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.200"),
+            false,
+            vec![b'x'; 300],
+        )];
+        if exts_sct {
+            exts.push(sigverify_testkit::ct::sct_list_extension(&[vec![7u8; 200]]));
+        }
+        exts.push(tk::utf8_ext(
+            ObjectIdentifier::new_unwrap("1.3.6.1.4.1.57264.1.8"),
+            "https://issuer.example",
+        ));
+        let t = tk::tbs(
+            "x509-test-leaf",
+            &(&root).into(),
+            tk::name("sigverify", "leaf"),
+            &key.spki_der,
+            tk::CA_NOT_BEFORE,
+            tk::CA_NOT_AFTER,
+            exts,
+        );
+        tk::sign_tbs(t, &root.key)
+    }
+
+    /// The precertificate TBS taken out of the DER equals the one x509-cert re-encodes.
+    #[test]
+    fn precert_tbs_splice_matches_reencoding() {
+        let (cert, der) = leaf_with(true);
+        let mut want = cert.tbs_certificate.clone();
+        if let Some(e) = want.extensions.as_mut() {
+            e.retain(|e| e.extn_id != OID_SCT_LIST);
+        }
+        let want = want.to_der().unwrap();
+        let raw = RawTbs::of(&der).unwrap();
+        assert_eq!(raw.without_sct_list().unwrap(), want);
+        assert_eq!(raw.issuer, cert.tbs_certificate.issuer.to_der().unwrap());
+        assert_eq!(raw.subject, cert.tbs_certificate.subject.to_der().unwrap());
+        let leaf = Leaf::parse(&der, Backend::default()).unwrap();
+        assert_eq!(leaf.precert_tbs.as_deref(), Some(want.as_slice()));
+        assert_eq!(leaf.sct_list.as_ref().map(Vec::len), Some(2 + 2 + 200));
+        assert_eq!(leaf.issuer(), Some("https://issuer.example"));
+        assert_eq!(
+            leaf.fulcio.get(&200).map(String::len),
+            None,
+            "raw 1.200 is not a UTF8String"
+        );
+
+        let (_, der) = leaf_with(false);
+        let raw = RawTbs::of(&der).unwrap();
+        assert!(raw.without_sct_list().is_none());
+        assert!(Leaf::parse(&der, Backend::default())
+            .unwrap()
+            .precert_tbs
+            .is_none());
+    }
+
+    #[test]
+    fn raw_tbs_names_and_malformed_der() {
+        let root = tk::root_ca("x509-test-root", tk::name("sigverify", "root"));
+        assert!(is_self_issued(&root.der));
+        let (_, leaf) = leaf_with(true);
+        assert!(!is_self_issued(&leaf));
+        assert_eq!(
+            issuer_name_der(&leaf).unwrap(),
+            root.cert.tbs_certificate.subject.to_der().unwrap()
+        );
+        // every truncation, and trailing bytes, are refused
+        for n in 0..leaf.len() {
+            assert!(RawTbs::of(leaf.get(..n).unwrap()).is_none(), "{n}");
+        }
+        let mut long = leaf.clone();
+        long.push(0);
+        assert!(RawTbs::of(&long).is_none());
+        assert!(!is_self_issued(&[0x30, 0x00]));
     }
 }

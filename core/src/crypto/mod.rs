@@ -392,9 +392,6 @@ impl PublicKey {
         } else {
             return Err(bad(format!("unsupported public key algorithm {alg}")));
         };
-        if !backend.key_is_valid(key_type, &raw) {
-            return Err(bad(format!("invalid {key_type:?} public key")));
-        }
         #[cfg_attr(not(feature = "aws-lc-rs"), allow(unused_mut))]
         let mut key = PublicKey {
             key_type,
@@ -403,9 +400,18 @@ impl PublicKey {
             #[cfg(feature = "aws-lc-rs")]
             parsed: None,
         };
+        // With aws-lc-rs, parsing the key for its default scheme is the validity check too
+        // (the key is parsed once); other backends check it their own way.
         #[cfg(feature = "aws-lc-rs")]
-        {
+        if backend == Backend::AwsLc {
             key.parsed = aws::parse(key.default_scheme(), &key.raw).map(std::sync::Arc::new);
+            if key.parsed.is_none() {
+                return Err(bad(format!("invalid {key_type:?} public key")));
+            }
+            return Ok(key);
+        }
+        if !backend.key_is_valid(key_type, &key.raw) {
+            return Err(bad(format!("invalid {key_type:?} public key")));
         }
         Ok(key)
     }
