@@ -43,7 +43,7 @@ fn threshold(value: Option<i64>, name: &str, default: usize) -> Result<usize, Fa
 /// Verifies one job; never panics (a panic becomes [`Failure::Internal`]).
 ///
 /// An artifact file is hashed as a stream when one digest suffices for the bundle
-/// (`Bundle::artifact_digest_algorithm`: DSSE statements, and message signatures whose key signs
+/// (`Bundle::artifact_digest_algorithm_for`: DSSE statements, and message signatures whose key signs
 /// that digest), so a large file is never held in memory; otherwise it is read.
 fn run(verifier: &sigverify::Verifier, job: &Job<'_>, now: i64) -> Outcome {
     guard(|| {
@@ -52,7 +52,7 @@ fn run(verifier: &sigverify::Verifier, job: &Job<'_>, now: i64) -> Outcome {
             .read("bundle", Some(sigverify::limits::MAX_BUNDLE_BYTES))?;
         let bundle = sigverify::Bundle::from_json(&json).map_err(Failure::Verify)?;
         let stream = match &job.artifact {
-            JobArtifact::Data(Data::Path(_)) => bundle.artifact_digest_algorithm(),
+            JobArtifact::Data(Data::Path(_)) => bundle.artifact_digest_algorithm_for(job.policy),
             _ => None,
         };
         let bytes;

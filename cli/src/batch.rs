@@ -102,7 +102,7 @@ fn verify_item(
     let loaded;
     let artifact = match (&it.artifact, &it.digest) {
         (Some(p), _) => {
-            loaded = ArtifactInput::load(p, &bundle).map_err(|f| f.message)?;
+            loaded = ArtifactInput::load(p, &bundle, &it.policy).map_err(|f| f.message)?;
             loaded.get()
         }
         (None, Some(d)) => d.clone(),

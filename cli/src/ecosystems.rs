@@ -225,11 +225,21 @@ pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
         ],
         &["json"],
     )?;
-    let bytes;
+    let bundles = gh::parse_bundles(&read(
+        a.get("bundle")
+            .ok_or_else(|| usage("--bundle is required"))?,
+        "bundle",
+    )?)
+    .map_err(|e| input(e.to_string()))?;
     let (what, artifact) = match (a.positional.as_slice(), a.get("digest")) {
+        // Hashed as a stream, with the algorithm the first attestation's subjects use
+        // (GitHub's are SHA-256).
         ([f], None) => {
-            bytes = read(f, "artifact")?;
-            (f.clone(), Artifact::Bytes(&bytes))
+            let alg = bundles
+                .iter()
+                .find_map(sigverify::Bundle::artifact_digest_algorithm)
+                .unwrap_or(HashAlg::Sha256);
+            (f.clone(), Artifact::Digest(alg, hash_file(f, alg)?))
         }
         ([], Some(d)) => (
             d.to_owned(),
@@ -237,12 +247,6 @@ pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
         ),
         _ => return Err(usage("give ARTIFACT or --digest sha256:HEX")),
     };
-    let bundles = gh::parse_bundles(&read(
-        a.get("bundle")
-            .ok_or_else(|| usage("--bundle is required"))?,
-        "bundle",
-    )?)
-    .map_err(|e| input(e.to_string()))?;
     let policy = gh::policy(a.get("repo"), a.get("owner"), a.get("signer-workflow"))
         .map_err(|e| usage(e.to_string()))?;
     let instance = match a.get("instance") {

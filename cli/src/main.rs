@@ -387,7 +387,7 @@ fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
     let artifact = if target.starts_with("sha256:") && !Path::new(target).exists() {
         ArtifactInput::Digest(Artifact::parse_digest(target).map_err(|e| input(e.to_string()))?)
     } else {
-        ArtifactInput::load(target, &bundle)?
+        ArtifactInput::load(target, &bundle, &policy)?
     };
     verifier
         .verify(&bundle, &artifact.get(), &policy, now())
@@ -403,8 +403,12 @@ pub(crate) enum ArtifactInput {
 }
 
 impl ArtifactInput {
-    pub(crate) fn load(path: &str, bundle: &Bundle) -> Result<ArtifactInput, Fail> {
-        match bundle.artifact_digest_algorithm() {
+    pub(crate) fn load(
+        path: &str,
+        bundle: &Bundle,
+        policy: &Policy,
+    ) -> Result<ArtifactInput, Fail> {
+        match bundle.artifact_digest_algorithm_for(policy) {
             Some(alg) => Ok(ArtifactInput::Digest(Artifact::Digest(
                 alg,
                 hash_file(path, alg)?,
@@ -480,7 +484,7 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
     let loaded;
     let artifact = match (artifact_path, a.get("digest")) {
         (Some(p), None) => {
-            loaded = ArtifactInput::load(p, &bundle)?;
+            loaded = ArtifactInput::load(p, &bundle, &policy)?;
             loaded.get()
         }
         (None, Some(d)) => Artifact::parse_digest(d).map_err(|e| input(e.to_string()))?,

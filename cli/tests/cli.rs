@@ -548,6 +548,31 @@ fn ecosystem_subcommands() {
         "public-good",
     ]);
     assert_eq!(forced.status.code(), Some(1));
+    // An artifact file is hashed (as a stream, SHA-256) and compared with the subjects: a
+    // file that is not the wheel is refused at the artifact check, naming the digest it has.
+    let other = std::env::temp_dir().join(format!("sigverify-cli-gh-{}.whl", std::process::id()));
+    std::fs::write(&other, b"not the wheel").unwrap();
+    let o = run(&[
+        "github",
+        "verify",
+        &other.to_string_lossy(),
+        "--bundle",
+        &jsonl,
+        "--repo",
+        "actions/attest-demo",
+    ]);
+    let _ = std::fs::remove_file(&other);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o.stderr));
+    let not_wheel: String = sigverify::Backend::default()
+        .hash(sigverify::HashAlg::Sha256, b"not the wheel")
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    let err = text(&o.stderr);
+    assert!(
+        err.contains("[artifact-mismatch]") && err.contains(&format!("found sha256:{not_wheel}")),
+        "{err}"
+    );
     // `verify --instance github` on the bare bundle.
     let b = eco("github-attest-demo-python-wheel/bundle.json");
     let id = std::fs::read_to_string(eco("github-attest-demo-python-wheel/identity")).unwrap();

@@ -468,7 +468,20 @@ impl Bundle {
     /// algorithm (or SHA-256) for message signatures, the strongest subject algorithm for DSSE.
     /// `None` when the bytes themselves are needed (an Ed25519 or other key that signs the
     /// message itself cannot be checked against a digest; the caller then passes the bytes).
+    /// A bundle signed with a managed key gets `None` here: which hash the key signs over is
+    /// known only from the key (see [`Bundle::artifact_digest_algorithm_for`]).
     pub fn artifact_digest_algorithm(&self) -> Option<HashAlg> {
+        self.digest_algorithm_with(None)
+    }
+
+    /// [`Bundle::artifact_digest_algorithm`] knowing the policy the bundle will be verified
+    /// with: for a managed-key bundle, the policy's key tells which hash it signs over (ECDSA
+    /// P-256 with SHA-256, ...). Still `None` for Ed25519 keys, which sign the message itself.
+    pub fn artifact_digest_algorithm_for(&self, policy: &crate::Policy) -> Option<HashAlg> {
+        self.digest_algorithm_with(policy.key())
+    }
+
+    fn digest_algorithm_with(&self, key: Option<&crate::crypto::PublicKey>) -> Option<HashAlg> {
         match &self.content {
             Content::MessageSignature { digest, .. } => {
                 let alg = digest.as_ref().map_or(HashAlg::Sha256, |(a, _)| *a);
@@ -478,7 +491,9 @@ impl Bundle {
                     Material::Certificate(der) => {
                         crate::x509::leaf_signs_with(der, alg).then_some(alg)
                     }
-                    Material::PublicKey { .. } => None,
+                    Material::PublicKey { .. } => {
+                        key.and_then(|k| k.default_scheme().hash().filter(|h| *h == alg))
+                    }
                 }
             }
             Content::Dsse(env) => crate::dsse::Statement::parse(&env.payload)

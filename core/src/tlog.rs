@@ -82,7 +82,6 @@ fn short(b: &[u8]) -> String {
     }
 }
 
-/// The signer named in a v1 body: base64 of a PEM certificate or public key.
 /// Is a PEM body (base64 in lines) exactly `want` (base64 without line breaks)? Lines are
 /// compared whole; a body with whitespace inside its lines is not recognised here (the caller
 /// then decodes it).
@@ -97,6 +96,7 @@ fn pem_body_is(body: &str, want: &[u8]) -> bool {
     rest.is_empty()
 }
 
+/// The signer named in a v1 body: base64 of a PEM certificate or public key.
 fn check_v1_signer(b64_pem: &str, exp: &Expected<'_>, what: &str) -> Result<(), Error> {
     let text = b64(what, b64_pem)?;
     let text = std::str::from_utf8(&text)

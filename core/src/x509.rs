@@ -127,8 +127,10 @@ impl<'a> RawTbs<'a> {
     }
 
     /// RFC 6962 §3.2: the precertificate's TBSCertificate is this one without the embedded SCT
-    /// list extension, re-encoded. `None` when there is no such extension or the DER is not as
-    /// RFC 5280 has it.
+    /// list extension, re-encoded. Every other byte is kept as the certificate has it (for DER,
+    /// byte for byte what decoding and re-encoding gives; a certificate that is not strict DER
+    /// keeps its encoding, which can only make its SCT fail). `None` when there is no such
+    /// extension or the DER is not as RFC 5280 has it.
     fn without_sct_list(&self) -> Option<Vec<u8>> {
         use crate::encoding::{der_header, der_tlv};
         let (at, ext_tlv) = self.extensions?;
@@ -210,14 +212,10 @@ fn describe_webpki_error(e: &webpki::Error, purpose: Purpose) -> String {
 
 /// Does the certificate's key sign messages hashed with `alg` (so that a digest suffices)?
 pub(crate) fn leaf_signs_with(der: &[u8], alg: crate::HashAlg) -> bool {
-    let Ok(cert) = Certificate::from_der(der) else {
-        return false;
-    };
-    let Ok(spki) = cert.tbs_certificate.subject_public_key_info.to_der() else {
-        return false;
-    };
-    PublicKey::from_spki_der(&spki, Backend::default())
-        .is_ok_and(|k| k.default_scheme().hash() == Some(alg))
+    RawTbs::of(der).is_some_and(|t| {
+        PublicKey::from_spki_der(t.spki, Backend::default())
+            .is_ok_and(|k| k.default_scheme().hash() == Some(alg))
+    })
 }
 
 /// The issuer Name (DER) of a certificate.
@@ -544,11 +542,11 @@ impl AuthorityChain {
         Ok(AuthorityChain {
             uri: auth.uri.clone(),
             first: first_der.clone(),
-            first_subject: first
-                .tbs_certificate
-                .subject
-                .to_der()
-                .map_err(|e| bad(e.to_string()))?,
+            // as encoded, like the leaves' issuer names it is compared with (and as webpki
+            // compares names)
+            first_subject: RawTbs::of(first_der)
+                .map(|t| t.subject.to_vec())
+                .ok_or_else(|| bad("certificate 0 is not DER as RFC 5280 has it".into()))?,
             first_key: keys
                 .into_iter()
                 .next()

@@ -342,10 +342,25 @@ fn every_supported_shape_verifies() {
         check_result(&r, &opts, &bundle, &case);
         verified += 1;
 
+        // Which digest a caller streaming the file should compute: the policy's key decides
+        // for managed-key bundles; an Ed25519 message signature needs the bytes.
+        let parsed = sigverify::Bundle::from_json(&bytes).unwrap();
+        let ed25519_message = opts.managed_key == Some(ManagedKey::Ed25519)
+            && opts.content == Content::MessageSignature;
+        let want = (!ed25519_message).then_some(sigverify::HashAlg::Sha256);
+        assert_eq!(
+            parsed.artifact_digest_algorithm_for(&policy),
+            want,
+            "{case}"
+        );
+        if opts.managed_key.is_some() && opts.content == Content::MessageSignature {
+            assert_eq!(parsed.artifact_digest_algorithm(), None, "{case}");
+        } else {
+            assert_eq!(parsed.artifact_digest_algorithm(), want, "{case}");
+        }
+
         let by_digest = v.verify(&bytes, &digest, &policy, NOW);
-        if opts.managed_key == Some(ManagedKey::Ed25519)
-            && opts.content == Content::MessageSignature
-        {
+        if ed25519_message {
             // Ed25519 signs the message itself: a digest cannot verify it.
             expect_err(by_digest, Check::Artifact, &["Ed25519", "bytes"], &case);
         } else {
