@@ -109,8 +109,11 @@ impl Default for VerifierOptions {
 }
 
 /// Verifies bundles against one trusted root. Build it once and share it (`Send + Sync`):
-/// keys are parsed and every CA and TSA chain is validated here, not per bundle (for the
-/// embedded roots, the chains' certificate signatures are constant data checked by the tests).
+/// keys are parsed and every CA and TSA chain is validated here (CA flags, path lengths, key
+/// usages, names, validity), not per bundle. The chains' certificate signatures are checked
+/// once per authority, the first time a bundle needs that authority, and remembered (so a
+/// command pays only for the authorities it uses; [`Verifier::check_trusted_root`] checks them
+/// all at once). For the embedded roots they are constant data, checked by the tests.
 #[derive(Debug)]
 pub struct Verifier {
     backend: Backend,
@@ -171,6 +174,16 @@ impl Verifier {
             options,
             witnesses: None,
         })
+    }
+
+    /// Checks now what is otherwise checked on first use: every CA and TSA chain's certificate
+    /// signatures (each certificate signed by the next). For callers that want a trusted root
+    /// refused before any bundle (e.g. right after a TUF refresh).
+    pub fn check_trusted_root(&self) -> Result<(), Error> {
+        self.cas
+            .iter()
+            .chain(&self.tsas)
+            .try_for_each(|a| a.chain_signatures(self.backend))
     }
 
     /// Requires every log entry's checkpoint to be cosigned by a quorum of witnesses.
@@ -562,6 +575,7 @@ impl Verifier {
                 .map_err(|e| Error::CertificateChain {
                     reason: format!("path validation to {} failed: {e}", ca.uri),
                 })
+                .and_then(|()| ca.chain_signatures(self.backend))
                 .and_then(|()| {
                     times.iter().try_for_each(|t| {
                         ca.check_time(Check::Certificate, "certificate authority", t.time)

@@ -382,6 +382,15 @@ pub(crate) struct AuthorityChain {
     all_certs: Vec<Vec<u8>>,
     /// How a CMS SignerIdentifier names `first` (for timestamp authorities).
     pub(crate) first_id: crate::timestamp::SignerId,
+    /// The trusted root field (`certificateAuthorities[i]`, ...), for errors.
+    field: String,
+    /// Every certificate's key, in chain order.
+    keys: Vec<PublicKey>,
+    /// Whether each certificate's signature by the next verifies: checked the first time a
+    /// bundle needs this authority ([`AuthorityChain::chain_signatures`]), then remembered, so
+    /// that building a verifier does no signature work for authorities a command never uses.
+    /// Set at once for the embedded roots (constant data, checked by the tests).
+    chain_signatures: std::sync::OnceLock<Result<(), String>>,
 }
 
 fn check_sig(child: &Certificate, parent_key: &PublicKey, backend: Backend) -> bool {
@@ -415,8 +424,10 @@ impl AuthorityChain {
     /// first is a CA (Fulcio) or a TSA signer with EKU timeStamping (RFC 3161 §2.3), and any EKU
     /// an issuing certificate carries allows the purpose.
     ///
-    /// `check_signatures`: false only for the embedded roots, whose certificate signatures are
-    /// constant data verified by the tests (`trust_root::tests::embedded_chains_verify`).
+    /// The certificate signatures are checked later, on first use
+    /// ([`AuthorityChain::chain_signatures`]). `check_signatures`: false only for the embedded
+    /// roots, whose certificate signatures are constant data verified by the tests
+    /// (`trust_root::tests::embedded_chains_verify`).
     pub(crate) fn new(
         field: &str,
         auth: &AuthorityInfo,
@@ -500,16 +511,10 @@ impl AuthorityChain {
                     return Err(bad("the TSA certificate lacks EKU timeStamping".into()));
                 }
             }
-            if let (Some(parent), Some(pkey)) = (certs.get(i + 1), keys.get(i + 1)) {
+            if let Some(parent) = certs.get(i + 1) {
                 if c.tbs_certificate.issuer != parent.tbs_certificate.subject {
                     return Err(bad(format!(
                         "certificate {i} is not issued by certificate {}",
-                        i + 1
-                    )));
-                }
-                if check_signatures && !check_sig(c, pkey, backend) {
-                    return Err(bad(format!(
-                        "certificate {i}: signature by certificate {} does not verify",
                         i + 1
                     )));
                 }
@@ -548,8 +553,8 @@ impl AuthorityChain {
                 .map(|t| t.subject.to_vec())
                 .ok_or_else(|| bad("certificate 0 is not DER as RFC 5280 has it".into()))?,
             first_key: keys
-                .into_iter()
-                .next()
+                .first()
+                .cloned()
                 .ok_or_else(|| bad("no certificates".into()))?,
             anchor,
             window,
@@ -558,7 +563,44 @@ impl AuthorityChain {
             all_certs: auth.certs.clone(),
             first_id: crate::timestamp::SignerId::of(first)
                 .ok_or_else(|| bad("certificate 0 cannot be re-encoded".into()))?,
+            field: field.to_owned(),
+            keys,
+            chain_signatures: if check_signatures {
+                std::sync::OnceLock::new()
+            } else {
+                std::sync::OnceLock::from(Ok(()))
+            },
         })
+    }
+
+    /// RFC 5280 §6.1.3 (a)(1) within the trusted root: each certificate of the chain is signed
+    /// by the next. Checked once, the first time it is asked (a bundle that uses this
+    /// authority, or [`crate::Verifier::check_trusted_root`]); the answer is remembered.
+    pub(crate) fn chain_signatures(&self, backend: Backend) -> Result<(), Error> {
+        self.chain_signatures
+            .get_or_init(|| {
+                for (i, (der, parent_key)) in self
+                    .all_certs
+                    .iter()
+                    .zip(self.keys.iter().skip(1))
+                    .enumerate()
+                {
+                    let c = Certificate::from_der(der)
+                        .map_err(|e| format!("certificate {i} does not parse: {e}"))?;
+                    if !check_sig(&c, parent_key, backend) {
+                        return Err(format!(
+                            "certificate {i}: signature by certificate {} does not verify",
+                            i + 1
+                        ));
+                    }
+                }
+                Ok(())
+            })
+            .clone()
+            .map_err(|reason| Error::InvalidTrustedRoot {
+                field: self.field.clone(),
+                reason,
+            })
     }
 
     /// RFC 5280 §6.1 path validation of an end-entity certificate directly issued by this

@@ -1916,3 +1916,54 @@ fn encoding_errors_inside_log_structures_are_transparency_log_errors() {
         );
     }
 }
+
+/// The trusted root's chains: each certificate must be signed by the next. A root whose CA (or
+/// TSA) chain ends in a lookalike (same name, another key) builds a verifier (the signatures are
+/// checked on first use), is refused by `check_trusted_root`, and refuses every bundle that needs
+/// that authority, naming the trusted root; a bundle that does not need it still verifies.
+#[test]
+fn trusted_root_chain_signatures_are_checked_on_first_use() {
+    let inst = Instance::new();
+    let policy = identity_policy();
+    let cases = [
+        ("certificateAuthorities", inst.lookalike_root_ca_der()),
+        ("timestampAuthorities", inst.lookalike_tsa_root_der()),
+    ];
+    for (field, lookalike) in cases {
+        let mut root = inst.trusted_root();
+        let certs = root[field][0]["certChain"]["certificates"]
+            .as_array_mut()
+            .expect("a chain");
+        assert_eq!(certs.len(), 2, "{field}");
+        certs[1] = json!({ "rawBytes": b64(&lookalike) });
+        let tr = TrustedRoot::from_json(&to_bytes(&root)).expect("the trusted root parses");
+        for backend in Backend::all() {
+            let case = format!("{field} / {}", backend.name());
+            let v = Verifier::with_options(&tr, VerifierOptions::default(), *backend)
+                .unwrap_or_else(|e| panic!("{case}: {e}"));
+            let e = v.check_trusted_root().expect_err(&case);
+            assert_eq!(e.check(), Check::TrustedRoot, "{case}: {e}");
+            let msg = e.to_string();
+            assert!(
+                msg.contains(field) && msg.contains("signature by certificate 1 does not verify"),
+                "{case}: {msg}"
+            );
+            for ts in [true, false] {
+                let opts = options(BundleVersion::V03, CONTENTS[0], None, ts);
+                let bytes = to_bytes(&inst.bundle(&opts, ARTIFACT));
+                let r = v.verify_json(&bytes, &Artifact::Bytes(ARTIFACT), &policy, NOW);
+                let needs_it = field == "certificateAuthorities" || ts;
+                if needs_it {
+                    expect_err(
+                        r,
+                        Check::TrustedRoot,
+                        &[field, "signature by certificate 1 does not verify"],
+                        &format!("{case}, timestamp {ts}"),
+                    );
+                } else {
+                    expect_ok(r, &format!("{case}, timestamp {ts}"));
+                }
+            }
+        }
+    }
+}

@@ -96,6 +96,17 @@ impl Instance {
         }
     }
 
+    /// A self-signed root with the root CA's name but another key: in the root CA's place in a
+    /// trusted root, the intermediate's signature by it does not verify.
+    pub fn lookalike_root_ca_der(&self) -> Vec<u8> {
+        root_ca("lookalike/ca/root", self.root.subject().clone()).der
+    }
+
+    /// [`Instance::lookalike_root_ca_der`] for the TSA's root.
+    pub fn lookalike_tsa_root_der(&self) -> Vec<u8> {
+        root_ca("lookalike/tsa/root", self.tsa_root.subject().clone()).der
+    }
+
     /// DER of the root CA certificate.
     pub fn root_ca_der(&self) -> &[u8] {
         &self.root.der
