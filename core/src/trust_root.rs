@@ -430,6 +430,34 @@ pub const STAGING: &[u8] = include_bytes!("../roots/staging.trusted_root.json");
 /// The embedded GitHub trusted root as JSON bytes.
 pub const GITHUB: &[u8] = include_bytes!("../roots/github.trusted_root.json");
 
+/// Is `child` directly followed by `parent` in a CA or TSA chain of one of the embedded roots?
+/// Those links' signatures are verified by the tests (`embedded_chains_verify`), so a trusted
+/// root read from a file that carries the same chains (a TUF refresh of public-good, a test
+/// instance of staging) need not verify them again: the check is a function of these bytes.
+/// The embedded roots are parsed the first time this is asked, once per process.
+pub(crate) fn is_embedded_link(child: &[u8], parent: &[u8]) -> bool {
+    static LINKS: std::sync::OnceLock<Vec<(Vec<u8>, Vec<u8>)>> = std::sync::OnceLock::new();
+    LINKS
+        .get_or_init(|| {
+            let mut links = Vec::new();
+            for json in [PUBLIC_GOOD, STAGING, GITHUB] {
+                let Ok(root) = TrustedRoot::from_json(json) else {
+                    continue;
+                };
+                for a in root.cas.iter().chain(&root.tsas) {
+                    for w in a.certs.windows(2) {
+                        if let [c, p] = w {
+                            links.push((c.clone(), p.clone()));
+                        }
+                    }
+                }
+            }
+            links
+        })
+        .iter()
+        .any(|(c, p)| c.as_slice() == child && p.as_slice() == parent)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -452,12 +480,41 @@ mod tests {
             let full = TrustedRoot::from_json(json).unwrap();
             assert!(!full.chain_signatures_prechecked, "{name}");
             assert!(!full.cas.is_empty(), "{name}");
+            let mut links = 0;
             for backend in Backend::all() {
                 let v = crate::Verifier::with_options(&full, Default::default(), *backend)
                     .and_then(|v| v.check_trusted_root());
                 assert!(v.is_ok(), "{name} / {}: {:?}", backend.name(), v.err());
+                // every link's signature, really checked (not taken as an embedded link)
+                for (purpose, list) in [
+                    (crate::x509::Purpose::CodeSigning, &full.cas),
+                    (crate::x509::Purpose::TimeStamping, &full.tsas),
+                ] {
+                    for a in list {
+                        let chain =
+                            crate::x509::AuthorityChain::new(name, a, purpose, *backend, true)
+                                .unwrap();
+                        assert_eq!(chain.check_links(*backend, false), Ok(()), "{name}");
+                        links += a.certs.len().saturating_sub(1);
+                        assert!(a.certs.windows(2).all(|w| is_embedded_link(&w[0], &w[1])));
+                    }
+                }
             }
+            assert!(links > 0, "{name}: no chain links checked");
         }
+    }
+
+    #[test]
+    fn embedded_links_are_recognised_exactly() {
+        let pg = TrustedRoot::public_good().unwrap();
+        let chain = &pg.cas.iter().find(|a| a.certs.len() >= 2).unwrap().certs;
+        let (c, p) = (&chain[0], &chain[1]);
+        assert!(is_embedded_link(c, p));
+        assert!(!is_embedded_link(p, c), "the order matters");
+        assert!(!is_embedded_link(c, c));
+        let mut changed = c.clone();
+        *changed.last_mut().unwrap() ^= 1;
+        assert!(!is_embedded_link(&changed, p));
     }
 
     #[test]
