@@ -156,7 +156,10 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
     let total = items.len();
     let done = AtomicUsize::new(0);
     let progress = std::io::stderr().is_terminal();
-    let results = sigverify::parallel_map(&items, jobs, |it| {
+    let json = a.has("json");
+    // Each worker turns its result into the output line (formatting runs in parallel too, and
+    // only the lines are kept until they are written in input order).
+    let lines = sigverify::parallel_map(&items, jobs, |it| {
         let r = verify_item(it, &verifiers);
         if progress {
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -173,12 +176,7 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
                 let _ = writeln!(err);
             }
         }
-        r
-    });
-    let mut failed = 0;
-    let mut out = std::io::stdout().lock();
-    for (it, r) in items.iter().zip(&results) {
-        let line = match (r, a.has("json")) {
+        let line = match (&r, json) {
             (Ok(v), true) => {
                 let mut j = v.to_json();
                 j["line"] = it.line.into();
@@ -193,7 +191,12 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
             ),
             (Err(e), false) => format!("FAIL {}: {e}", it.bundle),
         };
-        if r.is_err() {
+        (line, r.is_ok())
+    });
+    let mut failed = 0;
+    let mut out = std::io::stdout().lock();
+    for (line, ok) in &lines {
+        if !ok {
             failed += 1;
         }
         let _ = writeln!(out, "{line}");
