@@ -457,8 +457,8 @@ pub(crate) fn verify(
         let t = p.gen_time;
         match from_root {
             Some(tsa) => match tsa
-                .chain_signatures(backend)
-                .and_then(|()| tsa.check_time(Check::Timestamp, "timestamp authority", t))
+                .check_time(Check::Timestamp, "timestamp authority", t)
+                .and_then(|()| tsa.chain_signatures(backend))
             {
                 Ok(()) => {
                     return Ok(VerifiedTimestamp {
@@ -471,31 +471,31 @@ pub(crate) fn verify(
             None => {
                 for tsa in tsas {
                     let direct = cert_der == tsa.first;
-                    let result = tsa.chain_signatures(backend).and_then(|()| {
-                        if direct {
-                            tsa.check_time(Check::Timestamp, "timestamp authority", t)
-                        } else {
-                            tsa.verify_leaf(&cert_der, t, Purpose::TimeStamping, backend, true)
-                                .map_err(|e| {
-                                    ts_err(format!(
-                                        "the token's certificate does not chain to {}: {e}",
-                                        tsa.uri
-                                    ))
-                                })
-                                .and_then(|()| {
-                                    if tsa.valid_for.contains(t) {
-                                        Ok(())
-                                    } else {
-                                        Err(Error::TimeOutsideValidity {
-                                            check: Check::Timestamp,
-                                            what: format!("timestamp authority {}", tsa.uri),
-                                            time: crate::encoding::format_time(t),
-                                            window: tsa.valid_for.to_string(),
-                                        })
-                                    }
-                                })
-                        }
-                    });
+                    let result = if direct {
+                        tsa.check_time(Check::Timestamp, "timestamp authority", t)
+                    } else {
+                        tsa.verify_leaf(&cert_der, t, Purpose::TimeStamping, backend, true)
+                            .map_err(|e| {
+                                ts_err(format!(
+                                    "the token's certificate does not chain to {}: {e}",
+                                    tsa.uri
+                                ))
+                            })
+                            .and_then(|()| {
+                                if tsa.valid_for.contains(t) {
+                                    Ok(())
+                                } else {
+                                    Err(Error::TimeOutsideValidity {
+                                        check: Check::Timestamp,
+                                        what: format!("timestamp authority {}", tsa.uri),
+                                        time: crate::encoding::format_time(t),
+                                        window: tsa.valid_for.to_string(),
+                                    })
+                                }
+                            })
+                    }
+                    // only for the authority the token chains to
+                    .and_then(|()| tsa.chain_signatures(backend));
                     match result {
                         Ok(()) => {
                             return Ok(VerifiedTimestamp {
