@@ -15,32 +15,6 @@ pub(crate) struct Alg {
     signature_alg_id: AlgorithmIdentifier,
 }
 
-impl SignatureVerificationAlgorithm for Alg {
-    fn verify_signature(
-        &self,
-        public_key: &[u8],
-        message: &[u8],
-        signature: &[u8],
-    ) -> Result<(), InvalidSignature> {
-        if self
-            .backend
-            .verify_raw(self.scheme, public_key, message, signature)
-        {
-            Ok(())
-        } else {
-            Err(InvalidSignature)
-        }
-    }
-
-    fn public_key_alg_id(&self) -> AlgorithmIdentifier {
-        self.public_key_alg_id
-    }
-
-    fn signature_alg_id(&self) -> AlgorithmIdentifier {
-        self.signature_alg_id
-    }
-}
-
 macro_rules! algs {
     ($name:ident, $backend:expr) => {
         static $name: [Alg; 12] = [
@@ -150,13 +124,15 @@ impl SignatureVerificationAlgorithm for WithIssuerKey<'_> {
         message: &[u8],
         signature: &[u8],
     ) -> Result<(), InvalidSignature> {
-        if public_key != self.issuer.raw.as_slice() {
-            return self.alg.verify_signature(public_key, message, signature);
-        }
-        if self
-            .issuer
-            .verify(self.alg.backend, self.alg.scheme, message, signature)
-        {
+        let Alg {
+            backend, scheme, ..
+        } = *self.alg;
+        let ok = if public_key == self.issuer.raw.as_slice() {
+            self.issuer.verify(backend, scheme, message, signature)
+        } else {
+            backend.verify_raw(scheme, public_key, message, signature)
+        };
+        if ok {
             Ok(())
         } else {
             Err(InvalidSignature)
