@@ -212,6 +212,14 @@ fn github_verifiers() -> Result<(Verifier, Verifier), Fail> {
     Ok((pg, gh))
 }
 
+/// The attestations file given with `--bundle` (one bundle, or JSON lines of bundles).
+fn github_bundles(a: &Args) -> Result<Vec<sigverify::Bundle>, Fail> {
+    let path = a
+        .get("bundle")
+        .ok_or_else(|| usage("--bundle is required"))?;
+    gh::parse_bundles(&read(path, "bundle")?).map_err(|e| input(e.to_string()))
+}
+
 pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
     let a = Args::parse(
         sub(raw, "github")?,
@@ -225,12 +233,7 @@ pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
         ],
         &["json"],
     )?;
-    let bundles = gh::parse_bundles(&read(
-        a.get("bundle")
-            .ok_or_else(|| usage("--bundle is required"))?,
-        "bundle",
-    )?)
-    .map_err(|e| input(e.to_string()))?;
+    let bundles = github_bundles(&a)?;
     let (what, artifact) = match (a.positional.as_slice(), a.get("digest")) {
         // Hashed as a stream, with the algorithm the first attestation's subjects use
         // (GitHub's are SHA-256).
@@ -274,12 +277,7 @@ pub(crate) fn brew(raw: &[String]) -> Result<(), Fail> {
         return Err(usage("give the BOTTLE file"));
     };
     let sha256 = hash_file(bottle, HashAlg::Sha256)?;
-    let bundles = gh::parse_bundles(&read(
-        a.get("bundle")
-            .ok_or_else(|| usage("--bundle is required"))?,
-        "bundle",
-    )?)
-    .map_err(|e| input(e.to_string()))?;
+    let bundles = github_bundles(&a)?;
     let (pg, ghv) = github_verifiers()?;
     let outcome = gh::verify_homebrew_bottle(
         &pg,
