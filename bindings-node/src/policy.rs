@@ -40,7 +40,7 @@ impl Policy {
         make(&env, || {
             let identity = inputs::string(identity, "identity")?;
             let issuer = inputs::string(issuer, "issuer")?;
-            Ok(sigverify::Policy::identity(identity, issuer))
+            sigverify::Policy::identity(identity, issuer).map_err(Failure::Load)
         })
     }
 
@@ -169,7 +169,8 @@ pub struct GitlabRequirements {
 
 /// `Policy.github` and `Policy.gitlab`: the options become a policy document
 /// (`{ "version": 1, KIND: {...}, "statement": { "predicateType": ... } }`), which the core reads
-/// as it reads any other, so there is one meaning of each requirement.
+/// as it reads any other, so there is one meaning of each requirement, and the core decides
+/// whether they pin the signer.
 fn shorthand(
     requirements: Option<Unknown<'_>>,
     kind: &str,
@@ -185,12 +186,6 @@ fn shorthand(
             let v = inputs::string(v, &format!("{arg}.{name}"))?;
             fields.insert((*name).to_owned(), serde_json::Value::String(v));
         }
-    }
-    if !who.iter().any(|w| fields.contains_key(*w)) {
-        return Err(Failure::argument(format!(
-            "{arg}: one of {} is required (a policy must name who signed)",
-            who.join(", ")
-        )));
     }
     if let Some(v) = inputs::field(&obj, "denySelfHostedRunners")? {
         let deny = inputs::boolean(v, &format!("{arg}.denySelfHostedRunners"))?;

@@ -19,18 +19,12 @@ impl Policy {
     /// The certificate's SAN must equal `identity` and its OIDC issuer `issuer`, exactly.
     #[staticmethod]
     fn identity(py: Python<'_>, identity: &str, issuer: &str) -> PyResult<Policy> {
-        // The core treats a certificate without a SAN as having the identity "": an empty
-        // identity would accept it, so it is refused here.
-        if identity.is_empty() || issuer.is_empty() {
-            return Err(Failure::argument(
-                "Policy.identity: the identity and the issuer must not be empty",
-            )
-            .into_pyerr(py));
-        }
-        Ok(Policy {
-            inner: sigverify::Policy::identity(identity, issuer),
-            repr: format!("Policy.identity({identity:?}, {issuer:?})"),
-        })
+        guard(|| sigverify::Policy::identity(identity, issuer).map_err(Failure::Load))
+            .map(|inner| Policy {
+                inner,
+                repr: format!("Policy.identity({identity:?}, {issuer:?})"),
+            })
+            .or_raise(py)
     }
 
     /// The bundle must be signed by this managed key (PEM `PUBLIC KEY`).
@@ -82,7 +76,6 @@ impl Policy {
                 ("source_ref", "sourceRef", source_ref),
                 ("source_digest", "sourceDigest", source_digest),
             ],
-            3,
             deny_self_hosted_runners,
             predicate_type,
         )
@@ -112,7 +105,6 @@ impl Policy {
                 ("source_ref", "sourceRef", source_ref),
                 ("source_digest", "sourceDigest", source_digest),
             ],
-            3,
             deny_self_hosted_runners,
             predicate_type,
         )
@@ -133,29 +125,16 @@ impl Policy {
 }
 
 /// `Policy.github` / `Policy.gitlab`: the keywords become a policy document, read by the core
-/// like any other (`docs/policy.md`), so the two forms cannot drift apart. `fields` are
-/// (keyword, document field, value); one of the first `pinning` must be given, so that the
-/// policy names who signed and not only the CI provider.
+/// like any other (`docs/policy.md`), so the two forms cannot drift apart, and the core decides
+/// whether they pin the signer. `fields` are (keyword, document field, value).
 fn shorthand(
     py: Python<'_>,
     provider: &'static str,
     fields: &[(&str, &str, Option<&str>)],
-    pinning: usize,
     deny_self_hosted_runners: bool,
     predicate_type: Option<&str>,
 ) -> PyResult<Policy> {
     let build = || -> Result<Policy, Failure> {
-        let pins = fields.get(..pinning).unwrap_or(fields);
-        if pins.iter().all(|(_, _, v)| v.is_none()) {
-            let names: Vec<&str> = pins.iter().map(|(k, _, _)| *k).collect();
-            let list = match names.split_last() {
-                Some((last, rest)) if !rest.is_empty() => format!("{} or {last}", rest.join(", ")),
-                _ => names.concat(),
-            };
-            return Err(Failure::argument(format!(
-                "Policy.{provider}: give {list} (a policy must name who signed, not only the CI provider)"
-            )));
-        }
         let mut section = Map::new();
         let mut repr = Vec::new();
         for (keyword, field, value) in fields {

@@ -74,7 +74,7 @@ fn parse_line(n: usize, line: &str, base: &Path) -> Result<Item, Fail> {
         _ => return Err(bad("exactly one of artifact and digest is required".into())),
     };
     let policy = match (s("identity")?, s("issuer")?, s("key")?) {
-        (Some(id), Some(iss), None) => Policy::identity(id, iss),
+        (Some(id), Some(iss), None) => Policy::identity(id, iss).map_err(|e| bad(e.to_string()))?,
         (None, None, Some(k)) => {
             let k = resolve(base, &k);
             Policy::key_pem(&read(&k, "key")?).map_err(|e| bad(format!("key {k}: {e}")))?

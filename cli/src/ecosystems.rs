@@ -67,9 +67,11 @@ pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {
         .get("publisher")
         .map(pypix::Publisher::parse)
         .transpose()
-        .map_err(bad_policy)?;
+        .map_err(|e| bad_policy(&e))?;
     let policy = match (a.get("identity"), a.get("issuer")) {
-        (Some(i), Some(s)) if publisher.is_none() => Some(Policy::identity(i, s)),
+        (Some(i), Some(s)) if publisher.is_none() => {
+            Some(Policy::identity(i, s).map_err(|e| bad_policy(&e))?)
+        }
         (None, None) => None,
         _ => return Err(usage("give --publisher, or --identity with --issuer")),
     };
@@ -310,21 +312,23 @@ pub(crate) fn sidecar(raw: &[String], eco: &str) -> Result<(), Fail> {
         .map(str::to_owned)
         .unwrap_or_else(|| format!("{artifact_path}.sigstore.json"));
     let issuer = a.get("issuer").unwrap_or(sigverify::GITHUB_ISSUER);
-    let mut policy = match (a.get("identity"), a.get("repository")) {
-        (Some(id), _) => Policy::identity(id, issuer),
-        (None, Some(_)) => Policy::certificate(
-            sigverify::Matcher::regex(".+").map_err(bad_policy)?,
-            sigverify::Matcher::exact(issuer),
-        ),
-        (None, None) => {
-            return Err(usage(
-                "--identity ID (or --repository OWNER/REPO) is required",
-            ))
-        }
-    };
-    if let Some(r) = a.get("repository") {
-        policy.require(sigverify::github::repository(r).map_err(bad_policy)?);
+    let repository = a
+        .get("repository")
+        .map(sigverify::github::repository)
+        .transpose()
+        .map_err(|e| bad_policy(&e))?;
+    if a.get("identity").is_none() && repository.is_none() {
+        return Err(usage(
+            "--identity ID (or --repository OWNER/REPO) is required",
+        ));
     }
+    let identity = a.get("identity").map(sigverify::Matcher::exact);
+    let policy = Policy::certificate_requirements(
+        identity,
+        sigverify::Matcher::exact(issuer),
+        repository.into_iter().collect(),
+    )
+    .map_err(|e| bad_policy(&e))?;
     let sha256 = hash_file(artifact_path, HashAlg::Sha256)?;
     let verifier = public_good_or(None)?;
     let bundle = read(&bundle_path, "bundle")?;

@@ -172,7 +172,7 @@ fn policy_from(
     key: Option<&str>,
 ) -> Result<Policy, Fail> {
     match (identity, issuer, key) {
-        (Some(id), Some(iss), None) => Ok(Policy::identity(id, iss)),
+        (Some(id), Some(iss), None) => Policy::identity(id, iss).map_err(|e| bad_policy(&e)),
         (None, None, Some(k)) => {
             Policy::key_pem(&read(k, "key")?).map_err(|e| input(format!("key {k}: {e}")))
         }
@@ -213,8 +213,17 @@ fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Verifier, 
     r.map_err(|e| input(format!("trusted root: {e}")))
 }
 
-fn bad_policy(e: Error) -> Fail {
-    input(e.to_string())
+/// A policy the core refused, as the CLI reports it: the core names policy-document fields, so
+/// an unpinned signer is explained with the flags that pin one.
+pub(crate) fn bad_policy(e: &Error) -> Fail {
+    match e {
+        Error::SignerNotPinned { .. } => input(format!(
+            "{e}\n(on the command line: --identity or --certificate-identity-regexp, \
+             --repository, --owner or --signer-workflow; --source-ref, --source-digest, \
+             --deny-self-hosted-runners, --predicate-type and --issuer alone pin nothing)"
+        )),
+        _ => input(e.to_string()),
+    }
 }
 
 /// The policy of `sigverify verify`: `--policy FILE`, `--key`, or identity and issuer (exact or
@@ -224,13 +233,13 @@ fn verify_policy(a: &Args) -> Result<Policy, Fail> {
     use sigverify::{github, Field, Matcher, Requirement};
     let mut extra: Vec<Requirement> = Vec::new();
     if let Some(r) = a.get("repository") {
-        extra.push(github::repository(r).map_err(bad_policy)?);
+        extra.push(github::repository(r).map_err(|e| bad_policy(&e))?);
     }
     if let Some(o) = a.get("owner") {
-        extra.push(github::owner(o).map_err(bad_policy)?);
+        extra.push(github::owner(o).map_err(|e| bad_policy(&e))?);
     }
     if let Some(w) = a.get("signer-workflow") {
-        extra.push(github::signer_workflow(w).map_err(bad_policy)?);
+        extra.push(github::signer_workflow(w).map_err(|e| bad_policy(&e))?);
     }
     if let Some(r) = a.get("source-ref") {
         extra.push(github::source_ref(r));
@@ -252,7 +261,7 @@ fn verify_policy(a: &Args) -> Result<Policy, Fail> {
             ))
         }
         (Some(i), None) => Some(Matcher::exact(i)),
-        (None, Some(r)) => Some(Matcher::regex(r).map_err(bad_policy)?),
+        (None, Some(r)) => Some(Matcher::regex(r).map_err(|e| bad_policy(&e))?),
         (None, None) => None,
     };
     let issuer = match (a.get("issuer"), a.get("certificate-oidc-issuer-regexp")) {
@@ -262,21 +271,24 @@ fn verify_policy(a: &Args) -> Result<Policy, Fail> {
             ))
         }
         (Some(i), None) => Some(Matcher::exact(i)),
-        (None, Some(r)) => Some(Matcher::regex(r).map_err(bad_policy)?),
+        (None, Some(r)) => Some(Matcher::regex(r).map_err(|e| bad_policy(&e))?),
         (None, None) => None,
     };
-    let mut policy = match (a.get("policy"), a.get("key")) {
-        (Some(_), Some(_)) => return Err(usage("give --policy or --key, not both")),
+    match (a.get("policy"), a.get("key")) {
+        (Some(_), Some(_)) => Err(usage("give --policy or --key, not both")),
         (Some(f), None) => {
             let mut p = Policy::from_json(&read(f, "policy")?)
                 .map_err(|e| input(format!("policy {f}: {e}")))?;
             if let Some(i) = identity {
-                p.set_identity(i);
+                p.set_identity(i).map_err(|e| bad_policy(&e))?;
             }
             if let Some(i) = issuer {
                 p.set_issuer(i);
             }
-            p
+            for r in extra {
+                p.require(r);
+            }
+            Ok(p)
         }
         (None, Some(k)) => {
             if identity.is_some() || issuer.is_some() || github_scoped {
@@ -284,7 +296,12 @@ fn verify_policy(a: &Args) -> Result<Policy, Fail> {
                     "give either a key, or an identity and issuer, not both",
                 ));
             }
-            Policy::key_pem(&read(k, "key")?).map_err(|e| input(format!("key {k}: {e}")))?
+            let mut p =
+                Policy::key_pem(&read(k, "key")?).map_err(|e| input(format!("key {k}: {e}")))?;
+            for r in extra {
+                p.require(r);
+            }
+            Ok(p)
         }
         (None, None) => {
             let issuer = match issuer {
@@ -296,22 +313,10 @@ fn verify_policy(a: &Args) -> Result<Policy, Fail> {
                     ))
                 }
             };
-            let identity = match identity {
-                Some(i) => i,
-                None if github_scoped => Matcher::regex(".+").map_err(bad_policy)?,
-                None => {
-                    return Err(usage(
-                        "--identity (or --certificate-identity-regexp, or --repository/--signer-workflow/...) is required",
-                    ))
-                }
-            };
-            Policy::certificate(identity, issuer)
+            // The core decides whether the identity and the requirements pin the signer.
+            Policy::certificate_requirements(identity, issuer, extra).map_err(|e| bad_policy(&e))
         }
-    };
-    for r in extra {
-        policy.require(r);
     }
-    Ok(policy)
 }
 
 fn cmd_policy(raw: &[String]) -> Result<(), Fail> {

@@ -391,6 +391,137 @@ fn policy_flags_and_documents() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// Issue 16: a policy must name who signed. Each form that pins nothing is refused (exit 2) with
+/// a message naming what would pin, as flags and as documents; each pinning form verifies.
+#[test]
+fn a_policy_that_names_no_signer_is_refused() {
+    let bundle = vec_path("happy-path-intoto-in-dsse-v3", "bundle.sigstore.json");
+    let art = a_txt();
+    let repo = "sigstore-conformance/extremely-dangerous-public-oidc-beacon";
+    let unpinned_flags: &[&[&str]] = &[
+        &["--source-ref", "refs/heads/main"],
+        &["--deny-self-hosted-runners"],
+        &["--source-digest", "abc"],
+        &[
+            "--source-ref",
+            "refs/heads/main",
+            "--predicate-type",
+            "https://slsa.dev/provenance/v1",
+        ],
+        &["--certificate-identity-regexp", ".*", "--issuer", ISS],
+        &[
+            "--certificate-identity-regexp",
+            ".+",
+            "--issuer",
+            ISS,
+            "--source-ref",
+            "refs/heads/main",
+        ],
+        &["--issuer", ISS, "--deny-self-hosted-runners"],
+    ];
+    for flags in unpinned_flags {
+        let mut args = vec!["verify", bundle.as_str(), art.as_str()];
+        args.extend_from_slice(flags);
+        let o = run(&args);
+        let err = text(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{flags:?}: {err}");
+        assert!(err.contains("does not name who signed"), "{flags:?}: {err}");
+        assert!(err.contains("--repository"), "{flags:?}: {err}");
+    }
+    let dir = std::env::temp_dir().join(format!("sigverify-cli-pin-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let unpinned_docs = [
+        r#"{"version":1,"github":{"sourceRef":"refs/heads/main"}}"#.to_owned(),
+        r#"{"version":1,"github":{"denySelfHostedRunners":true}}"#.to_owned(),
+        format!(
+            r#"{{"version":1,"issuer":"{ISS}","claims":{{"sourceRepositoryRef":"refs/heads/main"}}}}"#
+        ),
+        format!(r#"{{"version":1,"issuer":"{ISS}","identity":{{"glob":"**"}}}}"#),
+        format!(
+            r#"{{"version":1,"issuer":"{ISS}","claims":{{"sourceRepositoryURI":{{"regex":".*"}}}}}}"#
+        ),
+    ];
+    for (i, doc) in unpinned_docs.iter().enumerate() {
+        let f = dir.join(format!("unpinned-{i}.json"));
+        std::fs::write(&f, doc).unwrap();
+        let f = f.to_string_lossy().into_owned();
+        for args in [
+            vec!["policy", "check", f.as_str()],
+            vec![
+                "verify",
+                bundle.as_str(),
+                art.as_str(),
+                "--policy",
+                f.as_str(),
+            ],
+        ] {
+            let o = run(&args);
+            let err = text(&o.stderr);
+            assert_eq!(o.status.code(), Some(2), "{doc} {args:?}: {err}");
+            assert!(err.contains("does not name who signed"), "{doc}: {err}");
+            assert!(err.contains("github.repository"), "{doc}: {err}");
+        }
+    }
+    // A --policy document's identity replaced by a match-anything pattern.
+    let f = dir.join("identity.json");
+    std::fs::write(
+        &f,
+        format!(r#"{{"version":1,"identity":"{ID}","issuer":"{ISS}"}}"#),
+    )
+    .unwrap();
+    let f = f.to_string_lossy().into_owned();
+    let o = run(&[
+        "verify",
+        &bundle,
+        &art,
+        "--policy",
+        &f,
+        "--certificate-identity-regexp",
+        ".*",
+    ]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o.stderr));
+    // The pinning forms still verify the real bundle.
+    let wf = format!("{repo}/.github/workflows/extremely-dangerous-oidc-beacon.yml");
+    let owner = "sigstore-conformance";
+    let pinned_flags: Vec<Vec<&str>> = vec![
+        vec!["--identity", ID, "--issuer", ISS],
+        vec!["--repository", repo],
+        vec!["--owner", owner, "--source-ref", "refs/heads/main"],
+        vec!["--signer-workflow", &wf],
+        vec![
+            "--certificate-identity-regexp",
+            "https://github\\.com/sigstore-conformance/.+",
+            "--issuer",
+            ISS,
+        ],
+    ];
+    for flags in &pinned_flags {
+        let mut args = vec!["verify", bundle.as_str(), art.as_str()];
+        args.extend_from_slice(flags);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{flags:?}: {}", text(&o.stderr));
+    }
+    let pinned_docs = [
+        format!(r#"{{"version":1,"github":{{"owner":"{owner}","sourceRef":"refs/heads/main"}}}}"#),
+        format!(
+            r#"{{"version":1,"issuer":"{ISS}","claims":{{"sourceRepositoryURI":"https://github.com/{repo}"}}}}"#
+        ),
+        format!(
+            r#"{{"version":1,"issuer":"{ISS}","claims":{{"buildSignerURI":{{"glob":"https://github.com/{repo}/**"}}}}}}"#
+        ),
+        r#"{"version":1,"unsafeAnyIdentity":true,"github":{"sourceRef":"refs/heads/main"}}"#
+            .to_owned(),
+    ];
+    for (i, doc) in pinned_docs.iter().enumerate() {
+        let f = dir.join(format!("pinned-{i}.json"));
+        std::fs::write(&f, doc).unwrap();
+        let f = f.to_string_lossy().into_owned();
+        let o = run(&["verify", &bundle, &art, "--policy", &f]);
+        assert_eq!(o.status.code(), Some(0), "{doc}: {}", text(&o.stderr));
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
 fn eco(rel: &str) -> String {
     let p = conformance_dir().join("../ecosystems").join(rel);
     assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());

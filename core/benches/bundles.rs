@@ -50,7 +50,7 @@ impl Case {
         let plan = common::plan(&v);
         let root = TrustedRoot::from_json(&v.root_json).expect("trusted root");
         let bundle = Bundle::from_json(&v.bundle_json).expect("bundle");
-        let policy = Policy::identity(&v.identity, &v.issuer);
+        let policy = Policy::identity(&v.identity, &v.issuer).unwrap();
         let digest = Backend::default().hash(HashAlg::Sha256, &v.artifact);
         Case {
             v,

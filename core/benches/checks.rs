@@ -105,6 +105,7 @@ fn benches(c: &mut Criterion) {
                 ),
                 black_box("https://token.actions.githubusercontent.com"),
             )
+            .unwrap()
         })
     });
     g.finish();
@@ -141,7 +142,7 @@ fn benches(c: &mut Criterion) {
         .verify_json(
             &v.bundle_json,
             &Artifact::Bytes(&v.artifact),
-            &Policy::identity(&v.identity, &v.issuer),
+            &Policy::identity(&v.identity, &v.issuer).unwrap(),
             common::now(),
         )
         .expect("verifies");

@@ -197,6 +197,14 @@ pub enum Error {
         /// What is wrong.
         reason: String,
     },
+    /// A keyless policy that does not say who signed: no identity (SAN) and no requirement on
+    /// the source repository, its owner or the signing workflow (a ref, a digest, a runner
+    /// environment, a predicate type, the issuer or a match-anything pattern pins nothing).
+    /// Only `Policy::without_identity_unsafe` / `"unsafeAnyIdentity": true` skips the signer.
+    SignerNotPinned {
+        /// Where: `$` for a whole policy document, `identity` for a replaced SAN matcher.
+        path: String,
+    },
     /// The bundle uses an algorithm sigverify does not accept.
     UnsupportedAlgorithm {
         /// Where.
@@ -237,7 +245,7 @@ impl Error {
             Error::Statement { .. } => "statement",
             Error::PolicyMismatch { .. } => "policy-mismatch",
             Error::UnsupportedAlgorithm { .. } => "unsupported-algorithm",
-            Error::InvalidPolicy { .. } => "invalid-policy",
+            Error::InvalidPolicy { .. } | Error::SignerNotPinned { .. } => "invalid-policy",
             Error::Tuf { .. } => "tuf",
         }
     }
@@ -263,7 +271,9 @@ impl Error {
             Error::VerifiedTime { .. } => Check::VerifiedTime,
             Error::TransparencyLog { .. } => Check::TransparencyLog,
             Error::Statement { .. } => Check::Statement,
-            Error::PolicyMismatch { .. } | Error::InvalidPolicy { .. } => Check::Policy,
+            Error::PolicyMismatch { .. }
+            | Error::InvalidPolicy { .. }
+            | Error::SignerNotPinned { .. } => Check::Policy,
             Error::UnsupportedAlgorithm { .. } => Check::Signature,
         }
     }
@@ -279,6 +289,7 @@ impl Error {
                 | Error::LimitExceeded { .. }
                 | Error::InvalidArtifact { .. }
                 | Error::InvalidPolicy { .. }
+                | Error::SignerNotPinned { .. }
         )
     }
 }
@@ -326,6 +337,7 @@ impl fmt::Display for Error {
                 found,
             } => write!(f, "{claim}: expected {expected}, found {found}"),
             Error::InvalidPolicy { path, reason } => write!(f, "policy document {path}: {reason}"),
+            Error::SignerNotPinned { path } => write!(f, "policy {path}: {SIGNER_NOT_PINNED}"),
             Error::UnsupportedAlgorithm { what, found } => {
                 write!(f, "{what}: unsupported algorithm {found}")
             }
@@ -351,3 +363,13 @@ pub(crate) fn bundle_err(field: impl Into<String>, reason: impl Into<String>) ->
         reason: reason.into(),
     }
 }
+
+/// What [`Error::SignerNotPinned`] says, naming the policy-document fields that pin the signer
+/// (the CLI names its flags instead).
+const SIGNER_NOT_PINNED: &str =
+    "the policy does not name who signed: give an identity (the certificate's SAN), \
+github.repository, github.owner or github.signerWorkflow, gitlab.project, gitlab.namespace or \
+gitlab.signerConfig, or a claims matcher on sourceRepositoryURI, sourceRepositoryIdentifier, \
+sourceRepositoryOwnerURI, sourceRepositoryOwnerIdentifier, buildSignerURI, buildConfigURI or \
+githubWorkflowRepository; a ref, a digest, a runner environment, a predicate type, the issuer \
+or a pattern that matches anything pins nothing (unsafeAnyIdentity skips the signer check)";

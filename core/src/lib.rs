@@ -9,7 +9,7 @@
 //! let policy = Policy::identity(
 //!     "https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main",
 //!     "https://token.actions.githubusercontent.com",
-//! );
+//! )?;
 //! # let _ = (verifier, policy, Artifact::Bytes(b""));
 //! # Ok::<(), sigverify::Error>(())
 //! ```

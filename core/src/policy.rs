@@ -125,6 +125,20 @@ impl Matcher {
         }
     }
 
+    /// Does this matcher accept values that have nothing in common (a GitHub workflow, a GitLab
+    /// project, an email, a number)? Then it pins nothing: `.*`, `.+`, `**` and their like.
+    /// Decided on probes of unrelated shapes, so that a pattern written to match everything is
+    /// caught however it is spelled.
+    pub fn matches_unrelated_values(&self) -> bool {
+        const PROBES: [&str; 4] = [
+            "https://github.com/sigverify-probe-a/x/.github/workflows/x.yml@refs/heads/main",
+            "https://gitlab.com/sigverify-probe-b/y",
+            "probe-c@example.invalid",
+            "0",
+        ];
+        PROBES.iter().all(|p| self.matches(p))
+    }
+
     /// A readable description (`"x"`, `regex "…"`, `glob "…"`, `all of [...]`).
     pub fn describe(&self) -> String {
         match self {
@@ -274,6 +288,19 @@ impl Field {
             Field::SlsaSourceRef => "statement.sourceRef".into(),
             Field::SlsaResolvedDependencyDigest => "statement.resolvedDependencyDigest".into(),
         }
+    }
+
+    /// Does a requirement on this field say *who* signed? The SAN, and the Fulcio claims that
+    /// name the source repository, its owner or the signing workflow or config: 1.5 (legacy
+    /// githubWorkflowRepository), 1.9 buildSignerURI, 1.12 sourceRepositoryURI, 1.15
+    /// sourceRepositoryIdentifier, 1.16 sourceRepositoryOwnerURI, 1.17
+    /// sourceRepositoryOwnerIdentifier, 1.18 buildConfigURI. A ref, a digest, a runner
+    /// environment, a visibility, the issuer or anything in the statement names no signer.
+    pub fn identifies_signer(&self) -> bool {
+        matches!(
+            self,
+            Field::San | Field::Fulcio(5 | 9 | 12 | 15 | 16 | 17 | 18)
+        )
     }
 
     fn from_claim_name(name: &str) -> Option<Field> {
@@ -468,6 +495,17 @@ impl Requirement {
         }
     }
 
+    /// Does this requirement pin the signer? A field that identifies the signer with a matcher
+    /// that does not accept unrelated values; all of a list when one item pins; any of a list
+    /// only when every alternative pins (one open alternative lets any signer through).
+    pub fn pins_signer(&self) -> bool {
+        match self {
+            Requirement::Field(f, m) => f.identifies_signer() && !m.matches_unrelated_values(),
+            Requirement::AllOf(rs) => rs.iter().any(Requirement::pins_signer),
+            Requirement::AnyOf(rs) => !rs.is_empty() && rs.iter().all(Requirement::pins_signer),
+        }
+    }
+
     fn needs_statement(&self) -> bool {
         match self {
             Requirement::Field(f, _) => !matches!(f, Field::San | Field::Fulcio(_)),
@@ -506,31 +544,79 @@ pub(crate) enum PolicyKind {
 
 impl Policy {
     /// The certificate's SAN must equal `identity` and its OIDC issuer (Fulcio extension
-    /// 1.3.6.1.4.1.57264.1.8, else 1.1) must equal `issuer`, exactly.
-    pub fn identity(identity: impl Into<String>, issuer: impl Into<String>) -> Policy {
+    /// 1.3.6.1.4.1.57264.1.8, else 1.1) must equal `issuer`, exactly. Both must be non-empty:
+    /// the core reads a certificate without a SAN as having the identity "".
+    pub fn identity(
+        identity: impl Into<String>,
+        issuer: impl Into<String>,
+    ) -> Result<Policy, Error> {
+        let (identity, issuer) = (identity.into(), issuer.into());
+        for (path, value) in [("identity", &identity), ("issuer", &issuer)] {
+            if value.is_empty() {
+                return Err(policy_err(
+                    path,
+                    format!("must not be empty: an exact {path} is required"),
+                ));
+            }
+        }
         Policy::certificate(Matcher::exact(identity), Matcher::exact(issuer))
     }
 
     /// SAN and issuer matchers (both required: an identity without its issuer means nothing).
-    pub fn certificate(identity: Matcher, issuer: Matcher) -> Policy {
-        Policy {
-            kind: PolicyKind::Certificate(vec![
-                Requirement::Field(Field::San, identity),
-                Requirement::Field(Field::Fulcio(8), issuer),
-            ]),
-        }
+    /// The SAN matcher must pin the signer: one that accepts unrelated values (`.*`) is refused
+    /// with [`Error::SignerNotPinned`]; pin with requirements through
+    /// [`Policy::certificate_requirements`] instead.
+    pub fn certificate(identity: Matcher, issuer: Matcher) -> Result<Policy, Error> {
+        Policy::certificate_requirements(Some(identity), issuer, Vec::new())
+    }
+
+    /// The general keyless policy: an optional SAN matcher, the issuer matcher and further
+    /// requirements, all of which must hold. The one rule of every keyless policy is decided
+    /// here: something must pin who signed (see [`Requirement::pins_signer`]), else
+    /// [`Error::SignerNotPinned`]. Without a SAN matcher the SAN may be any value.
+    pub fn certificate_requirements(
+        identity: Option<Matcher>,
+        issuer: Matcher,
+        requirements: Vec<Requirement>,
+    ) -> Result<Policy, Error> {
+        let san = match identity {
+            Some(m) => m,
+            None => Matcher::regex(".+")?,
+        };
+        let mut rs = Vec::with_capacity(requirements.len() + 2);
+        rs.push(Requirement::Field(Field::San, san));
+        rs.push(Requirement::Field(Field::Fulcio(8), issuer));
+        rs.extend(requirements);
+        let p = Policy {
+            kind: PolicyKind::Certificate(rs),
+        };
+        p.check_pinned("$")?;
+        Ok(p)
     }
 
     /// A GitHub Actions signer of `OWNER/REPO`: issuer GitHub, source repository
     /// `https://github.com/OWNER/REPO`, and the SAN a workflow of some repository (refine with
     /// [`Policy::require`], e.g. [`github::signer_workflow`]).
     pub fn github_repository(owner_repo: &str) -> Result<Policy, Error> {
-        let mut p = Policy::certificate(
-            Matcher::regex("https://github\\.com/.+")?,
+        Policy::certificate_requirements(
+            Some(Matcher::regex("https://github\\.com/.+")?),
             Matcher::exact(GITHUB_ISSUER),
-        );
-        p.require(github::repository(owner_repo)?);
-        Ok(p)
+            vec![github::repository(owner_repo)?],
+        )
+    }
+
+    /// Refuses a keyless policy in which nothing pins the signer (`path` names where in a
+    /// document, `$` for the whole). Key policies are pinned by their key, and the unsafe
+    /// any-identity policy says in its name that it pins nothing.
+    fn check_pinned(&self, path: &str) -> Result<(), Error> {
+        match &self.kind {
+            PolicyKind::Certificate(rs) if !rs.iter().any(Requirement::pins_signer) => {
+                Err(Error::SignerNotPinned {
+                    path: path.to_owned(),
+                })
+            }
+            _ => Ok(()),
+        }
     }
 
     /// The bundle must be signed by this managed key: a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
@@ -577,9 +663,16 @@ impl Policy {
         self
     }
 
-    /// Replaces the identity (SAN) matcher of a certificate policy.
-    pub fn set_identity(&mut self, m: Matcher) -> &mut Policy {
-        self.replace_field(Field::San, m)
+    /// Replaces the identity (SAN) matcher of a certificate policy. Refused, leaving the policy
+    /// as it was, when the policy would then no longer pin the signer.
+    pub fn set_identity(&mut self, m: Matcher) -> Result<&mut Policy, Error> {
+        let before = self.clone();
+        self.replace_field(Field::San, m);
+        if let Err(e) = self.check_pinned("identity") {
+            *self = before;
+            return Err(e);
+        }
+        Ok(self)
     }
 
     /// Replaces the issuer matcher of a certificate policy.
@@ -1045,26 +1138,9 @@ mod document {
                 ))
             }
         };
-        let has_san_requirement = identity.is_some();
-        let has_scoping = !rs.is_empty();
-        let identity = match identity {
-            Some(i) => i,
-            // With github/gitlab/claims requirements the SAN itself may be left open: the
-            // claims pin the signer more precisely than the SAN string does.
-            None if has_scoping => Matcher::regex_at("$.identity", ".+")?,
-            None => {
-                return Err(policy_err(
-                    "$.identity",
-                    "required (or requirements such as github.repository that pin the signer)",
-                ))
-            }
-        };
-        let _ = has_san_requirement;
-        let mut p = Policy::certificate(identity, issuer);
-        for r in rs {
-            p.require(r);
-        }
-        Ok(p)
+        // The SAN may be left open when other requirements pin the signer; the core refuses a
+        // policy in which nothing does (`Policy::certificate_requirements`).
+        Policy::certificate_requirements(identity, issuer, rs)
     }
 }
 
@@ -1106,7 +1182,6 @@ mod tests {
             (&br#"{"identity":"a","issuer":"b"}"#[..], "$.version"),
             (br#"{"version":2,"identity":"a","issuer":"b"}"#, "$.version"),
             (br#"{"version":1,"identity":"a"}"#, "$.issuer"),
-            (br#"{"version":1,"issuer":"b"}"#, "$.identity"),
             (br#"{"version":1,"identity":5,"issuer":"b"}"#, "$.identity"),
             (
                 br#"{"version":1,"identity":"a","issuer":"b","extra":1}"#,
@@ -1150,6 +1225,116 @@ mod tests {
             assert!(e.to_string().contains(path), "{e} should name {path}");
         }
         assert_eq!(Policy::from_json(b"{").unwrap_err().code(), "invalid-json");
+    }
+
+    /// Issue 16: a policy names who signed. Every form that pins nothing is refused as invalid
+    /// input, from documents and from the builders alike; every pinning form is accepted.
+    #[test]
+    fn a_policy_must_pin_the_signer() {
+        let gh = GITHUB_ISSUER;
+        let unpinned = [
+            r#"{"version":1,"issuer":"b"}"#.to_owned(),
+            r#"{"version":1,"github":{"sourceRef":"refs/heads/main"}}"#.to_owned(),
+            r#"{"version":1,"github":{"sourceDigest":"abc"}}"#.to_owned(),
+            r#"{"version":1,"github":{"denySelfHostedRunners":true}}"#.to_owned(),
+            r#"{"version":1,"gitlab":{"sourceRef":"refs/heads/main","denySelfHostedRunners":true}}"#.to_owned(),
+            format!(r#"{{"version":1,"issuer":"{gh}","claims":{{"sourceRepositoryRef":"refs/heads/main"}}}}"#),
+            format!(r#"{{"version":1,"issuer":"{gh}","claims":{{"runnerEnvironment":"github-hosted","sourceRepositoryVisibilityAtSigning":"public","buildTrigger":"push"}}}}"#),
+            format!(r#"{{"version":1,"issuer":"{gh}","statement":{{"predicateType":"https://slsa.dev/provenance/v1","builderId":"x"}}}}"#),
+            format!(r#"{{"version":1,"identity":{{"regex":".*"}},"issuer":"{gh}"}}"#),
+            format!(r#"{{"version":1,"identity":{{"regex":".+"}},"issuer":"{gh}"}}"#),
+            format!(r#"{{"version":1,"identity":{{"glob":"**"}},"issuer":"{gh}"}}"#),
+            format!(r#"{{"version":1,"identity":{{"anyOf":["x",{{"regex":"(?s).*"}}]}},"issuer":"{gh}"}}"#),
+            format!(r#"{{"version":1,"issuer":"{gh}","claims":{{"sourceRepositoryURI":{{"glob":"**"}}}}}}"#),
+            format!(r#"{{"version":1,"issuer":"{gh}","claims":{{"buildSignerURI":{{"regex":".*"}}}}}}"#),
+            // One alternative that pins nothing lets every signer through.
+            format!(r#"{{"version":1,"issuer":"{gh}","anyOf":[{{"github":{{"repository":"o/r"}}}},{{"github":{{"sourceRef":"refs/heads/main"}}}}]}}"#),
+            format!(r#"{{"version":1,"issuer":"{gh}","allOf":[{{"claims":{{"sourceRepositoryRef":"x"}}}}]}}"#),
+        ];
+        for doc in &unpinned {
+            let e = Policy::from_json(doc.as_bytes()).unwrap_err();
+            assert!(matches!(e, Error::SignerNotPinned { .. }), "{doc}: {e}");
+            assert_eq!(e.code(), "invalid-policy");
+            assert!(e.is_invalid_input());
+            assert!(e.to_string().contains("github.repository"), "{e}");
+        }
+        let pinned = [
+            format!(r#"{{"version":1,"identity":"a","issuer":"{gh}"}}"#),
+            format!(
+                r#"{{"version":1,"identity":{{"regex":"https://github\\.com/o/r/.+"}},"issuer":"{gh}"}}"#
+            ),
+            r#"{"version":1,"github":{"repository":"o/r"}}"#.to_owned(),
+            r#"{"version":1,"github":{"owner":"o","sourceRef":"refs/heads/main"}}"#.to_owned(),
+            r#"{"version":1,"github":{"signerWorkflow":"o/r/.github/workflows/x.yml"}}"#.to_owned(),
+            r#"{"version":1,"gitlab":{"project":"g/p"}}"#.to_owned(),
+            r#"{"version":1,"gitlab":{"namespace":"g"}}"#.to_owned(),
+            r#"{"version":1,"gitlab":{"signerConfig":"g/p//.gitlab-ci.yml"}}"#.to_owned(),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","claims":{{"sourceRepositoryURI":"https://github.com/o/r"}}}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","claims":{{"sourceRepositoryIdentifier":"123"}}}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","claims":{{"sourceRepositoryOwnerURI":"https://github.com/o"}}}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","claims":{{"sourceRepositoryOwnerIdentifier":"9"}}}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","claims":{{"buildSignerURI":{{"glob":"https://github.com/o/r/**"}}}}}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","claims":{{"buildConfigURI":{{"glob":"https://github.com/o/r/**"}}}}}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","claims":{{"githubWorkflowRepository":"o/r"}}}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","anyOf":[{{"github":{{"repository":"o/r"}}}},{{"identity":"x"}}]}}"#
+            ),
+            format!(
+                r#"{{"version":1,"issuer":"{gh}","allOf":[{{"claims":{{"sourceRepositoryRef":"x"}}}},{{"github":{{"owner":"o"}}}}]}}"#
+            ),
+            r#"{"version":1,"unsafeAnyIdentity":true,"github":{"sourceRef":"refs/heads/main"}}"#
+                .to_owned(),
+        ];
+        for doc in &pinned {
+            Policy::from_json(doc.as_bytes()).unwrap_or_else(|e| panic!("{doc}: {e}"));
+        }
+        // The builders apply the same rule.
+        for (id, iss) in [("", gh), ("a", ""), ("", "")] {
+            let e = Policy::identity(id, iss).unwrap_err();
+            assert_eq!(e.code(), "invalid-policy", "{e}");
+        }
+        let any = || Matcher::regex(".*").unwrap();
+        assert!(matches!(
+            Policy::certificate(any(), Matcher::exact(gh)),
+            Err(Error::SignerNotPinned { .. })
+        ));
+        assert!(matches!(
+            Policy::certificate_requirements(
+                None,
+                Matcher::exact(gh),
+                vec![
+                    github::source_ref("refs/heads/main"),
+                    github::deny_self_hosted_runners()
+                ]
+            ),
+            Err(Error::SignerNotPinned { .. })
+        ));
+        Policy::certificate_requirements(
+            None,
+            Matcher::exact(gh),
+            vec![github::repository("o/r").unwrap()],
+        )
+        .unwrap();
+        let mut p = Policy::identity("a", gh).unwrap();
+        assert!(p.set_identity(any()).is_err());
+        // Refused without a change: the policy still pins "a".
+        assert!(p.check_pinned("$").is_ok());
+        let mut p = Policy::github_repository("o/r").unwrap();
+        p.set_identity(any()).unwrap();
     }
 
     #[test]

@@ -402,20 +402,7 @@ pub unsafe extern "C" fn sigverify_policy_identity(
         // SAFETY: forwarded from this function's contract.
         let (identity, issuer) =
             unsafe { (utf8(F, "identity", identity)?, utf8(F, "issuer", issuer)?) };
-        // The core would compare an empty identity with the "" it uses for "no SAN": never a
-        // requirement anyone means, so it is refused here.
-        for (name, value) in [("identity", identity), ("issuer", issuer)] {
-            if value.is_empty() {
-                return Err(Failure {
-                    code: sigverify_result::InvalidPolicy,
-                    message: format!(
-                        "policy check failed: {F}: `{name}` is empty; an exact {name} is required"
-                    ),
-                    check: Some(c"policy"),
-                });
-            }
-        }
-        Ok(Policy::identity(identity, issuer))
+        Ok(Policy::identity(identity, issuer)?)
     })
 }
 

@@ -114,7 +114,7 @@ impl Fixture {
             msg_leaf,
             dsse,
             github_style,
-            identity: Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER),
+            identity: Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER).unwrap(),
         }
     }
 

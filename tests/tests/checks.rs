@@ -146,7 +146,7 @@ fn matrix() -> Vec<BundleOptions> {
 /// The policy a bundle built with `opts` satisfies.
 fn policy_for(inst: &Instance, opts: &BundleOptions) -> Policy {
     match opts.managed_key {
-        None => Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER),
+        None => Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER).unwrap(),
         Some(ManagedKey::P256) => Policy::key_pem(inst.managed_key_pem().as_bytes()).unwrap(),
         Some(ManagedKey::Ed25519) => {
             Policy::key_pem(inst.managed_ed25519_key_pem().as_bytes()).unwrap()
@@ -155,7 +155,7 @@ fn policy_for(inst: &Instance, opts: &BundleOptions) -> Policy {
 }
 
 fn identity_policy() -> Policy {
-    Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER)
+    Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER).unwrap()
 }
 
 /// The artifact as a `sha256:HEX` digest (SHA-256 computed by the testkit, not the verifier).
@@ -840,7 +840,7 @@ fn policy_mismatches() {
             v.verify(
                 bundle,
                 &art,
-                &Policy::identity(wrong_id, DEFAULT_ISSUER),
+                &Policy::identity(wrong_id, DEFAULT_ISSUER).unwrap(),
                 NOW,
             ),
             Check::Policy,
@@ -855,7 +855,8 @@ fn policy_mismatches() {
                 &Policy::identity(
                     &DEFAULT_IDENTITY[..DEFAULT_IDENTITY.len() - 1],
                     DEFAULT_ISSUER,
-                ),
+                )
+                .unwrap(),
                 NOW,
             ),
             Check::Policy,
@@ -867,7 +868,7 @@ fn policy_mismatches() {
             v.verify(
                 bundle,
                 &art,
-                &Policy::identity(DEFAULT_IDENTITY, wrong_issuer),
+                &Policy::identity(DEFAULT_IDENTITY, wrong_issuer).unwrap(),
                 NOW,
             ),
             Check::Policy,
@@ -936,7 +937,7 @@ fn email_identities_and_other_issuers() {
         };
         let bytes = to_bytes(&inst.bundle(&opts, ARTIFACT));
         let r = expect_ok(
-            v.verify(&bytes, &art, &Policy::identity(email, issuer), NOW),
+            v.verify(&bytes, &art, &Policy::identity(email, issuer).unwrap(), NOW),
             "email identity",
         );
         assert!(
@@ -957,7 +958,7 @@ fn email_identities_and_other_issuers() {
             v.verify(
                 &bytes,
                 &art,
-                &Policy::identity("Signer@example.com", issuer),
+                &Policy::identity("Signer@example.com", issuer).unwrap(),
                 NOW,
             ),
             Check::Policy,

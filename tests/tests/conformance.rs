@@ -23,7 +23,7 @@ fn run(case: &Case, backend: Backend, digest_form: bool) -> Result<(), String> {
     let policy = match &case.key {
         Some(k) => Policy::key_pem(&std::fs::read(k).map_err(|e| e.to_string())?)
             .map_err(|e| e.to_string())?,
-        None => Policy::identity(&case.identity, &case.issuer),
+        None => Policy::identity(&case.identity, &case.issuer).unwrap(),
     };
     let bytes = std::fs::read(&case.artifact).map_err(|e| e.to_string())?;
     let artifact = if digest_form {

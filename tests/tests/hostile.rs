@@ -237,7 +237,7 @@ fn conformance_vectors() -> Vec<Vector> {
             };
             let policy = match &c.key {
                 Some(k) => Policy::key_pem(&std::fs::read(k).unwrap()).unwrap(),
-                None => Policy::identity(&c.identity, &c.issuer),
+                None => Policy::identity(&c.identity, &c.issuer).unwrap(),
             };
             Vector {
                 name: format!("conformance/{}", c.name),
@@ -253,20 +253,7 @@ fn conformance_vectors() -> Vec<Vector> {
 
 /// Every ecosystem sample's `bundle.json`, with its identity, issuer and digest.
 fn ecosystem_vectors() -> Vec<Vector> {
-    let dir = sigverify_tests::conformance_dir().join("../ecosystems");
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("ECOSYSTEM VECTORS MISSING: {}: {e}", dir.display()));
-    let mut cases: Vec<_> = entries
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.join("bundle.json").is_file())
-        .collect();
-    cases.sort();
-    assert!(
-        cases.len() >= 6,
-        "ECOSYSTEM VECTORS MISSING in {}",
-        dir.display()
-    );
-    cases
+    sigverify_tests::generic_ecosystem_samples()
         .into_iter()
         .map(|case| {
             let text = |f: &str| {
@@ -285,13 +272,13 @@ fn ecosystem_vectors() -> Vec<Vector> {
                 )
             } else if case.join("trusted_root.json").is_file() {
                 (
-                    Policy::identity(identity, text("issuer")),
+                    Policy::identity(identity, text("issuer")).unwrap(),
                     TrustedRoot::github().unwrap(),
                     gh::github_instance_options(),
                 )
             } else {
                 (
-                    Policy::identity(identity, text("issuer")),
+                    Policy::identity(identity, text("issuer")).unwrap(),
                     TrustedRoot::public_good().unwrap(),
                     VerifierOptions::default(),
                 )
@@ -399,7 +386,7 @@ fn testkit_vectors(inst: &Instance) -> Vec<Vector> {
         .into_iter()
         .map(|(name, opts)| {
             let policy = match opts.managed_key {
-                None => Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER),
+                None => Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER).unwrap(),
                 Some(ManagedKey::P256) => {
                     Policy::key_pem(inst.managed_key_pem().as_bytes()).unwrap()
                 }
@@ -1072,7 +1059,7 @@ impl Fixture {
         self.v.at(0).verify_json(
             bundle,
             &Artifact::Bytes(ARTIFACT),
-            &Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER),
+            &Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER).unwrap(),
             NOW_TESTKIT,
         )
     }
@@ -1407,7 +1394,8 @@ fn regular_expressions_built_to_backtrack_run_in_linear_time() {
         let p = Policy::certificate(
             Matcher::regex(pattern).unwrap(),
             Matcher::exact(DEFAULT_ISSUER),
-        );
+        )
+        .unwrap();
         refused(
             v.at(0)
                 .verify_json(&bundle, &Artifact::Bytes(ARTIFACT), &p, NOW_TESTKIT),
@@ -1428,7 +1416,8 @@ fn regular_expressions_built_to_backtrack_run_in_linear_time() {
     let p = Policy::certificate(
         Matcher::regex("https://(a|aa)+!").unwrap(),
         Matcher::exact(DEFAULT_ISSUER),
-    );
+    )
+    .unwrap();
     v.at(0)
         .verify_json(&bundle, &Artifact::Bytes(ARTIFACT), &p, NOW_TESTKIT)
         .expect("a linear match");
@@ -1498,7 +1487,7 @@ fn nul_bytes_are_refused_wherever_they_appear() {
         "control characters",
     );
     // In the identity the caller expects, and in a digest string.
-    let p = Policy::identity(format!("{DEFAULT_IDENTITY}\0"), DEFAULT_ISSUER);
+    let p = Policy::identity(format!("{DEFAULT_IDENTITY}\0"), DEFAULT_ISSUER).unwrap();
     refused(
         f.v.at(0)
             .verify_json(&raw, &Artifact::Bytes(ARTIFACT), &p, NOW_TESTKIT),

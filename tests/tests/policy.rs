@@ -80,7 +80,7 @@ fn with(base: Policy, r: Requirement) -> Policy {
 
 #[test]
 fn exact_identity_rejects_near_misses() {
-    ok("dsse", &Policy::identity(BEACON, GH));
+    ok("dsse", &Policy::identity(BEACON, GH).unwrap());
     let nears: Vec<String> = vec![
         BEACON[..BEACON.len() - 1].to_owned(),               // prefix
         format!("{BEACON}x"),                                // suffix
@@ -89,23 +89,27 @@ fn exact_identity_rejects_near_misses() {
         BEACON.to_uppercase(),
     ];
     for near in &nears {
-        rejected("dsse", &Policy::identity(near.clone(), GH), "identity");
+        rejected(
+            "dsse",
+            &Policy::identity(near.clone(), GH).unwrap(),
+            "identity",
+        );
     }
     rejected(
         "dsse",
-        &Policy::identity(BEACON, "https://token.actions.githubusercontent.co"),
+        &Policy::identity(BEACON, "https://token.actions.githubusercontent.co").unwrap(),
         "issuer",
     );
     rejected(
         "dsse",
-        &Policy::identity(BEACON, "https://accounts.google.com"),
+        &Policy::identity(BEACON, "https://accounts.google.com").unwrap(),
         "issuer",
     );
 }
 
 #[test]
 fn regex_identity_is_anchored() {
-    let re = |p: &str| Policy::certificate(Matcher::regex(p).unwrap(), Matcher::exact(GH));
+    let re = |p: &str| Policy::certificate(Matcher::regex(p).unwrap(), Matcher::exact(GH)).unwrap();
     ok(
         "dsse",
         &re("https://github\\.com/sigstore-conformance/.+@refs/heads/main"),
@@ -133,18 +137,20 @@ fn regex_identity_is_anchored() {
     let p = Policy::certificate(
         Matcher::exact(BEACON),
         Matcher::regex("https://token\\.actions").unwrap(),
-    );
+    )
+    .unwrap();
     rejected("dsse", &p, "issuer");
     let p = Policy::certificate(
         Matcher::exact(BEACON),
         Matcher::regex("https://token\\.actions\\.githubusercontent\\.com").unwrap(),
-    );
+    )
+    .unwrap();
     ok("dsse", &p);
 }
 
 #[test]
 fn glob_identity() {
-    let g = |p: &str| Policy::certificate(Matcher::glob(p).unwrap(), Matcher::exact(GH));
+    let g = |p: &str| Policy::certificate(Matcher::glob(p).unwrap(), Matcher::exact(GH)).unwrap();
     ok(
         "dsse",
         &g("https://github.com/sigstore-conformance/*/.github/workflows/*.yml@refs/heads/main"),
@@ -168,14 +174,17 @@ fn all_of_and_any_of() {
         Matcher::exact("https://example.com/nope"),
         Matcher::exact(BEACON),
     ]);
-    ok("dsse", &Policy::certificate(any, Matcher::exact(GH)));
+    ok(
+        "dsse",
+        &Policy::certificate(any, Matcher::exact(GH)).unwrap(),
+    );
     let all = Matcher::AllOf(vec![
         Matcher::glob("https://github.com/**").unwrap(),
         Matcher::regex(".*@refs/heads/dev").unwrap(),
     ]);
     rejected(
         "dsse",
-        &Policy::certificate(all, Matcher::exact(GH)),
+        &Policy::certificate(all, Matcher::exact(GH)).unwrap(),
         "all of",
     );
     let both_wrong = Requirement::AnyOf(vec![
@@ -184,14 +193,17 @@ fn all_of_and_any_of() {
     ]);
     rejected(
         "dsse",
-        &with(Policy::identity(BEACON, GH), both_wrong),
+        &with(Policy::identity(BEACON, GH).unwrap(), both_wrong),
         "none held",
     );
     let one_right = Requirement::AnyOf(vec![
         github::repository("o/r").unwrap(),
         github::source_ref("refs/heads/main"),
     ]);
-    ok("dsse", &with(Policy::identity(BEACON, GH), one_right));
+    ok(
+        "dsse",
+        &with(Policy::identity(BEACON, GH).unwrap(), one_right),
+    );
 }
 
 #[test]
@@ -208,7 +220,7 @@ fn github_shorthands() {
             "sourceRepositoryURI",
         );
     }
-    let base = || Policy::identity(BEACON, GH);
+    let base = || Policy::identity(BEACON, GH).unwrap();
     ok(
         "dsse",
         &with(base(), github::owner("sigstore-conformance").unwrap()),
@@ -276,20 +288,20 @@ fn reusable_workflow_pins_the_caller_repository() {
     ok(
         "github-reusable-workflow-attestation",
         &with(
-            Policy::identity(id, GH),
+            Policy::identity(id, GH).unwrap(),
             github::repository("malancas/attest-demo").unwrap(),
         ),
     );
     rejected(
         "github-reusable-workflow-attestation",
         &with(
-            Policy::identity(id, GH),
+            Policy::identity(id, GH).unwrap(),
             github::repository("github/artifact-attestations-workflows").unwrap(),
         ),
         "sourceRepositoryURI",
     );
     let p = with(
-        Policy::identity(id, GH),
+        Policy::identity(id, GH).unwrap(),
         github::signer_workflow(
             "github/artifact-attestations-workflows/.github/workflows/attest.yml",
         )
@@ -301,7 +313,7 @@ fn reusable_workflow_pins_the_caller_repository() {
 #[test]
 fn gitlab_shorthands() {
     let id = "https://gitlab.com/facutuesca/gitlab-oidc-project//.gitlab-ci.yml@refs/heads/main";
-    let base = || Policy::identity(id, sigverify::GITLAB_ISSUER);
+    let base = || Policy::identity(id, sigverify::GITLAB_ISSUER).unwrap();
     let s = "pypi-gitlab-oidc-project-0.0.3-publish-pep740";
     ok(
         s,
@@ -342,7 +354,7 @@ fn gitlab_shorthands() {
 
 #[test]
 fn statement_checks_slsa_v1() {
-    let base = || Policy::identity(BEACON, GH);
+    let base = || Policy::identity(BEACON, GH).unwrap();
     let f = |field: Field, m: Matcher| with(base(), Requirement::Field(field, m));
     ok(
         "dsse",
@@ -425,7 +437,7 @@ fn statement_checks_slsa_v02_and_legacy_claims() {
     let s = "npm-sigstore-1.0.0-provenance";
     let id =
         "https://github.com/sigstore/sigstore-js/.github/workflows/publish.yml@refs/tags/v1.0.0";
-    let base = || Policy::identity(id, GH);
+    let base = || Policy::identity(id, GH).unwrap();
     let f = |field: Field, m: Matcher| with(base(), Requirement::Field(field, m));
     ok(s, &base());
     ok(
@@ -478,7 +490,7 @@ fn a_message_signature_has_no_statement() {
     )
     .unwrap();
     let p = with(
-        Policy::identity(BEACON, GH),
+        Policy::identity(BEACON, GH).unwrap(),
         Requirement::Field(Field::PredicateType, Matcher::exact("x")),
     );
     let e = Verifier::new(&TrustedRoot::public_good().unwrap())

@@ -132,7 +132,7 @@ fn to_bytes(v: &Value) -> Vec<u8> {
 
 fn policy_for(inst: &Instance, opts: &BundleOptions) -> Policy {
     match opts.managed_key {
-        None => Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER),
+        None => Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER).unwrap(),
         Some(ManagedKey::P256) => Policy::key_pem(inst.managed_key_pem().as_bytes()).unwrap(),
         Some(ManagedKey::Ed25519) => {
             Policy::key_pem(inst.managed_ed25519_key_pem().as_bytes()).unwrap()

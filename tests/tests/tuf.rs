@@ -178,7 +178,7 @@ fn real_repository_from_the_embedded_root_and_the_trusted_root_verifies_a_bundle
     let policy = Policy::identity(
         "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main",
         "https://token.actions.githubusercontent.com",
-    );
+    ).unwrap();
     let verifier = Verifier::new(&u.trusted_root).unwrap();
     verifier
         .verify_json(&bundle, &Artifact::Bytes(&artifact), &policy, AS_OF)

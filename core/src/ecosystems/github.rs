@@ -107,27 +107,24 @@ pub fn policy(
     owner: Option<&str>,
     signer_workflow: Option<&str>,
 ) -> Result<Policy, Error> {
-    let mut p = Policy::certificate(
-        crate::Matcher::regex("https://github\\.com/.+")?,
-        crate::Matcher::exact(GITHUB_ISSUER),
-    );
-    match (repo, owner) {
-        (Some(r), _) => {
-            p.require(github::repository(r)?);
-        }
-        (None, Some(o)) => {
-            p.require(github::owner(o)?);
-        }
+    let mut rs = vec![match (repo, owner) {
+        (Some(r), _) => github::repository(r)?,
+        (None, Some(o)) => github::owner(o)?,
         (None, None) => {
             return Err(Error::InvalidPolicy {
                 path: "github".into(),
                 reason: "a repository or an owner is required".into(),
             })
         }
-    }
+    }];
     if let Some(w) = signer_workflow {
-        p.require(github::signer_workflow(w)?);
+        rs.push(github::signer_workflow(w)?);
     }
+    let p = Policy::certificate_requirements(
+        Some(crate::Matcher::regex("https://github\\.com/.+")?),
+        crate::Matcher::exact(GITHUB_ISSUER),
+        rs,
+    )?;
     Ok(p)
 }
 

@@ -126,37 +126,39 @@ impl Publisher {
                 repository,
                 workflow,
             } => {
-                let mut p = Policy::certificate(
-                    Matcher::regex("https://github\\.com/.+")?,
-                    Matcher::exact(GITHUB_ISSUER),
-                );
-                p.require(github::repository(repository)?);
                 let prefix =
                     format!("https://github.com/{repository}/.github/workflows/{workflow}@");
-                p.require(Requirement::Field(
-                    Field::Fulcio(18),
-                    Matcher::regex(&format!("{}.+", regex::escape(&prefix)))?,
-                ));
-                p
+                Policy::certificate_requirements(
+                    Some(Matcher::regex("https://github\\.com/.+")?),
+                    Matcher::exact(GITHUB_ISSUER),
+                    vec![
+                        github::repository(repository)?,
+                        Requirement::Field(
+                            Field::Fulcio(18),
+                            Matcher::regex(&format!("{}.+", regex::escape(&prefix)))?,
+                        ),
+                    ],
+                )?
             }
             Publisher::GitLab {
                 repository,
                 workflow_filepath,
             } => {
-                let mut p = Policy::certificate(
-                    Matcher::regex("https://gitlab\\.com/.+")?,
-                    Matcher::exact(GITLAB_ISSUER),
-                );
-                p.require(gitlab::project(repository)?);
                 let prefix = format!("https://gitlab.com/{repository}//{workflow_filepath}@");
-                p.require(Requirement::Field(
-                    Field::Fulcio(18),
-                    Matcher::regex(&format!("{}.+", regex::escape(&prefix)))?,
-                ));
-                p
+                Policy::certificate_requirements(
+                    Some(Matcher::regex("https://gitlab\\.com/.+")?),
+                    Matcher::exact(GITLAB_ISSUER),
+                    vec![
+                        gitlab::project(repository)?,
+                        Requirement::Field(
+                            Field::Fulcio(18),
+                            Matcher::regex(&format!("{}.+", regex::escape(&prefix)))?,
+                        ),
+                    ],
+                )?
             }
             Publisher::Google { email } => {
-                Policy::identity(email.clone(), "https://accounts.google.com")
+                Policy::identity(email.clone(), "https://accounts.google.com")?
             }
         })
     }
