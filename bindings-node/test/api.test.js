@@ -194,6 +194,27 @@ describe('Policy', () => {
     assert.equal(e.code, 'invalid-policy')
     assert.match(e.message, /\$\.extra/)
     assert.equal(thrown(() => Policy.fromJSON('{')).code, 'invalid-json')
+  })
+
+  it('refuses a policy that names no signer (issue 16)', () => {
+    for (const doc of [
+      { version: 1, github: { sourceRef: 'refs/heads/main' } },
+      { version: 1, github: { denySelfHostedRunners: true } },
+      { version: 1, issuer: DEFAULT_ISSUER, claims: { sourceRepositoryRef: 'refs/heads/main' } },
+      { version: 1, issuer: DEFAULT_ISSUER, identity: { regex: '.*' } },
+      { version: 1, issuer: DEFAULT_ISSUER, claims: { buildSignerURI: { glob: '**' } } },
+    ]) {
+      const e = thrown(() => Policy.fromJSON(doc))
+      assert.equal(e.name, 'InvalidInputError', JSON.stringify(doc))
+      assert.equal(e.code, 'invalid-policy', JSON.stringify(doc))
+      assert.match(e.message, /does not name who signed/)
+    }
+    for (const [identity, issuer] of [['', ''], ['', DEFAULT_ISSUER], [DEFAULT_IDENTITY, '']]) {
+      const e = thrown(() => Policy.identity(identity, issuer))
+      assert.equal(e.name, 'InvalidInputError')
+      assert.equal(e.code, 'invalid-policy')
+    }
+    assert.ok(Policy.fromJSON({ version: 1, github: { owner: 'sigstore-conformance', sourceRef: 'refs/heads/main' } }) instanceof Policy)
     assert.equal(thrown(() => Policy.fromJSON({ identity: 'a', issuer: 'b' })).code, 'invalid-policy')
   })
 

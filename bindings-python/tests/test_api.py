@@ -266,7 +266,24 @@ def test_policy_identity_refuses_empty_values() -> None:
     for identity, issuer in [("", DEFAULT_ISSUER), (DEFAULT_IDENTITY, ""), ("", "")]:
         with pytest.raises(sigverify.InvalidInput) as info:
             sigverify.Policy.identity(identity, issuer)
-        assert info.value.code == "invalid-argument"
+        assert info.value.code == "invalid-policy"
+
+
+@pytest.mark.parametrize(
+    "doc",
+    [
+        {"version": 1, "github": {"sourceRef": "refs/heads/main"}},
+        {"version": 1, "github": {"denySelfHostedRunners": True}},
+        {"version": 1, "issuer": DEFAULT_ISSUER, "claims": {"sourceRepositoryRef": "refs/heads/main"}},
+        {"version": 1, "issuer": DEFAULT_ISSUER, "identity": {"regex": ".*"}},
+        {"version": 1, "issuer": DEFAULT_ISSUER, "claims": {"sourceRepositoryURI": {"glob": "**"}}},
+    ],
+)
+def test_policy_that_names_no_signer_is_refused(doc: dict[str, object]) -> None:
+    with pytest.raises(sigverify.InvalidInput) as info:
+        sigverify.Policy.from_json(json.dumps(doc))
+    assert info.value.code == "invalid-policy"
+    assert "does not name who signed" in str(info.value)
 
 
 def test_policy_without_identity_unsafe(verifier: sigverify.Verifier, bundle: bytes, artifact: bytes) -> None:

@@ -654,9 +654,9 @@ def test_policy_github_and_gitlab(public_good: sigverify.Verifier) -> None:
 @pytest.mark.parametrize(
     "build, code, needle",
     [
-        (lambda: sigverify.Policy.github(), "invalid-argument", "repository, owner or signer_workflow"),
-        (lambda: sigverify.Policy.github(source_ref="refs/heads/main", deny_self_hosted_runners=True), "invalid-argument", "name who signed"),
-        (lambda: sigverify.Policy.gitlab(source_ref="x"), "invalid-argument", "project, namespace or signer_config"),
+        (lambda: sigverify.Policy.github(), "invalid-policy", "github.repository, github.owner or github.signerWorkflow"),
+        (lambda: sigverify.Policy.github(source_ref="refs/heads/main", deny_self_hosted_runners=True), "invalid-policy", "does not name who signed"),
+        (lambda: sigverify.Policy.gitlab(source_ref="x"), "invalid-policy", "gitlab.project, gitlab.namespace or"),
         (lambda: sigverify.Policy.github(repository="owner"), "invalid-policy", "$.github.repository"),
         (lambda: sigverify.Policy.github(owner="a/b"), "invalid-policy", "$.github.owner"),
         (lambda: sigverify.Policy.github(signer_workflow="o/r/release.yml"), "invalid-policy", "$.github.signerWorkflow"),

@@ -404,10 +404,23 @@ static void test_invalid_input(sigverify_verifier *verifier, sigverify_policy *p
            SIGVERIFY_RESULT_INVALID_POLICY);
   CHECK(last_error_contains("$.idenity"), "");
   CHECK_RC(sigverify_policy_identity("", DEFAULT_ISSUER, &p), SIGVERIFY_RESULT_INVALID_POLICY);
-  CHECK(last_error_contains("`identity` is empty"), "");
+  CHECK(last_error_contains("identity: must not be empty"), "");
   CHECK(sigverify_last_error_check() != NULL && strcmp(sigverify_last_error_check(), "policy") == 0,
         "");
   CHECK_RC(sigverify_policy_identity(DEFAULT_IDENTITY, "", &p), SIGVERIFY_RESULT_INVALID_POLICY);
+  /* Issue 16: a policy that names no signer is refused, whatever else it requires. */
+  static const char *const unpinned[] = {
+      "{\"version\": 1, \"github\": {\"sourceRef\": \"refs/heads/main\"}}",
+      "{\"version\": 1, \"github\": {\"denySelfHostedRunners\": true}}",
+      "{\"version\": 1, \"issuer\": \"b\", \"claims\": {\"sourceRepositoryRef\": \"x\"}}",
+      "{\"version\": 1, \"issuer\": \"b\", \"identity\": {\"regex\": \".*\"}}",
+      "{\"version\": 1, \"issuer\": \"b\", \"claims\": {\"buildSignerURI\": {\"glob\": \"**\"}}}",
+  };
+  for (size_t i = 0; i < sizeof unpinned / sizeof unpinned[0]; i++) {
+    CHECK_RC(sigverify_policy_from_json((const uint8_t *)unpinned[i], strlen(unpinned[i]), &p),
+             SIGVERIFY_RESULT_INVALID_POLICY);
+    CHECK(last_error_contains("does not name who signed"), "an unpinned policy document");
+  }
   CHECK_RC(sigverify_policy_identity("https://example.com/\xff", DEFAULT_ISSUER, &p),
            SIGVERIFY_RESULT_INVALID_UTF8);
   CHECK(last_error_contains("`identity` is not valid UTF-8"), "");

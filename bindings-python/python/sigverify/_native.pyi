@@ -120,7 +120,7 @@ class Policy:
         "https://token.actions.githubusercontent.com")``.
 
         Raises:
-            InvalidInput: an empty identity or issuer (code ``"invalid-argument"``).
+            InvalidInput: an empty identity or issuer (code ``"invalid-policy"``).
         """
 
     @staticmethod
@@ -200,8 +200,9 @@ class Policy:
         the ref, ...) write a document for :meth:`from_json`.
 
         Raises:
-            InvalidInput: code ``"invalid-argument"`` (none of the three), or
-                ``"invalid-policy"`` (a malformed value, e.g. ``repository="OWNER"``).
+            InvalidInput: code ``"invalid-policy"``: none of the three (the core refuses a
+                policy that names no signer, as it does for documents), or a malformed value,
+                e.g. ``repository="OWNER"``.
         """
 
     @staticmethod
@@ -231,7 +232,7 @@ class Policy:
         At least one of ``project``, ``namespace`` and ``signer_config`` is required.
 
         Raises:
-            InvalidInput: code ``"invalid-argument"`` or ``"invalid-policy"``.
+            InvalidInput: code ``"invalid-policy"``: none of the three, or a malformed value.
         """
 
     @staticmethod
