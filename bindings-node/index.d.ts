@@ -46,7 +46,8 @@ export declare class Policy {
    * `identity`, and its OIDC issuer (Fulcio extension 1.3.6.1.4.1.57264.1.8, else 1.1) must
    * equal `issuer`, exactly. For example `identity`
    * `https://github.com/OWNER/REPO/.github/workflows/release.yml@refs/heads/main` and `issuer`
-   * `https://token.actions.githubusercontent.com`.
+   * `https://token.actions.githubusercontent.com`. An empty identity or issuer is refused
+   * (`InvalidInputError`, code `invalid-policy`).
    */
   static identity(identity: string, issuer: string): Policy
   /**

@@ -1,6 +1,6 @@
 //! Shared helpers for sigverify's cross-crate tests.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// Where the shared sigstore-conformance vectors are: `$SIGVERIFY_CONFORMANCE_DIR`, else
 /// `../shared/vectors/conformance` beside the project root.
@@ -97,35 +97,35 @@ pub fn conformance_exceptions() -> std::collections::BTreeMap<String, String> {
         .collect()
 }
 
-/// Real ecosystem samples (`../shared/vectors/ecosystems`) that the generic path (`bundle.json`,
-/// an identity and issuer, the default thresholds) cannot verify, each with the reason: the entry
-/// point of its ecosystem is what verifies it. The sample suite expects each to fail there (one
-/// that starts passing fails it); the mutation harnesses leave them out.
-pub const NEEDS_ECOSYSTEM_ENTRY_POINT: &[(&str, &str)] = &[
-    (
-        "model-signing-v1.1.0-elliptic-key",
-        "a managed-key model signature with no log entry and no timestamp: model_signing's key \
-         method requires neither (issue 18's model entry point)",
-    ),
-    (
-        "github-immutable-release-jdx-communique",
-        "a release attestation whose certificate has no OIDC issuer claim, on GitHub's instance \
-         with no log (issue 19's release entry point)",
-    ),
-];
+/// The samples of `../shared/vectors/ecosystems` that a suite cannot verify yet
+/// (`tests/ecosystem-exceptions.json`, shared with the Python and Node suites), for `list`
+/// `generic` (the plain-bundle path) or `adapter` (an ecosystem adapter): name -> reason.
+pub fn ecosystem_exceptions(list: &str) -> std::collections::BTreeMap<String, String> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ecosystem-exceptions.json");
+    let doc: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).expect("tests/ecosystem-exceptions.json"))
+            .expect("tests/ecosystem-exceptions.json is JSON");
+    let map: std::collections::BTreeMap<String, String> =
+        serde_json::from_value(doc[list].clone()).expect("name -> reason");
+    for (name, reason) in &map {
+        assert!(!reason.trim().is_empty(), "exception {name} has no reason");
+    }
+    map
+}
 
 /// The real ecosystem samples that verify through the generic path (every case folder with a
-/// `bundle.json`, less [`NEEDS_ECOSYSTEM_ENTRY_POINT`]), sorted; the suite fails loudly when the
-/// folder is missing.
+/// `bundle.json`, less the `generic` exceptions), sorted; the suite fails loudly when the folder
+/// is missing.
 pub fn generic_ecosystem_samples() -> Vec<PathBuf> {
     let dir = conformance_dir().join("../ecosystems");
+    let excepted = ecosystem_exceptions("generic");
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
         .unwrap_or_else(|e| panic!("ECOSYSTEM VECTORS MISSING: {}: {e}", dir.display()))
         .map(|e| e.unwrap().path())
         .filter(|p| p.join("bundle.json").is_file())
         .filter(|p| {
             let name = p.file_name().unwrap_or_default().to_string_lossy();
-            !NEEDS_ECOSYSTEM_ENTRY_POINT.iter().any(|(n, _)| *n == name)
+            !excepted.contains_key(name.as_ref())
         })
         .collect();
     cases.sort();

@@ -20,9 +20,9 @@ const {
   npm,
   github,
 } = require('sigverify')
-const { ecosystemCases } = require('./vectors.js')
+const { ecosystemCases, ecosystemExceptions } = require('./vectors.js')
 
-const cases = ecosystemCases()
+const cases = ecosystemCases('adapter')
 const publicGood = new Verifier(TrustedRoot.publicGood())
 const NPM_PUBLISH = 'https://github.com/npm/attestation/tree/main/specs/publish/v0.1'
 const KNOWN = new Set([
@@ -141,6 +141,13 @@ const workflowOf = (identity) => identity.replace('https://github.com/', '').spl
 // ---------------------------------------------------------------------------------------------
 
 describe('every ecosystem sample through its ecosystem API', () => {
+  // Samples whose format no adapter reads yet: reported as todo, never as passes.
+  for (const [name, reason] of Object.entries(ecosystemExceptions('adapter'))) {
+    it(name, { todo: reason }, () => {
+      assert.fail(reason)
+    })
+  }
+
   it('has samples of every ecosystem', () => {
     const ecosystems = new Set(cases.map((c) => c.meta.ecosystem))
     for (const e of ['pypi', 'npm', 'github-attestations']) assert.ok(ecosystems.has(e), e)

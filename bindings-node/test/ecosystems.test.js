@@ -9,9 +9,9 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 
 const { TrustedRoot, Verifier, Policy, VerificationError } = require('sigverify')
-const { ecosystemCases } = require('./vectors.js')
+const { ecosystemCases, ecosystemExceptions } = require('./vectors.js')
 
-const cases = ecosystemCases()
+const cases = ecosystemCases('generic')
 
 /** The verifier a sample needs: GitHub's instance where it names one (thresholds explicit). */
 function verifierFor(c) {
@@ -33,6 +33,17 @@ function otherDigest(digest) {
   const last = digest.at(-1) === '0' ? '1' : '0'
   return digest.slice(0, -1) + last
 }
+
+describe('samples only their ecosystem entry point verifies (tests/ecosystem-exceptions.json)', () => {
+  const all = ecosystemCases()
+  for (const [name, reason] of Object.entries(ecosystemExceptions('generic'))) {
+    it(`${name} is refused as a plain bundle (${reason})`, () => {
+      const c = all.find((c) => c.name === name)
+      assert.ok(c, `exception ${name} names no sample`)
+      assert.throws(() => verifierFor(c).verifySync(fs.readFileSync(c.bundle), { digest: c.digest, policy: policyFor(c) }))
+    })
+  }
+})
 
 describe('ecosystem samples', () => {
   it('has samples, all expected to verify', () => {
@@ -98,11 +109,10 @@ describe('ecosystem samples', () => {
 
       if (!c.key) {
         it('refuses near-miss identities and another issuer', () => {
-          for (const identity of [
-            c.identity.slice(0, -1),
-            `${c.identity}x`,
-            c.identity.replace('https://', 'http://'),
-          ]) {
+          const nearMisses = [c.identity.slice(0, -1), `${c.identity}x`, `x${c.identity}`]
+          // URIs also with another scheme (an email identity has none).
+          if (c.identity.startsWith('https://')) nearMisses.push(c.identity.replace('https://', 'http://'))
+          for (const identity of nearMisses) {
             assert.throws(
               () => verifier.verifySync(bundle, { digest: c.digest, policy: Policy.identity(identity, c.issuer) }),
               (e) => e instanceof VerificationError && e.code === 'policy-mismatch' && e.check === 'policy',

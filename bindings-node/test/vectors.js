@@ -88,12 +88,32 @@ function conformanceExceptions() {
   return exceptions
 }
 
-/** Every ecosystem sample (../shared/vectors/ecosystems, SOURCE.md there). */
-function ecosystemCases() {
+/**
+ * The samples a suite cannot verify yet (tests/ecosystem-exceptions.json, shared with the Rust
+ * and Python suites): `kind` 'generic' (the plain-bundle path must refuse them) or 'adapter' (no
+ * ecosystem adapter reads them yet); name -> reason.
+ */
+function ecosystemExceptions(kind) {
+  const file = path.join(repo, 'tests', 'ecosystem-exceptions.json')
+  const exceptions = JSON.parse(fs.readFileSync(file, 'utf8'))[kind]
+  for (const [name, reason] of Object.entries(exceptions)) {
+    if (typeof reason !== 'string' || !reason.trim()) {
+      throw new Error(`ecosystem exception ${name} has no reason`)
+    }
+  }
+  return exceptions
+}
+
+/**
+ * Every ecosystem sample (../shared/vectors/ecosystems, SOURCE.md there), or every one but the
+ * exceptions of kind `excluding`.
+ */
+function ecosystemCases(excluding) {
   const dir = ecosystemsDir()
+  const skip = excluding ? ecosystemExceptions(excluding) : {}
   const cases = fs
     .readdirSync(dir)
-    .filter((n) => fs.existsSync(path.join(dir, n, 'meta.json')))
+    .filter((n) => fs.existsSync(path.join(dir, n, 'meta.json')) && !(n in skip))
     .sort()
     .map((name) => {
       const d = path.join(dir, name)
@@ -120,6 +140,7 @@ module.exports = {
   conformanceCases,
   conformanceExceptions,
   ecosystemCases,
+  ecosystemExceptions,
   ecosystemsDir,
   tufDir,
   sha256,

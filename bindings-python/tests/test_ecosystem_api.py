@@ -18,9 +18,10 @@ from typing import Any, Callable, Literal, Optional, cast
 import pytest
 
 import sigverify
-from _vectors import Sample, ecosystem_samples, ecosystems_dir, require_present
+from _vectors import Sample, ecosystem_exceptions, ecosystem_samples, ecosystems_dir, require_present
 
 SAMPLES = ecosystem_samples()
+ADAPTER_SAMPLES = ecosystem_samples(excluding="adapter")
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 NPM_PUBLISH = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1"
 
@@ -28,7 +29,7 @@ NPM_PUBLISH = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1"
 def _sample(ecosystem: str, fmt: Optional[str] = None) -> Sample:
     """The first sample of an ecosystem (and format); the suite fails if there is none."""
     require_present(SAMPLES[0].name, ecosystems_dir())
-    for s in SAMPLES:
+    for s in ADAPTER_SAMPLES:
         if s.meta.get("ecosystem") == ecosystem and (fmt is None or s.meta.get("format") == fmt):
             return s
     pytest.fail(f"no {ecosystem} {fmt or ''} sample in {ecosystems_dir()}", pytrace=False)
@@ -129,6 +130,9 @@ def test_sample_through_its_ecosystem(sample: Sample, public_good: sigverify.Ver
     """Every sample, from its ecosystem's own object, in every artifact form the API takes."""
     require_present(sample.name, ecosystems_dir())
     assert sample.meta["expect"] == "pass"
+    pending = ecosystem_exceptions("adapter")
+    if sample.name in pending:
+        pytest.xfail(pending[sample.name])
     ecosystem = sample.meta["ecosystem"]
     if ecosystem == "pypi":
         _check_pypi_sample(sample, public_good, tmp_path)
@@ -441,7 +445,7 @@ def test_npm_tarball_from_a_path(public_good: sigverify.Verifier, tmp_path: Path
 
 
 def test_github_near_misses(public_good: sigverify.Verifier, tmp_path: Path) -> None:
-    for sample in [s for s in SAMPLES if s.meta.get("ecosystem") == "github-attestations"]:
+    for sample in [s for s in ADAPTER_SAMPLES if s.meta.get("ecosystem") == "github-attestations"]:
         plain = sample.verifier().verify(sample.bundle, digest=sample.digest, policy=sample.policy())
         repository, workflow = _repository(plain), _workflow(sample.identity)
         owner, repo = repository.split("/")
@@ -603,7 +607,7 @@ def test_homebrew_bottle_arguments() -> None:
 
 
 def test_policy_github_and_gitlab(public_good: sigverify.Verifier) -> None:
-    gh = [s for s in SAMPLES if s.meta.get("ecosystem") == "github-attestations"]
+    gh = [s for s in ADAPTER_SAMPLES if s.meta.get("ecosystem") == "github-attestations"]
     assert gh, "no GitHub sample"
     for sample in gh:
         v = sample.verifier()

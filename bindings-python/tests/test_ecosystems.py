@@ -10,9 +10,25 @@ import datetime
 import pytest
 
 import sigverify
-from _vectors import Sample, ecosystem_samples, ecosystems_dir, require_present
+from _vectors import Sample, ecosystem_exceptions, ecosystem_samples, ecosystems_dir, require_present
 
-SAMPLES = ecosystem_samples()
+SAMPLES = ecosystem_samples(excluding="generic")
+REFUSED = sorted(ecosystem_exceptions("generic").items())
+
+
+@pytest.mark.parametrize("name, reason", REFUSED, ids=[n for n, _ in REFUSED])
+def test_listed_sample_is_refused_as_a_plain_bundle(name: str, reason: str) -> None:
+    """The samples that only their ecosystem's entry point verifies (tests/ecosystem-exceptions.json)
+    are refused as plain bundles; one that starts verifying must come off the list."""
+    folder = ecosystems_dir() / name
+    assert folder.is_dir(), f"exception {name} names no sample"
+    sample = Sample(name, folder, {})
+    identity, issuer = (folder / "identity").read_text().strip(), (folder / "issuer").read_text().strip()
+    key = folder / "public_key.pem"
+    verifier = sigverify.Verifier(sigverify.TrustedRoot.github(), tlog_threshold=0, timestamp_threshold=1, sct_threshold=0) if (folder / "trusted_root.json").is_file() else sigverify.Verifier(sigverify.TrustedRoot.public_good())
+    with pytest.raises(sigverify.Error):
+        policy = sigverify.Policy.key(key.read_bytes()) if key.is_file() else sigverify.Policy.identity(identity, issuer)
+        verifier.verify(sample.bundle, digest=sample.digest, policy=policy)
 
 
 @pytest.mark.parametrize("sample", SAMPLES, ids=[s.name for s in SAMPLES])
