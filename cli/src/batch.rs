@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
+use sigverify::limits::Document;
 use sigverify::{Artifact, Bundle, Policy, TrustedRoot, Verifier};
 
 use crate::{input, now, read, usage, verifier_for, Args, ArtifactInput, Fail};
@@ -77,7 +78,8 @@ fn parse_line(n: usize, line: &str, base: &Path) -> Result<Item, Fail> {
         (Some(id), Some(iss), None) => Policy::identity(id, iss).map_err(|e| bad(e.to_string()))?,
         (None, None, Some(k)) => {
             let k = resolve(base, &k);
-            Policy::key_pem(&read(&k, "key")?).map_err(|e| bad(format!("key {k}: {e}")))?
+            Policy::key_pem(&read(&k, Document::PublicKey)?)
+                .map_err(|e| bad(format!("key {k}: {e}")))?
         }
         _ => return Err(bad("identity and issuer, or key, are required".into())),
     };
@@ -97,7 +99,10 @@ fn verify_item(
 ) -> Result<sigverify::VerificationResult, String> {
     let verifier = verifiers.get(&it.root).ok_or("no verifier")?;
     let json =
-        std::fs::read(&it.bundle).map_err(|e| format!("cannot read bundle {}: {e}", it.bundle))?;
+        crate::read_limited(Path::new(&it.bundle), Document::Bundle).map_err(|e| match e {
+            crate::ReadError::Io(e) => format!("cannot read bundle {}: {e}", it.bundle),
+            crate::ReadError::TooLarge(e) => format!("[{}] {e}", e.code()),
+        })?;
     let bundle = Bundle::from_json(&json).map_err(|e| format!("[{}] {e}", e.code()))?;
     let loaded;
     let artifact = match (&it.artifact, &it.digest) {
@@ -126,7 +131,7 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
             .ok_or_else(|| usage("--jobs takes a positive number"))?,
         None => 0,
     };
-    let text = String::from_utf8(read(manifest, "manifest")?)
+    let text = String::from_utf8(read(manifest, Document::BatchManifest)?)
         .map_err(|_| input("the manifest is not UTF-8"))?;
     let base: PathBuf = Path::new(manifest)
         .parent()
@@ -146,7 +151,7 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
     for it in &items {
         if !verifiers.contains_key(&it.root) {
             let root = match &it.root {
-                Some(p) => TrustedRoot::from_json(&read(p, "trusted root")?)
+                Some(p) => TrustedRoot::from_json(&read(p, Document::TrustedRoot)?)
                     .map_err(|e| input(format!("{p}: {e}")))?,
                 None => TrustedRoot::public_good().map_err(|e| input(e.to_string()))?,
             };

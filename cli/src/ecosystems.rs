@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use sigverify::ecosystems::{github as gh, npm as npmx, pypi as pypix};
+use sigverify::limits::Document;
 use sigverify::{Artifact, HashAlg, Policy, TrustedRoot, Verifier};
 
 use crate::{
@@ -83,7 +84,7 @@ pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {
     let attestations = a.all("attestation");
     let outcome = match (a.get("provenance"), attestations.is_empty()) {
         (Some(p), true) => {
-            let prov = pypix::parse_provenance(&read(p, "provenance")?)
+            let prov = pypix::parse_provenance(&read(p, Document::Ecosystem)?)
                 .map_err(|e| input(e.to_string()))?;
             pypix::verify_provenance(&verifier, &prov, &filename, &sha256, &expect, now())
         }
@@ -94,7 +95,7 @@ pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {
             let mut out = Vec::new();
             let mut err = None;
             for f in &attestations {
-                let b = pypix::parse_attestation(&read(f, "attestation")?)
+                let b = pypix::parse_attestation(&read(f, Document::Ecosystem)?)
                     .map_err(|e| input(format!("{f}: {e}")))?;
                 let r = match &expect {
                     pypix::Expect::Publisher(p) => {
@@ -172,10 +173,10 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
     let response = read(
         a.get("attestations")
             .ok_or_else(|| usage("--attestations FILE is required"))?,
-        "attestations",
+        Document::Ecosystem,
     )?;
     let keys = match a.get("keys") {
-        Some(k) => npmx::RegistryKeys::from_json(&read(k, "keys")?),
+        Some(k) => npmx::RegistryKeys::from_json(&read(k, Document::NpmKeys)?),
         None => npmx::RegistryKeys::embedded(),
     }
     .map_err(|e| input(e.to_string()))?;
@@ -219,7 +220,7 @@ fn github_bundles(a: &Args) -> Result<Vec<sigverify::Bundle>, Fail> {
     let path = a
         .get("bundle")
         .ok_or_else(|| usage("--bundle is required"))?;
-    gh::parse_bundles(&read(path, "bundle")?).map_err(|e| input(e.to_string()))
+    gh::parse_bundles(&read(path, Document::Ecosystem)?).map_err(|e| input(e.to_string()))
 }
 
 pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
@@ -331,7 +332,7 @@ pub(crate) fn sidecar(raw: &[String], eco: &str) -> Result<(), Fail> {
     .map_err(|e| bad_policy(&e))?;
     let sha256 = hash_file(artifact_path, HashAlg::Sha256)?;
     let verifier = public_good_or(None)?;
-    let bundle = read(&bundle_path, "bundle")?;
+    let bundle = read(&bundle_path, Document::Bundle)?;
     let outcome = verifier.verify_json(
         &bundle,
         &Artifact::Digest(HashAlg::Sha256, sha256),

@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use sigverify::limits::Document;
 use sigverify::{Artifact, Bundle, Error, Policy, TrustedRoot, Verifier};
 
 mod batch;
@@ -87,8 +88,44 @@ fn from_error(e: &Error) -> Fail {
     }
 }
 
-fn read(path: &str, what: &str) -> Result<Vec<u8>, Fail> {
-    std::fs::read(path).map_err(|e| input(format!("cannot read {what} {path}: {e}")))
+/// Why a document could not be read.
+pub(crate) enum ReadError {
+    /// The file could not be opened or read.
+    Io(std::io::Error),
+    /// It is over its limit (`Error::LimitExceeded`).
+    TooLarge(Error),
+}
+
+/// Reads a document file against its limit ([`Document::max_bytes`]): refused from its size
+/// when the file system states one, and never more than the limit and one byte read (a pipe, a
+/// file that grows), so a multi-gigabyte file costs the limit, not its size.
+pub(crate) fn read_limited(path: &Path, doc: Document) -> Result<Vec<u8>, ReadError> {
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    if let Ok(m) = file.metadata() {
+        if m.is_file() {
+            doc.check_size(m.len()).map_err(ReadError::TooLarge)?;
+        }
+    }
+    let buf = read_prefix(file, doc.max_bytes()).map_err(ReadError::Io)?;
+    doc.check_size(buf.len() as u64)
+        .map_err(ReadError::TooLarge)?;
+    Ok(buf)
+}
+
+/// At most `limit + 1` bytes of `file`: enough for a reader to see that it is over `limit`.
+pub(crate) fn read_prefix(file: std::fs::File, limit: usize) -> std::io::Result<Vec<u8>> {
+    use std::io::Read as _;
+    let mut buf = Vec::new();
+    file.take(limit as u64 + 1).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// [`read_limited`] for the commands: an unreadable or oversized file is invalid input (exit 2).
+fn read(path: &str, doc: Document) -> Result<Vec<u8>, Fail> {
+    read_limited(Path::new(path), doc).map_err(|e| match e {
+        ReadError::Io(e) => input(format!("cannot read {} {path}: {e}", doc.name())),
+        ReadError::TooLarge(e) => input(format!("{} {path}: {e}", doc.name())),
+    })
 }
 
 fn now() -> i64 {
@@ -173,9 +210,8 @@ fn policy_from(
 ) -> Result<Policy, Fail> {
     match (identity, issuer, key) {
         (Some(id), Some(iss), None) => Policy::identity(id, iss).map_err(|e| bad_policy(&e)),
-        (None, None, Some(k)) => {
-            Policy::key_pem(&read(k, "key")?).map_err(|e| input(format!("key {k}: {e}")))
-        }
+        (None, None, Some(k)) => Policy::key_pem(&read(k, Document::PublicKey)?)
+            .map_err(|e| input(format!("key {k}: {e}"))),
         (_, _, Some(_)) => Err(usage(
             "give either an identity and issuer, or a key, not both",
         )),
@@ -190,7 +226,7 @@ fn trusted_root(instance: Option<&str>, file: Option<&str>) -> Result<TrustedRoo
         (Some(_), Some(_)) => {
             return Err(usage("give either --instance/--staging or --trusted-root"))
         }
-        (_, Some(f)) => TrustedRoot::from_json(&read(f, "trusted root")?),
+        (_, Some(f)) => TrustedRoot::from_json(&read(f, Document::TrustedRoot)?),
         (None | Some("public-good"), None) => TrustedRoot::public_good(),
         (Some("staging"), None) => TrustedRoot::staging(),
         (Some("github"), None) => TrustedRoot::github(),
@@ -277,7 +313,7 @@ fn verify_policy(a: &Args) -> Result<Policy, Fail> {
     match (a.get("policy"), a.get("key")) {
         (Some(_), Some(_)) => Err(usage("give --policy or --key, not both")),
         (Some(f), None) => {
-            let mut p = Policy::from_json(&read(f, "policy")?)
+            let mut p = Policy::from_json(&read(f, Document::Policy)?)
                 .map_err(|e| input(format!("policy {f}: {e}")))?;
             if let Some(i) = identity {
                 p.set_identity(i).map_err(|e| bad_policy(&e))?;
@@ -296,8 +332,8 @@ fn verify_policy(a: &Args) -> Result<Policy, Fail> {
                     "give either a key, or an identity and issuer, not both",
                 ));
             }
-            let mut p =
-                Policy::key_pem(&read(k, "key")?).map_err(|e| input(format!("key {k}: {e}")))?;
+            let mut p = Policy::key_pem(&read(k, Document::PublicKey)?)
+                .map_err(|e| input(format!("key {k}: {e}")))?;
             for r in extra {
                 p.require(r);
             }
@@ -330,7 +366,7 @@ fn cmd_policy(raw: &[String]) -> Result<(), Fail> {
     let [file] = a.positional.as_slice() else {
         return Err(usage("policy check needs exactly one FILE"));
     };
-    Policy::from_json(&read(file, "policy")?).map_err(|e| input(format!("{file}: {e}")))?;
+    Policy::from_json(&read(file, Document::Policy)?).map_err(|e| input(format!("{file}: {e}")))?;
     println!("{file}: valid policy document");
     Ok(())
 }
@@ -358,8 +394,10 @@ fn with_witnesses(verifier: Verifier, a: &Args) -> Result<Verifier, Fail> {
     Ok(verifier.with_witness_policy(policy))
 }
 
+/// An artifact read whole, for signatures over the message itself (Ed25519, RSA): artifacts
+/// are not documents and have no size limit; ECDSA and DSSE subjects are hashed as a stream.
 fn artifact_bytes(path: &str) -> Result<Vec<u8>, Fail> {
-    read(path, "artifact")
+    std::fs::read(path).map_err(|e| input(format!("cannot read artifact {path}: {e}")))
 }
 
 fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
@@ -388,7 +426,8 @@ fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
     let instance = a.has("staging").then_some("staging");
     let root = trusted_root(instance, a.get("trusted-root"))?;
     let verifier = verifier_for(&root, instance)?;
-    let bundle = Bundle::from_json(&read(bundle_path, "bundle")?).map_err(|e| from_error(&e))?;
+    let bundle =
+        Bundle::from_json(&read(bundle_path, Document::Bundle)?).map_err(|e| from_error(&e))?;
     let artifact = if target.starts_with("sha256:") && !Path::new(target).exists() {
         ArtifactInput::Digest(Artifact::parse_digest(target).map_err(|e| input(e.to_string()))?)
     } else {
@@ -481,7 +520,7 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
     let policy = verify_policy(&a)?;
     let root = trusted_root(a.get("instance"), a.get("trusted-root"))?;
     let verifier = with_witnesses(verifier_for(&root, a.get("instance"))?, &a)?;
-    let bundle = Bundle::from_json(&read(bundle_path, "bundle")?);
+    let bundle = Bundle::from_json(&read(bundle_path, Document::Bundle)?);
     let bundle = match bundle {
         Ok(b) => b,
         Err(e) => return report(a.has("json"), bundle_path, Err(e)),
@@ -569,7 +608,7 @@ fn cmd_inspect(raw: &[String]) -> Result<(), Fail> {
     let [path] = a.positional.as_slice() else {
         return Err(usage("exactly one BUNDLE is required"));
     };
-    let json = read(path, "bundle")?;
+    let json = read(path, Document::Bundle)?;
     let bundle = Bundle::from_json(&json).map_err(|e| input(e.to_string()))?;
     let v = bundle.describe();
     if a.has("json") {

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use sigverify::limits::Document;
 use sigverify::tuf::{TufClient, TufState, UpdateOptions};
 use sigverify::{format_time, TrustedRoot};
 
@@ -30,7 +31,9 @@ fn file_in(dir: &Path, name: &str) -> Option<Vec<u8>> {
     if name.split('/').any(|p| p == ".." || p.is_empty()) || name.starts_with('/') {
         return None;
     }
-    std::fs::read(dir.join(name)).ok()
+    // At most the largest TUF limit and a byte: the update refuses each file beyond its own.
+    let file = std::fs::File::open(dir.join(name)).ok()?;
+    crate::read_prefix(file, Document::TufFile.max_bytes()).ok()
 }
 
 fn update(raw: &[String]) -> Result<(), Fail> {
@@ -57,7 +60,7 @@ fn update(raw: &[String]) -> Result<(), Fail> {
     let mut options = UpdateOptions::default();
     options.accept_expired_metadata_unsafe = a.has("accept-expired-metadata-unsafe");
     let root_json = match (a.get("root"), a.get("instance")) {
-        (Some(f), None) => read(f, "root")?,
+        (Some(f), None) => read(f, Document::TufRoot)?,
         (None, None | Some("public-good")) => sigverify::tuf::PUBLIC_GOOD_ROOT.to_vec(),
         (None, Some("staging")) => sigverify::tuf::STAGING_ROOT.to_vec(),
         (None, Some(o)) => {
@@ -71,7 +74,7 @@ fn update(raw: &[String]) -> Result<(), Fail> {
         .map_err(|e| input(format!("root: {e}")))?;
     let saved = match a.get("state") {
         Some(f) if Path::new(f).exists() => Some(
-            TufState::from_json(&read(f, "state")?)
+            TufState::from_json(&read(f, Document::TufState)?)
                 .map_err(|e| input(format!("state {f}: {e}")))?,
         ),
         _ => None,
@@ -145,7 +148,7 @@ fn update(raw: &[String]) -> Result<(), Fail> {
 fn show(raw: &[String]) -> Result<(), Fail> {
     let a = Args::parse(raw, &["instance"], &["json"])?;
     let root = match (a.positional.as_slice(), a.get("instance")) {
-        ([f], None) => TrustedRoot::from_json(&read(f, "trusted root")?),
+        ([f], None) => TrustedRoot::from_json(&read(f, Document::TrustedRoot)?),
         ([], None | Some("public-good")) => TrustedRoot::public_good(),
         ([], Some("staging")) => TrustedRoot::staging(),
         ([], Some("github")) => TrustedRoot::github(),

@@ -336,7 +336,11 @@ impl fmt::Display for Error {
                 expected,
                 found,
             } => write!(f, "{claim}: expected {expected}, found {found}"),
-            Error::InvalidPolicy { path, reason } => write!(f, "policy document {path}: {reason}"),
+            // `$...` is a place in a policy document; other paths name a builder's argument.
+            Error::InvalidPolicy { path, reason } if path.starts_with('$') => {
+                write!(f, "policy document {path}: {reason}")
+            }
+            Error::InvalidPolicy { path, reason } => write!(f, "policy {path}: {reason}"),
             Error::SignerNotPinned { path } => write!(f, "policy {path}: {SIGNER_NOT_PINNED}"),
             Error::UnsupportedAlgorithm { what, found } => {
                 write!(f, "{what}: unsupported algorithm {found}")

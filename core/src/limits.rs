@@ -8,6 +8,112 @@
 pub const MAX_BUNDLE_BYTES: usize = 16 * 1024 * 1024;
 /// Largest trusted root document accepted, in bytes.
 pub const MAX_TRUSTED_ROOT_BYTES: usize = 16 * 1024 * 1024;
+/// Largest managed public key (PEM or DER SubjectPublicKeyInfo) accepted, in bytes (an RSA-4096
+/// PEM key is about 800).
+pub const MAX_PUBLIC_KEY_BYTES: usize = 64 * 1024;
+/// Largest npm registry keys document (`keys.json`) accepted, in bytes.
+pub const MAX_NPM_KEYS_BYTES: usize = 16 * 1024 * 1024;
+/// Largest ecosystem document accepted (a PyPI provenance object or PEP 740 attestation, an npm
+/// attestations response, GitHub attestation JSON lines), in bytes: each holds a few bundles.
+pub const MAX_ECOSYSTEM_DOCUMENT_BYTES: usize = MAX_BUNDLE_BYTES;
+/// Largest `verify-batch` manifest (JSON lines, one small object per bundle) accepted, in bytes:
+/// about two million items.
+pub const MAX_BATCH_MANIFEST_BYTES: usize = 512 * 1024 * 1024;
+/// Largest TUF state document (`TufState::to_json`) accepted, in bytes (a real one is about 300).
+pub const MAX_TUF_STATE_BYTES: usize = 1024 * 1024;
+
+/// Every kind of document sigverify reads, with the size limit a reader must stop at. A host
+/// that reads one from a file reads at most `max_bytes() + 1` bytes (or refuses it from its size)
+/// and never the whole file: a 7 GB file named as a bundle costs 16 MiB, not 7 GB.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Document {
+    /// A Sigstore bundle.
+    Bundle,
+    /// A trusted root (`trusted_root.json`).
+    TrustedRoot,
+    /// A policy document.
+    Policy,
+    /// A managed public key (PEM).
+    PublicKey,
+    /// An ecosystem document: a PyPI provenance object or attestation, an npm attestations
+    /// response, GitHub attestation JSON lines.
+    Ecosystem,
+    /// An npm registry keys document.
+    NpmKeys,
+    /// A `verify-batch` manifest.
+    BatchManifest,
+    /// A TUF root the caller trusts.
+    TufRoot,
+    /// The TUF state of the last update.
+    TufState,
+    /// Any file of a TUF repository (metadata or target): the largest of their limits; the
+    /// update refuses each one beyond its own.
+    TufFile,
+}
+
+impl Document {
+    /// The most bytes accepted.
+    pub const fn max_bytes(self) -> usize {
+        match self {
+            Document::Bundle => MAX_BUNDLE_BYTES,
+            Document::TrustedRoot => MAX_TRUSTED_ROOT_BYTES,
+            Document::Policy => MAX_POLICY_BYTES,
+            Document::PublicKey => MAX_PUBLIC_KEY_BYTES,
+            Document::Ecosystem => MAX_ECOSYSTEM_DOCUMENT_BYTES,
+            Document::NpmKeys => MAX_NPM_KEYS_BYTES,
+            Document::BatchManifest => MAX_BATCH_MANIFEST_BYTES,
+            Document::TufRoot => MAX_TUF_ROOT_BYTES,
+            Document::TufState => MAX_TUF_STATE_BYTES,
+            // The largest of the TUF limits (a test says so).
+            Document::TufFile => MAX_TUF_TARGET_FILE_BYTES,
+        }
+    }
+
+    /// What it is called in errors (`"bundle"`, `"trusted root"`...).
+    pub const fn name(self) -> &'static str {
+        match self {
+            Document::Bundle => "bundle",
+            Document::TrustedRoot => "trusted root",
+            Document::Policy => "policy document",
+            Document::PublicKey => "public key",
+            Document::Ecosystem => "ecosystem document",
+            Document::NpmKeys => "npm keys document",
+            Document::BatchManifest => "batch manifest",
+            Document::TufRoot => "TUF root",
+            Document::TufState => "TUF state",
+            Document::TufFile => "TUF repository file",
+        }
+    }
+
+    /// The error for a document of `found` bytes (or more) when that is over the limit.
+    pub fn check_size(self, found: u64) -> Result<(), crate::Error> {
+        if found > self.max_bytes() as u64 {
+            return Err(crate::Error::LimitExceeded {
+                what: self.size_description(),
+                limit: self.max_bytes() as u64,
+                found,
+            });
+        }
+        Ok(())
+    }
+
+    const fn size_description(self) -> &'static str {
+        match self {
+            Document::Bundle => "bundle size in bytes",
+            Document::TrustedRoot => "trusted root size in bytes",
+            Document::Policy => "policy document size in bytes",
+            Document::PublicKey => "public key size in bytes",
+            Document::Ecosystem => "ecosystem document size in bytes",
+            Document::NpmKeys => "npm keys.json size in bytes",
+            Document::BatchManifest => "batch manifest size in bytes",
+            Document::TufRoot => "TUF root size in bytes",
+            Document::TufState => "TUF state size in bytes",
+            Document::TufFile => "TUF repository file size in bytes",
+        }
+    }
+}
+
 /// Deepest JSON nesting accepted in any document (a bundle needs 8). Checked by a linear scan
 /// before parsing; serde_json would also stop at 128.
 pub const MAX_JSON_DEPTH: usize = 64;
@@ -249,5 +355,23 @@ mod tests {
         // Escaped quotes do not end a string.
         let s = format!(r#"["\"{}"]"#, "[".repeat(100));
         assert!(check_json(s.as_bytes(), "bundle").is_ok());
+    }
+
+    #[test]
+    fn document_limits() {
+        let tuf = [
+            MAX_TUF_ROOT_BYTES,
+            MAX_TUF_TIMESTAMP_BYTES,
+            MAX_TUF_SNAPSHOT_BYTES,
+            MAX_TUF_TARGETS_BYTES,
+            MAX_TUF_TARGET_FILE_BYTES,
+        ];
+        assert!(tuf.iter().all(|l| *l <= Document::TufFile.max_bytes()));
+        assert!(Document::Bundle.check_size(MAX_BUNDLE_BYTES as u64).is_ok());
+        let e = Document::Bundle
+            .check_size(7 * 1024 * 1024 * 1024)
+            .unwrap_err();
+        assert_eq!(e.code(), "limit-exceeded");
+        assert!(e.to_string().contains("bundle size"), "{e}");
     }
 }

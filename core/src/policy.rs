@@ -621,6 +621,7 @@ impl Policy {
 
     /// The bundle must be signed by this managed key: a PEM `PUBLIC KEY` (SubjectPublicKeyInfo).
     pub fn key_pem(pem_text: &[u8]) -> Result<Policy, Error> {
+        limits::Document::PublicKey.check_size(pem_text.len() as u64)?;
         let text = std::str::from_utf8(pem_text).map_err(|_| Error::InvalidCertificate {
             which: "public key".into(),
             reason: "the PEM is not UTF-8 text".into(),
@@ -637,6 +638,7 @@ impl Policy {
 
     /// The bundle must be signed by this managed key, given as DER SubjectPublicKeyInfo.
     pub fn key_der(spki_der: &[u8]) -> Result<Policy, Error> {
+        limits::Document::PublicKey.check_size(spki_der.len() as u64)?;
         Ok(Policy {
             kind: PolicyKind::Key(
                 PublicKey::from_spki_der(spki_der, Backend::default())?,

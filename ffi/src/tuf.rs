@@ -2,6 +2,7 @@
 //! over `sigverify::tuf`.
 
 use std::ffi::c_char;
+use std::io::Read as _;
 use std::path::{Component, Path, PathBuf};
 
 use sigverify::tuf::{TufClient, TufState, TufUpdate, UpdateOptions, PUBLIC_GOOD_ROOT};
@@ -27,13 +28,20 @@ pub struct sigverify_tuf_update {
 }
 
 /// Reads `dir/name` for a file name the update asks for; a name that could leave `dir` (`..`,
-/// an absolute path, a prefix) is refused (read as absent).
+/// an absolute path, a prefix) is refused (read as absent). Read against the TUF limits.
 fn read_in(dir: &Path, name: &str) -> Option<Vec<u8>> {
     let rel = Path::new(name);
     if name.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
         return None;
     }
-    std::fs::read(dir.join(rel)).ok()
+    // At most the largest TUF limit and a byte, never the whole file: the update refuses each
+    // file beyond its own limit.
+    let limit = sigverify::limits::Document::TufFile.max_bytes() as u64;
+    let mut buf = Vec::new();
+    std::fs::File::open(dir.join(rel))
+        .and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
+        .ok()?;
+    Some(buf)
 }
 
 /// Updates from a TUF repository mirrored in two folders: `metadata_dir` holds the metadata

@@ -73,6 +73,8 @@ struct RawWindow {
 impl RegistryKeys {
     /// Parses `keys.json`.
     pub fn from_json(json: &[u8]) -> Result<RegistryKeys, Error> {
+        crate::limits::Document::NpmKeys.check_size(json.len() as u64)?;
+        crate::limits::check_json(json, "npm keys.json")?;
         let raw: RawKeys =
             serde_json::from_slice(json).map_err(|e| invalid("npm keys.json", e.to_string()))?;
         let keys = raw

@@ -11,8 +11,7 @@ use crate::limits;
 /// The format tag of [`TufState::to_json`]; bumped if the record ever changes shape.
 const FORMAT: u64 = 1;
 
-/// Largest state document accepted, in bytes (a real one is about 300).
-const MAX_STATE_BYTES: usize = 1024 * 1024;
+use crate::limits::MAX_TUF_STATE_BYTES as MAX_STATE_BYTES;
 
 /// What the last successful update verified: the versions a later update may not go below.
 ///
