@@ -5,7 +5,9 @@
 //!   `wasm32-unknown-unknown`.
 //!
 //! Everything above this module talks in [`PublicKey`], [`SigScheme`] and [`HashAlg`]; only the
-//! backend files name a crypto crate.
+//! backend files name a crypto crate. Which schemes an artifact signature may use (P-384 and
+//! P-521 keys: their curve's hash, then SHA-256) is [`PublicKey::artifact_schemes`], the one
+//! place of that rule (docs/algorithms.md).
 
 #[cfg(feature = "aws-lc-rs")]
 mod aws;
