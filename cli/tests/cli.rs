@@ -72,6 +72,77 @@ fn verify_json_prints_the_whole_result() {
     );
     assert_eq!(v["logEntries"][0]["kind"], "dsse");
     assert_eq!(v["verifiedTimes"][0]["source"], "transparency-log");
+    assert_eq!(v["signatureDigestAlgorithm"], "sha256");
+}
+
+#[test]
+fn verify_streams_artifacts_of_p384_keys_that_signed_sha256() {
+    // Older clients' P-384 bundles (messageDigest SHA2_256): the file is hashed with SHA-256
+    // and verifies, with a certificate and with a managed key; a sha384 digest is refused.
+    use sigverify_testkit::{
+        BundleOptions, Ecdsa, Instance, ManagedKey, DEFAULT_IDENTITY, DEFAULT_ISSUER,
+    };
+    let inst = Instance::new();
+    let dir = std::env::temp_dir().join(format!("sigverify-cli-p384-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = |name: &str, bytes: &[u8]| {
+        let p = dir.join(name);
+        std::fs::write(&p, bytes).unwrap();
+        p.to_string_lossy().into_owned()
+    };
+    let artifact: &[u8] = b"an artifact signed by an older client\n";
+    let art = file("artifact.bin", artifact);
+    let root = file(
+        "trusted_root.json",
+        &serde_json::to_vec(&inst.trusted_root()).unwrap(),
+    );
+    let key = file(
+        "key.pem",
+        inst.managed_ecdsa_key_pem(Ecdsa::P384Sha256).as_bytes(),
+    );
+    let sha384 = format!(
+        "sha384:{}",
+        hex::encode(sigverify_testkit::HashKind::Sha384.digest(artifact))
+    );
+    for (name, managed) in [("cert", None), ("key", Some(ManagedKey::P256))] {
+        let opts = BundleOptions {
+            ecdsa: Ecdsa::P384Sha256,
+            managed_key: managed,
+            ..BundleOptions::default()
+        };
+        let bundle = file(
+            &format!("{name}.sigstore.json"),
+            &serde_json::to_vec(&inst.bundle(&opts, artifact)).unwrap(),
+        );
+        let signer: Vec<&str> = match managed {
+            None => vec!["--identity", DEFAULT_IDENTITY, "--issuer", DEFAULT_ISSUER],
+            Some(_) => vec!["--key", &key],
+        };
+        let mut args = vec!["verify", &bundle, &art, "--trusted-root", &root, "--json"];
+        args.extend(&signer);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", text(&o.stderr));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("JSON");
+        assert_eq!(v["signatureDigestAlgorithm"], "sha256", "{name}");
+
+        let mut args = vec![
+            "verify",
+            &bundle,
+            "--digest",
+            &sha384,
+            "--trusted-root",
+            &root,
+        ];
+        args.extend(&signer);
+        let o = run(&args);
+        assert_eq!(o.status.code(), Some(2), "{name}: {}", text(&o.stderr));
+        let err = text(&o.stderr);
+        assert!(
+            err.contains("messageDigest names sha256") && err.contains("found a sha384 digest"),
+            "{name}: {err}"
+        );
+    }
+    let _ = std::fs::remove_dir_all(&dir);
 }
 
 #[test]

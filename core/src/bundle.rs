@@ -39,6 +39,15 @@ impl BundleVersion {
             BundleVersion::V0_3 => "0.3",
         }
     }
+
+    /// Whether an artifact signature by a P-384 or P-521 key may be over SHA-256 instead of
+    /// the curve's hash (older clients; see `PublicKey::artifact_schemes`). sigstore-go allows
+    /// it for bundles v0.1 to v0.3, that is every version we know; a new version must decide.
+    pub(crate) fn allows_ecdsa_sha256_compat(self) -> bool {
+        match self {
+            BundleVersion::V0_1 | BundleVersion::V0_2 | BundleVersion::V0_3 => true,
+        }
+    }
 }
 
 /// What the bundle says signed it.
@@ -464,12 +473,15 @@ impl Bundle {
     }
 
     /// The one digest of the artifact that is enough to verify this bundle, so that a caller
-    /// can hash a large file as a stream instead of holding its bytes: the message digest's
-    /// algorithm (or SHA-256) for message signatures, the strongest subject algorithm for DSSE.
-    /// `None` when the bytes themselves are needed (an Ed25519 or other key that signs the
-    /// message itself cannot be checked against a digest; the caller then passes the bytes).
-    /// A bundle signed with a managed key gets `None` here: which hash the key signs over is
-    /// known only from the key (see [`Bundle::artifact_digest_algorithm_for`]).
+    /// can hash a large file as a stream instead of holding its bytes: for a message signature,
+    /// the algorithm of the bundle's messageDigest when the key signs digests of it (P-384 and
+    /// P-521 keys: their curve's hash, or SHA-256 for older clients' bundles), or without a
+    /// messageDigest the key's hash when it has only one; for DSSE, the strongest subject
+    /// algorithm. The artifact is then verified as [`crate::Artifact::Digest`] would be.
+    /// `None` when the bytes themselves are needed (an Ed25519 key signs the message itself; a
+    /// P-384 or P-521 key without a messageDigest may have signed either hash; the caller then
+    /// passes the bytes). A bundle signed with a managed key gets `None` here: which hash the
+    /// key signs over is known only from the key (see [`Bundle::artifact_digest_algorithm_for`]).
     pub fn artifact_digest_algorithm(&self) -> Option<HashAlg> {
         self.digest_algorithm_with(None)
     }
@@ -484,16 +496,23 @@ impl Bundle {
     fn digest_algorithm_with(&self, key: Option<&crate::crypto::PublicKey>) -> Option<HashAlg> {
         match &self.content {
             Content::MessageSignature { digest, .. } => {
-                let alg = digest.as_ref().map_or(HashAlg::Sha256, |(a, _)| *a);
-                // Which hash the key signs over is only known from the key; ECDSA P-256 with
-                // SHA-256 is what Fulcio issues. Other keys: ask for the bytes.
-                match &self.material {
+                let leaf_key;
+                let key = match &self.material {
                     Material::Certificate(der) => {
-                        crate::x509::leaf_signs_with(der, alg).then_some(alg)
+                        leaf_key = crate::x509::leaf_public_key(der)?;
+                        &leaf_key
                     }
-                    Material::PublicKey { .. } => {
-                        key.and_then(|k| k.default_scheme().hash().filter(|h| *h == alg))
+                    Material::PublicKey { .. } => key?,
+                };
+                let schemes = key.artifact_schemes(self.version.allows_ecdsa_sha256_compat());
+                match (digest, schemes) {
+                    // The hint names the algorithm: the signature is then checked over that
+                    // digest alone, as for a caller's digest.
+                    (Some((alg, _)), _) => {
+                        schemes.iter().find_map(|s| s.hash().filter(|h| h == alg))
                     }
+                    (None, [only]) => only.hash(),
+                    (None, _) => None,
                 }
             }
             Content::Dsse(env) => crate::dsse::Statement::parse(&env.payload)

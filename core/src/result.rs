@@ -114,6 +114,11 @@ pub struct VerificationResult {
     pub statement: Option<Statement>,
     /// Every claim the policy checked, with what was found.
     pub policy_checks: Vec<CheckedClaim>,
+    /// The hash the artifact signature (message signature, or DSSE signature over PAE) was
+    /// verified over: the key's own (SHA-256 for P-256 and RSA, SHA-384 for P-384, SHA-512 for
+    /// P-521), or SHA-256 for a P-384 or P-521 key of an older client. `None` for Ed25519,
+    /// which signs the message itself.
+    pub signature_digest_algorithm: Option<crate::HashAlg>,
     /// The crypto backend that verified it.
     pub backend: &'static str,
 }
@@ -206,6 +211,7 @@ impl VerificationResult {
             "logEntries": entries,
             "statement": statement,
             "policy": self.policy_checks.iter().map(|c| json!({"claim": c.claim, "expected": c.expected, "found": c.found})).collect::<Vec<_>>(),
+            "signatureDigestAlgorithm": self.signature_digest_algorithm.map(crate::HashAlg::name),
             "backend": self.backend,
         })
     }

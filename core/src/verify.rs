@@ -4,7 +4,7 @@
 
 use std::cell::OnceCell;
 
-use crate::bundle::{Bundle, BundleVersion, Content, Material};
+use crate::bundle::{Bundle, BundleVersion, Content, Envelope, Material};
 use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
 use crate::dsse::{pae, Statement, IN_TOTO_PAYLOAD_TYPE};
 use crate::encoding::format_time;
@@ -260,22 +260,14 @@ impl Verifier {
             }
         };
 
-        // 2-3. The artifact against what was signed, then the signature itself.
-        let statement = match &bundle.content {
+        // 2-3. The artifact against what was signed, then the signature itself, with the
+        // schemes the key may have used (P-384/P-521: the curve's hash, then SHA-256).
+        let schemes = key.artifact_schemes(bundle.version.allows_ecdsa_sha256_compat());
+        let (statement, scheme) = match &bundle.content {
             Content::MessageSignature { digest, signature } => {
-                if let Some((alg, hint)) = digest {
-                    if let Some(actual) = digests.get(*alg) {
-                        if &actual != hint {
-                            return Err(Error::ArtifactMismatch {
-                                what: format!("the bundle's messageDigest ({})", alg.name()),
-                                expected: hex::encode(hint),
-                                found: hex::encode(&actual),
-                            });
-                        }
-                    }
-                }
-                self.check_message_signature(&key, artifact, &digests, signature)?;
-                None
+                check_message_digest(digest.as_ref(), artifact, &digests)?;
+                let scheme = self.check_message_signature(&key, schemes, artifact, signature)?;
+                (None, scheme)
             }
             Content::Dsse(env) => {
                 if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
@@ -286,15 +278,7 @@ impl Verifier {
                         ),
                     });
                 }
-                let pae = pae(&env.payload_type, &env.payload);
-                for (i, (_, sig)) in env.signatures.iter().enumerate() {
-                    if !key.verify(backend, key.default_scheme(), &pae, sig) {
-                        return Err(Error::SignatureInvalid {
-                            check: Check::Signature,
-                            what: format!("DSSE signature {i} over PAE(payloadType, payload)"),
-                        });
-                    }
-                }
+                let scheme = self.check_dsse_signatures(&key, schemes, env)?;
                 let statement = Statement::parse(&env.payload)?;
                 let algs = statement.algorithms();
                 let matched = algs
@@ -334,7 +318,7 @@ impl Verifier {
                         found: ours,
                     });
                 }
-                Some(statement)
+                (Some(statement), scheme)
             }
         };
 
@@ -479,6 +463,7 @@ impl Verifier {
             log_entries: entries,
             statement,
             policy_checks,
+            signature_digest_algorithm: scheme.hash(),
             backend: backend.name(),
         })
     }
@@ -499,45 +484,78 @@ impl Verifier {
         Ok(())
     }
 
+    /// Bundle spec (`MessageSignature`): the signature over the artifact, by the leaf's or the
+    /// policy's key, with the first of `schemes` that verifies. With the bytes, each scheme
+    /// hashes them its own way; with a caller's digest, the digest's algorithm picks the one
+    /// scheme (a P-384 key given `sha256:` verifies ECDSA P-384 over SHA-256). Returns the
+    /// scheme that verified.
     fn check_message_signature(
         &self,
         key: &PublicKey,
+        schemes: &[SigScheme],
         artifact: &Artifact<'_>,
-        digests: &Digests<'_>,
         signature: &[u8],
-    ) -> Result<(), Error> {
-        let scheme = key.default_scheme();
-        let ok = match (artifact, scheme) {
-            (Artifact::Bytes(b), _) => key.verify(self.backend, scheme, b, signature),
-            (Artifact::Digest(..), SigScheme::Ed25519) => {
+    ) -> Result<SigScheme, Error> {
+        let verified = match artifact {
+            Artifact::Bytes(b) => schemes
+                .iter()
+                .find(|s| key.verify(self.backend, **s, b, signature)),
+            Artifact::Digest(..) if schemes.contains(&SigScheme::Ed25519) => {
                 return Err(Error::InvalidArtifact {
                     reason: "an Ed25519 message signature can only be verified with the artifact's bytes, not a digest".into(),
                 })
             }
-            (Artifact::Digest(alg, _), s) => {
-                let Some(h) = s.hash() else {
-                    return Err(Error::InvalidArtifact { reason: "no hash for this key".into() });
-                };
-                let Some(d) = digests.get(h) else {
+            Artifact::Digest(alg, d) => {
+                let Some(s) = schemes.iter().find(|s| s.hash() == Some(*alg)) else {
                     return Err(Error::InvalidArtifact {
                         reason: format!(
-                            "the signing key signs {} digests, but a {} digest was given",
-                            h.name(),
+                            "the signing key ({}) signs {} digests, but a {} digest was given",
+                            key.describe(),
+                            hash_names(schemes, " or "),
                             alg.name()
                         ),
                     });
                 };
-                key.verify_prehashed(self.backend, s, &d, signature)
+                key.verify_prehashed(self.backend, *s, d, signature)
+                    .then_some(s)
             }
         };
-        if ok {
-            Ok(())
-        } else {
-            Err(Error::SignatureInvalid {
-                check: Check::Signature,
-                what: "the message signature over the artifact".into(),
-            })
+        verified.copied().ok_or_else(|| Error::SignatureInvalid {
+            check: Check::Signature,
+            what: match (artifact, schemes) {
+                (Artifact::Bytes(_), [_, _, ..]) => format!(
+                    "the message signature over the artifact (hashed with {})",
+                    hash_names(schemes, ", then with ")
+                ),
+                _ => "the message signature over the artifact".into(),
+            },
+        })
+    }
+
+    /// DSSE: every signature over PAE(payloadType, payload), by the leaf's or the policy's key,
+    /// with the first of `schemes` that verifies (sigstore-go verifies envelopes with the same
+    /// compatibility verifier as message signatures). Returns the scheme of the first one.
+    fn check_dsse_signatures(
+        &self,
+        key: &PublicKey,
+        schemes: &[SigScheme],
+        env: &Envelope,
+    ) -> Result<SigScheme, Error> {
+        let pae = pae(&env.payload_type, &env.payload);
+        let mut first = None;
+        for (i, (_, sig)) in env.signatures.iter().enumerate() {
+            let Some(s) = schemes
+                .iter()
+                .find(|s| key.verify(self.backend, **s, &pae, sig))
+            else {
+                return Err(Error::SignatureInvalid {
+                    check: Check::Signature,
+                    what: format!("DSSE signature {i} over PAE(payloadType, payload)"),
+                });
+            };
+            first.get_or_insert(*s);
         }
+        first.ok_or_else(|| crate::error::bundle_err("dsseEnvelope.signatures", "no signature"))
     }
 
     /// RFC 5280 §6 path validation of the leaf to a Fulcio CA of the trusted root, at every
@@ -608,6 +626,49 @@ impl Verifier {
             reason: "no certificate authority verified the signing certificate".into(),
         }))
     }
+}
+
+/// Bundle spec (`MessageSignature.messageDigest`): an unauthenticated hint, but it must equal
+/// the artifact's digest. A caller's digest in another algorithm cannot be compared with it and
+/// is refused: the bundle names the hash its artifact was signed over, and the caller must name
+/// the same one (`sha384:` for a bundle that says `SHA2_256` is not its digest).
+fn check_message_digest(
+    hint: Option<&(HashAlg, Vec<u8>)>,
+    artifact: &Artifact<'_>,
+    digests: &Digests<'_>,
+) -> Result<(), Error> {
+    let Some((alg, hint)) = hint else {
+        return Ok(());
+    };
+    let Some(actual) = digests.get(*alg) else {
+        let given = match artifact {
+            Artifact::Digest(a, _) => a.name(),
+            Artifact::Bytes(_) => "bytes",
+        };
+        return Err(Error::InvalidArtifact {
+            reason: format!(
+                "the bundle's messageDigest names {alg}: expected a {alg} digest of the artifact, found a {given} digest",
+                alg = alg.name()
+            ),
+        });
+    };
+    if &actual != hint {
+        return Err(Error::ArtifactMismatch {
+            what: format!("the bundle's messageDigest ({})", alg.name()),
+            expected: hex::encode(hint),
+            found: hex::encode(&actual),
+        });
+    }
+    Ok(())
+}
+
+/// "sha384 or sha256": the hashes of `schemes`, in order.
+fn hash_names(schemes: &[SigScheme], separator: &str) -> String {
+    schemes
+        .iter()
+        .filter_map(|s| s.hash().map(HashAlg::name))
+        .collect::<Vec<_>>()
+        .join(separator)
 }
 
 /// Compile-time check that the verifier can be shared across threads.

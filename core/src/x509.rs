@@ -210,12 +210,9 @@ fn describe_webpki_error(e: &webpki::Error, purpose: Purpose) -> String {
     format!("{what} ({debug})")
 }
 
-/// Does the certificate's key sign messages hashed with `alg` (so that a digest suffices)?
-pub(crate) fn leaf_signs_with(der: &[u8], alg: crate::HashAlg) -> bool {
-    RawTbs::of(der).is_some_and(|t| {
-        PublicKey::from_spki_der(t.spki, Backend::default())
-            .is_ok_and(|k| k.default_scheme().hash() == Some(alg))
-    })
+/// The certificate's public key (to tell which digests it signs), if it parses.
+pub(crate) fn leaf_public_key(der: &[u8]) -> Option<PublicKey> {
+    RawTbs::of(der).and_then(|t| PublicKey::from_spki_der(t.spki, Backend::default()).ok())
 }
 
 /// The issuer Name (DER) of a certificate.

@@ -9,16 +9,16 @@
 
 use serde_json::{json, Value};
 use sigverify::{
-    Artifact, Backend, Check, Error, Policy, San, Signer, TimeSource, TrustedRoot,
+    Artifact, Backend, Check, Error, HashAlg, Policy, San, Signer, TimeSource, TrustedRoot,
     VerificationResult, VerifiedTime, Verifier, VerifierOptions,
 };
 use sigverify_testkit::trust::{REKOR_URL, TSA_URL};
 use sigverify_testkit::util::{b64, sha256, unb64};
 use sigverify_testkit::x509::CA_NOT_BEFORE;
 use sigverify_testkit::{
-    statement_for, BundleOptions, BundleVersion, Content, EntryKind, Fault, Identity, Instance,
-    ManagedKey, TrustedRootOptions, ValidFor, DEFAULT_ARTIFACT_NAME, DEFAULT_IDENTITY,
-    DEFAULT_INTEGRATED_TIME, DEFAULT_ISSUER,
+    statement_for, BundleOptions, BundleVersion, Content, Ecdsa, EntryKind, Fault, HashKind,
+    Identity, Instance, ManagedKey, RekorV2Entry, TrustedRootOptions, ValidFor,
+    DEFAULT_ARTIFACT_NAME, DEFAULT_IDENTITY, DEFAULT_INTEGRATED_TIME, DEFAULT_ISSUER,
 };
 
 const ARTIFACT: &[u8] = b"sigverify integration tests: the artifact\n";
@@ -100,6 +100,10 @@ fn assert_same(
             assert_eq!(a.log_entries, b.log_entries, "{who}");
             assert_eq!(a.statement, b.statement, "{who}");
             assert_eq!(a.bundle_version, b.bundle_version, "{who}");
+            assert_eq!(
+                a.signature_digest_algorithm, b.signature_digest_algorithm,
+                "{who}"
+            );
         }
         (Err(a), Err(b)) => assert_eq!(a, b, "{who}"),
         _ => panic!("backends disagree ({who}): {r0:?} vs {r1:?}"),
@@ -147,10 +151,22 @@ fn matrix() -> Vec<BundleOptions> {
 fn policy_for(inst: &Instance, opts: &BundleOptions) -> Policy {
     match opts.managed_key {
         None => Policy::identity(DEFAULT_IDENTITY, DEFAULT_ISSUER).unwrap(),
-        Some(ManagedKey::P256) => Policy::key_pem(inst.managed_key_pem().as_bytes()).unwrap(),
+        // The managed ECDSA key of `opts.ecdsa`'s curve (P-256: `managed_key_pem`).
+        Some(ManagedKey::P256) => {
+            Policy::key_pem(inst.managed_ecdsa_key_pem(opts.ecdsa).as_bytes()).unwrap()
+        }
         Some(ManagedKey::Ed25519) => {
             Policy::key_pem(inst.managed_ed25519_key_pem().as_bytes()).unwrap()
         }
+    }
+}
+
+/// The verifier's name for a testkit hash.
+fn hash_alg(h: HashKind) -> HashAlg {
+    match h {
+        HashKind::Sha256 => HashAlg::Sha256,
+        HashKind::Sha384 => HashAlg::Sha384,
+        HashKind::Sha512 => HashAlg::Sha512,
     }
 }
 
@@ -212,6 +228,17 @@ fn check_result(r: &VerificationResult, opts: &BundleOptions, bundle: &Value, ca
     };
     assert_eq!(r.bundle_version, want_version, "{case}");
     assert_eq!(r.media_type, opts.version.media_type(), "{case}");
+    // The hash the signature was verified over: the signing key's (Ed25519: none).
+    let want_hash = match opts.managed_key {
+        Some(ManagedKey::Ed25519) => None,
+        _ => Some(hash_alg(opts.ecdsa.hash())),
+    };
+    assert_eq!(r.signature_digest_algorithm, want_hash, "{case}");
+    assert_eq!(
+        r.to_json()["signatureDigestAlgorithm"],
+        json!(want_hash.map(HashAlg::name)),
+        "{case}"
+    );
 
     // Signer.
     match (&r.signer, opts.managed_key) {
@@ -1966,5 +1993,324 @@ fn trusted_root_chain_signatures_are_checked_on_first_use() {
                 }
             }
         }
+    }
+}
+
+// ------------------------------------------------------------------------------------------
+// 7. ECDSA P-384 and P-521 keys that signed SHA-256 (older clients)
+// ------------------------------------------------------------------------------------------
+
+/// A bundle signed with `ecdsa` (Fulcio leaf or managed key), as a v0.1 or v0.3 bundle.
+fn ecdsa_options(
+    ecdsa: Ecdsa,
+    version: BundleVersion,
+    content: (Content, EntryKind),
+    signer: Option<ManagedKey>,
+) -> BundleOptions {
+    BundleOptions {
+        ecdsa,
+        ..options(version, content, signer, true)
+    }
+}
+
+/// The artifact's digest in `alg`, as a caller would give it (computed by the testkit).
+fn digest_in(alg: HashKind) -> Artifact<'static> {
+    Artifact::parse_digest(&format!(
+        "{}:{}",
+        alg.name(),
+        hex::encode(alg.digest(ARTIFACT))
+    ))
+    .unwrap()
+}
+
+/// Every shape a P-384 or P-521 key signs in: both versions' log proofs, message signatures
+/// and DSSE, Fulcio leaf and managed key, Rekor v1 and v2.
+fn ecdsa_shapes(ecdsa: Ecdsa) -> Vec<BundleOptions> {
+    let mut all = Vec::new();
+    for version in [BundleVersion::V01, BundleVersion::V03] {
+        for content in [CONTENTS[0], CONTENTS[1]] {
+            for signer in [None, Some(ManagedKey::P256)] {
+                all.push(ecdsa_options(ecdsa, version, content, signer));
+            }
+        }
+    }
+    for (content, kind) in [
+        (Content::MessageSignature, RekorV2Entry::HashedRekord002),
+        (Content::Dsse, RekorV2Entry::HashedRekord002),
+    ] {
+        for signer in [None, Some(ManagedKey::P256)] {
+            all.push(BundleOptions {
+                ecdsa,
+                managed_key: signer,
+                timestamp_time: Some(TS_TIME as u64),
+                ..BundleOptions::rekor_v2(content, kind)
+            });
+        }
+    }
+    all
+}
+
+/// `check_result` for the v1 shapes; for Rekor v2 ones (no SET), the entry and the hash.
+fn check_ecdsa_result(r: &VerificationResult, opts: &BundleOptions, bundle: &Value, case: &str) {
+    if opts.rekor_v2.is_none() {
+        return check_result(r, opts, bundle, case);
+    }
+    assert_eq!(r.log_entries.len(), 1, "{case}");
+    let e = &r.log_entries[0];
+    assert_eq!(
+        (e.kind.as_str(), e.version.as_str()),
+        ("hashedrekord", "0.0.2"),
+        "{case}"
+    );
+    assert_eq!(
+        r.signature_digest_algorithm,
+        Some(hash_alg(opts.ecdsa.hash())),
+        "{case}"
+    );
+}
+
+#[test]
+fn p384_and_p521_keys_that_signed_sha256_verify() {
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    for (ecdsa, own) in [
+        (Ecdsa::P384Sha256, HashKind::Sha384),
+        (Ecdsa::P521Sha256, HashKind::Sha512),
+    ] {
+        for opts in ecdsa_shapes(ecdsa) {
+            let case = format!("{opts:?}");
+            let bundle = inst.bundle(&opts, ARTIFACT);
+            let bytes = to_bytes(&bundle);
+            let policy = policy_for(&inst, &opts);
+
+            // With the bytes: the curve's hash fails, SHA-256 verifies.
+            let r = expect_ok(
+                v.verify(&bytes, &Artifact::Bytes(ARTIFACT), &policy, NOW),
+                &case,
+            );
+            check_ecdsa_result(&r, &opts, &bundle, &case);
+            assert_eq!(r.signature_digest_algorithm, Some(HashAlg::Sha256));
+
+            // With `sha256:` (the digest the bundle names): verifies the same way.
+            let r = expect_ok(
+                v.verify(&bytes, &digest_in(HashKind::Sha256), &policy, NOW),
+                &format!("{case} (sha256 digest)"),
+            );
+            check_ecdsa_result(&r, &opts, &bundle, &case);
+
+            let parsed = sigverify::Bundle::from_json(&bytes).unwrap();
+            if opts.content == Content::Dsse {
+                continue;
+            }
+            // A streaming caller hashes what the messageDigest names.
+            assert_eq!(
+                parsed.artifact_digest_algorithm_for(&policy),
+                Some(HashAlg::Sha256),
+                "{case}"
+            );
+            let want = opts.managed_key.is_none().then_some(HashAlg::Sha256);
+            assert_eq!(parsed.artifact_digest_algorithm(), want, "{case}");
+
+            // The curve's own hash is a digest the bundle does not name: refused, precisely.
+            let e = expect_err(
+                v.verify(&bytes, &digest_in(own), &policy, NOW),
+                Check::Artifact,
+                &[
+                    "messageDigest names sha256",
+                    "expected a sha256 digest",
+                    &format!("found a {} digest", own.name()),
+                ],
+                &format!("{case} ({} digest)", own.name()),
+            );
+            assert_eq!(e.code(), "invalid-artifact", "{case}");
+        }
+    }
+}
+
+#[test]
+fn p384_and_p521_keys_over_their_own_hash_still_verify() {
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    for (ecdsa, own) in [
+        (Ecdsa::P384Sha384, HashKind::Sha384),
+        (Ecdsa::P521Sha512, HashKind::Sha512),
+    ] {
+        for opts in ecdsa_shapes(ecdsa) {
+            let case = format!("{opts:?}");
+            let bundle = inst.bundle(&opts, ARTIFACT);
+            let bytes = to_bytes(&bundle);
+            let policy = policy_for(&inst, &opts);
+            let r = expect_ok(
+                v.verify(&bytes, &Artifact::Bytes(ARTIFACT), &policy, NOW),
+                &case,
+            );
+            check_ecdsa_result(&r, &opts, &bundle, &case);
+            assert_eq!(r.signature_digest_algorithm, Some(hash_alg(own)), "{case}");
+            if opts.content == Content::Dsse {
+                // The subjects name sha256; the envelope was signed over the curve's hash.
+                let r = expect_ok(
+                    v.verify(&bytes, &digest_in(HashKind::Sha256), &policy, NOW),
+                    &case,
+                );
+                check_ecdsa_result(&r, &opts, &bundle, &case);
+                continue;
+            }
+            let r = expect_ok(
+                v.verify(&bytes, &digest_in(own), &policy, NOW),
+                &format!("{case} ({} digest)", own.name()),
+            );
+            check_ecdsa_result(&r, &opts, &bundle, &case);
+            let parsed = sigverify::Bundle::from_json(&bytes).unwrap();
+            assert_eq!(
+                parsed.artifact_digest_algorithm_for(&policy),
+                Some(hash_alg(own)),
+                "{case}"
+            );
+            // SHA-256 is not what this bundle names.
+            expect_err(
+                v.verify(&bytes, &digest_in(HashKind::Sha256), &policy, NOW),
+                Check::Artifact,
+                &[
+                    &format!("messageDigest names {}", own.name()),
+                    "found a sha256 digest",
+                ],
+                &format!("{case} (sha256 digest)"),
+            );
+        }
+    }
+}
+
+#[test]
+fn p256_keys_have_no_fallback() {
+    // A P-256 key that signed SHA-384: never tried, whatever the bundle says.
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    for signer in [None, Some(ManagedKey::P256)] {
+        for version in [BundleVersion::V01, BundleVersion::V03] {
+            let msg = ecdsa_options(Ecdsa::P256Sha384, version, CONTENTS[0], signer);
+            let case = format!("{msg:?}");
+            let bytes = to_bytes(&inst.bundle(&msg, ARTIFACT));
+            let policy = policy_for(&inst, &msg);
+            let e = expect_err(
+                v.verify(&bytes, &Artifact::Bytes(ARTIFACT), &policy, NOW),
+                Check::Signature,
+                &["the message signature over the artifact"],
+                &case,
+            );
+            assert_eq!(e.code(), "signature-invalid", "{case}");
+            assert!(!e.to_string().contains("then with"), "{case}: {e}");
+            // The bundle names sha384, but a P-256 key signs only sha256 digests.
+            expect_err(
+                v.verify(&bytes, &digest_in(HashKind::Sha384), &policy, NOW),
+                Check::Artifact,
+                &[
+                    "the signing key (ECDSA P-256) signs sha256 digests, but a sha384 digest was given",
+                ],
+                &format!("{case} (sha384 digest)"),
+            );
+            let parsed = sigverify::Bundle::from_json(&bytes).unwrap();
+            assert_eq!(
+                parsed.artifact_digest_algorithm_for(&policy),
+                None,
+                "{case}"
+            );
+
+            let dsse = ecdsa_options(Ecdsa::P256Sha384, version, CONTENTS[1], signer);
+            let bytes = to_bytes(&inst.bundle(&dsse, ARTIFACT));
+            for artifact in [Artifact::Bytes(ARTIFACT), digest_artifact()] {
+                expect_err(
+                    v.verify(&bytes, &artifact, &policy, NOW),
+                    Check::Signature,
+                    &["DSSE signature 0 over PAE"],
+                    &format!("{dsse:?} {artifact:?}"),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn p384_and_p521_signatures_over_other_bytes_still_fail() {
+    // The fallback is one more hash of the same bytes, never a looser check.
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    for ecdsa in [Ecdsa::P384Sha256, Ecdsa::P521Sha256] {
+        for signer in [None, Some(ManagedKey::P256)] {
+            for content in [CONTENTS[0], CONTENTS[1]] {
+                let opts = BundleOptions {
+                    fault: Some(Fault::ArtifactSignature),
+                    ..ecdsa_options(ecdsa, BundleVersion::V03, content, signer)
+                };
+                let case = format!("{opts:?}");
+                let bytes = to_bytes(&inst.bundle(&opts, ARTIFACT));
+                let policy = policy_for(&inst, &opts);
+                let own = if ecdsa == Ecdsa::P384Sha256 {
+                    "sha384"
+                } else {
+                    "sha512"
+                };
+                let with_bytes: &[&str] = match opts.content {
+                    Content::MessageSignature => &[
+                        "the message signature over the artifact",
+                        &format!("hashed with {own}, then with sha256"),
+                    ],
+                    Content::Dsse => &["DSSE signature 0 over PAE"],
+                };
+                expect_err(
+                    v.verify(&bytes, &Artifact::Bytes(ARTIFACT), &policy, NOW),
+                    Check::Signature,
+                    with_bytes,
+                    &case,
+                );
+                let with_digest: &[&str] = match opts.content {
+                    Content::MessageSignature => &["the message signature over the artifact"],
+                    Content::Dsse => &["DSSE signature 0 over PAE"],
+                };
+                expect_err(
+                    v.verify(&bytes, &digest_artifact(), &policy, NOW),
+                    Check::Signature,
+                    with_digest,
+                    &format!("{case} (sha256 digest)"),
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn p384_sha256_bundles_without_a_message_digest_need_the_bytes() {
+    // Without messageDigest nothing tells a streaming caller which hash the key signed: it
+    // is asked for the bytes, which verify (the SHA-256 fallback), as does the digest the log
+    // entry names.
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    for signer in [None, Some(ManagedKey::P256)] {
+        let opts = ecdsa_options(Ecdsa::P384Sha256, BundleVersion::V03, CONTENTS[0], signer);
+        let case = format!("{opts:?}");
+        let bytes = edited(&inst.bundle(&opts, ARTIFACT), |b| {
+            remove(b, "/messageSignature/messageDigest")
+        });
+        let policy = policy_for(&inst, &opts);
+        let parsed = sigverify::Bundle::from_json(&bytes).unwrap();
+        assert_eq!(
+            parsed.artifact_digest_algorithm_for(&policy),
+            None,
+            "{case}"
+        );
+        let r = expect_ok(
+            v.verify(&bytes, &Artifact::Bytes(ARTIFACT), &policy, NOW),
+            &case,
+        );
+        assert_eq!(
+            r.signature_digest_algorithm,
+            Some(HashAlg::Sha256),
+            "{case}"
+        );
+        let r = expect_ok(v.verify(&bytes, &digest_artifact(), &policy, NOW), &case);
+        assert_eq!(
+            r.signature_digest_algorithm,
+            Some(HashAlg::Sha256),
+            "{case}"
+        );
     }
 }

@@ -12,6 +12,7 @@ fn algorithm(scheme: SigScheme) -> &'static dyn VerificationAlgorithm {
         EcdsaP256Sha384 => &signature::ECDSA_P256_SHA384_ASN1,
         EcdsaP384Sha256 => &signature::ECDSA_P384_SHA256_ASN1,
         EcdsaP384Sha384 => &signature::ECDSA_P384_SHA384_ASN1,
+        EcdsaP521Sha256 => &signature::ECDSA_P521_SHA256_ASN1,
         EcdsaP521Sha512 => &signature::ECDSA_P521_SHA512_ASN1,
         Ed25519 => &signature::ED25519,
         RsaPkcs1Sha256 => &signature::RSA_PKCS1_2048_8192_SHA256,

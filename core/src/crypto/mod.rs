@@ -5,7 +5,9 @@
 //!   `wasm32-unknown-unknown`.
 //!
 //! Everything above this module talks in [`PublicKey`], [`SigScheme`] and [`HashAlg`]; only the
-//! backend files name a crypto crate.
+//! backend files name a crypto crate. Which schemes an artifact signature may use (P-384 and
+//! P-521 keys: their curve's hash, then SHA-256) is [`PublicKey::artifact_schemes`], the one
+//! place of that rule (docs/algorithms.md).
 
 #[cfg(feature = "aws-lc-rs")]
 mod aws;
@@ -242,6 +244,8 @@ pub(crate) enum SigScheme {
     EcdsaP256Sha384,
     EcdsaP384Sha256,
     EcdsaP384Sha384,
+    /// Only for artifact signatures of older clients (see [`PublicKey::artifact_schemes`]).
+    EcdsaP521Sha256,
     EcdsaP521Sha512,
     Ed25519,
     RsaPkcs1Sha256,
@@ -258,7 +262,7 @@ impl SigScheme {
         match self {
             EcdsaP256Sha256 | EcdsaP256Sha384 => KeyType::P256,
             EcdsaP384Sha256 | EcdsaP384Sha384 => KeyType::P384,
-            EcdsaP521Sha512 => KeyType::P521,
+            EcdsaP521Sha256 | EcdsaP521Sha512 => KeyType::P521,
             Ed25519 => KeyType::Ed25519,
             RsaPkcs1Sha256 | RsaPkcs1Sha384 | RsaPkcs1Sha512 | RsaPssSha256 | RsaPssSha384
             | RsaPssSha512 => KeyType::Rsa,
@@ -269,7 +273,7 @@ impl SigScheme {
     pub(crate) fn hash(self) -> Option<HashAlg> {
         use SigScheme::*;
         match self {
-            EcdsaP256Sha256 | EcdsaP384Sha256 | RsaPkcs1Sha256 | RsaPssSha256 => {
+            EcdsaP256Sha256 | EcdsaP384Sha256 | EcdsaP521Sha256 | RsaPkcs1Sha256 | RsaPssSha256 => {
                 Some(HashAlg::Sha256)
             }
             EcdsaP256Sha384 | EcdsaP384Sha384 | RsaPkcs1Sha384 | RsaPssSha384 => {
@@ -433,6 +437,45 @@ impl PublicKey {
             KeyType::P521 => SigScheme::EcdsaP521Sha512,
             KeyType::Ed25519 => SigScheme::Ed25519,
             KeyType::Rsa => SigScheme::RsaPkcs1Sha256,
+        }
+    }
+
+    /// The schemes an artifact signature by this key (a message signature, or a DSSE signature
+    /// over PAE bytes) may use, in the order they are tried: the default scheme first; then,
+    /// with `sha256_compat`, ECDSA over SHA-256 for P-384 and P-521 keys.
+    ///
+    /// Older clients (sigstore-python 1.x, cosign) signed with P-384 and P-521 keys over a
+    /// SHA-256 digest, and Rekor logged `sha256`; sigstore-go accepts them for bundles v0.1 to
+    /// v0.3 (its compatibility verifier: the key's default hash, then SHA-256), and so do we.
+    /// Accepting both hashes lets no signature stand for another message: ECDSA signs the
+    /// digest as an integer modulo the curve order (FIPS 186-5 §6.4.1), which would have to be
+    /// both a SHA-256 digest (below 2^256) and a SHA-384 (P-384) or SHA-512 (P-521) one, a
+    /// chance of 2^-128 or 2^-256 per message tried. P-256 keys have no fallback. Certificate,
+    /// log, CT and timestamp signatures never use this: they name their algorithm.
+    pub(crate) fn artifact_schemes(&self, sha256_compat: bool) -> &'static [SigScheme] {
+        use SigScheme::*;
+        let all: &'static [SigScheme] = match self.key_type {
+            KeyType::P256 => &[EcdsaP256Sha256],
+            KeyType::P384 => &[EcdsaP384Sha384, EcdsaP384Sha256],
+            KeyType::P521 => &[EcdsaP521Sha512, EcdsaP521Sha256],
+            KeyType::Ed25519 => &[Ed25519],
+            KeyType::Rsa => &[RsaPkcs1Sha256],
+        };
+        if sha256_compat {
+            all
+        } else {
+            all.get(..1).unwrap_or(all)
+        }
+    }
+
+    /// The key's curve or algorithm, for messages (`ECDSA P-384`).
+    pub(crate) fn describe(&self) -> &'static str {
+        match self.key_type {
+            KeyType::P256 => "ECDSA P-256",
+            KeyType::P384 => "ECDSA P-384",
+            KeyType::P521 => "ECDSA P-521",
+            KeyType::Ed25519 => "Ed25519",
+            KeyType::Rsa => "RSA",
         }
     }
 

@@ -7,6 +7,9 @@ use sha2::Digest;
 
 use super::{HashAlg, KeyType, SigScheme};
 
+/// Bytes of a P-521 field element (521 bits).
+const P521_FIELD_BYTES: usize = 66;
+
 pub(super) enum RcHasher {
     Sha256(sha2::Sha256),
     Sha384(sha2::Sha384),
@@ -85,13 +88,23 @@ pub(super) fn verify_prehashed(scheme: SigScheme, raw_key: &[u8], dig: &[u8], si
             };
             k.verify_prehash(dig, &s).is_ok()
         }
-        EcdsaP521Sha512 => {
+        EcdsaP521Sha256 | EcdsaP521Sha512 => {
             let (Ok(k), Ok(s)) = (
                 p521::ecdsa::VerifyingKey::from_sec1_bytes(raw_key),
                 p521::ecdsa::Signature::from_der(sig),
             ) else {
                 return false;
             };
+            // FIPS 186-5 §6.4.1: a digest shorter than the order is taken whole, as an integer.
+            // The ecdsa crate refuses digests under half the field size (33 bytes for P-521),
+            // so a SHA-256 digest is given zero-extended on the left: the same integer.
+            if dig.len() < P521_FIELD_BYTES / 2 {
+                let mut padded = [0u8; P521_FIELD_BYTES];
+                if let Some(tail) = padded.get_mut(P521_FIELD_BYTES - dig.len()..) {
+                    tail.copy_from_slice(dig);
+                }
+                return k.verify_prehash(&padded, &s).is_ok();
+            }
             k.verify_prehash(dig, &s).is_ok()
         }
         Ed25519 => false,

@@ -5,10 +5,10 @@ use serde_json::{json, Map, Value};
 use crate::ct::{make_sct, sct_list_extension, SctParams};
 use crate::dsse::{envelope, pae, statement_for, INTOTO_PAYLOAD_TYPE};
 use crate::instance::Instance;
-use crate::keys::{EcKey, EdKey};
+use crate::keys::{EcKey, Ecdsa, EcdsaKey, EdKey, HashKind};
 use crate::log::{
-    checkpoint_body, dsse_body, dsse_v2_body, hashedrekord_body, hashedrekord_v2_body, intoto_body,
-    set_payload, signed_note_lines, MerkleTree, V2Verifier, REKOR_NAME, REKOR_ORIGIN,
+    checkpoint_body, dsse_body, dsse_v2_body, hashedrekord_body_with, hashedrekord_v2_body_with,
+    intoto_body, set_payload, signed_note_lines, MerkleTree, V2Verifier, REKOR_NAME, REKOR_ORIGIN,
     REKOR_V2_ORIGIN,
 };
 use crate::tsa::{timestamp_response, TimestampParams};
@@ -115,7 +115,8 @@ pub enum Rekor {
 /// A managed (non-Fulcio) signing key, for `publicKey` bundles.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ManagedKey {
-    /// ECDSA P-256 / SHA-256 ([`Instance::managed_key_pem`]).
+    /// The managed ECDSA key: P-256 / SHA-256 ([`Instance::managed_key_pem`]) by default, or
+    /// the curve and hash of [`BundleOptions::ecdsa`] ([`Instance::managed_ecdsa_key_pem`]).
     P256,
     /// Ed25519 ([`Instance::managed_ed25519_key_pem`]).
     Ed25519,
@@ -351,6 +352,10 @@ pub struct BundleOptions {
     pub timestamp_time: Option<u64>,
     /// Sign with a managed key (`publicKey` bundle) instead of a Fulcio certificate.
     pub managed_key: Option<ManagedKey>,
+    /// Curve and hash of the ECDSA key that signs: the Fulcio leaf's key, or the managed key of
+    /// `ManagedKey::P256` (ignored for Ed25519). The messageDigest and the logged artifact
+    /// digest (hashedrekord) use its hash. Default: P-256 over SHA-256.
+    pub ecdsa: Ecdsa,
     /// Subject name of the artifact in the DSSE in-toto statement.
     pub artifact_name: String,
     /// Use this DSSE payload instead of `statement_for(artifact_name, artifact)`.
@@ -389,6 +394,7 @@ impl Default for BundleOptions {
             tsa_embed_cert: true,
             timestamp_time: None,
             managed_key: None,
+            ecdsa: Ecdsa::P256Sha256,
             artifact_name: DEFAULT_ARTIFACT_NAME.to_string(),
             dsse_payload: None,
             tree_size: 40,
@@ -478,6 +484,8 @@ pub struct BuiltBundle {
 enum Signer<'a> {
     Ec(&'a EcKey),
     Ed(&'a EdKey),
+    /// Another curve or hash than P-256 / SHA-256 (`BundleOptions::ecdsa`).
+    Ecdsa(Box<EcdsaKey>, HashKind),
 }
 
 impl Signer<'_> {
@@ -485,6 +493,7 @@ impl Signer<'_> {
         match self {
             Signer::Ec(k) => k.sign(msg),
             Signer::Ed(k) => k.sign(msg),
+            Signer::Ecdsa(k, hash) => k.sign(*hash, msg),
         }
     }
 }
@@ -522,8 +531,10 @@ impl Spec {
 /// What a log entry records about the bundle.
 struct Logged {
     signature: Vec<u8>,
-    /// SHA-256 of the artifact.
-    digest: [u8; 32],
+    /// The hash the signature is over (the artifact's digest is logged with it).
+    hash: HashKind,
+    /// That digest of the artifact.
+    digest: Vec<u8>,
     /// DSSE: the envelope's payload (None for message signatures).
     payload: Option<Vec<u8>>,
     envelope_type: &'static str,
@@ -584,35 +595,56 @@ impl Instance {
         );
 
         // --- signer and verification material ---------------------------------------------
-        let (signer, leaf_der, public_pem, hint) = match opts.managed_key {
-            None => {
+        let other_ecdsa = self.other_ecdsa_key(opts);
+        let (signer, leaf_der, public_pem, hint) = match (opts.managed_key, other_ecdsa) {
+            (None, other) => {
                 let (_, der) = self.make_leaf(opts);
                 let p = pem("CERTIFICATE", &der);
-                (Signer::Ec(&self.leaf_key), Some(der), p, None)
+                let signer = match other {
+                    Some(k) => Signer::Ecdsa(Box::new(k), opts.ecdsa.hash()),
+                    None => Signer::Ec(&self.leaf_key),
+                };
+                (signer, Some(der), p, None)
             }
-            Some(ManagedKey::P256) => (
+            (Some(ManagedKey::P256), Some(k)) => {
+                let (p, h) = (k.spki_pem(), b64(sha256(&k.spki_der)));
+                (
+                    Signer::Ecdsa(Box::new(k), opts.ecdsa.hash()),
+                    None,
+                    p,
+                    Some(h),
+                )
+            }
+            (Some(ManagedKey::P256), None) => (
                 Signer::Ec(&self.managed_p256),
                 None,
                 self.managed_p256.spki_pem(),
                 Some(b64(sha256(&self.managed_p256.spki_der))),
             ),
-            Some(ManagedKey::Ed25519) => (
+            (Some(ManagedKey::Ed25519), _) => (
                 Signer::Ed(&self.managed_ed25519),
                 None,
                 pem("PUBLIC KEY", &self.managed_ed25519.spki_der),
                 Some(b64(sha256(&self.managed_ed25519.spki_der))),
             ),
         };
-        let (signer_der, key_details) = match (&leaf_der, opts.managed_key) {
-            (Some(der), _) => (der.clone(), "PKIX_ECDSA_P256_SHA_256"),
-            (None, Some(ManagedKey::Ed25519)) => {
-                (self.managed_ed25519.spki_der.clone(), "PKIX_ED25519")
-            }
-            (None, _) => (
+        let ed25519 = opts.managed_key == Some(ManagedKey::Ed25519);
+        let (signer_der, key_details) = match (&leaf_der, ed25519, &signer) {
+            (Some(der), _, _) => (der.clone(), opts.ecdsa.key_details()),
+            (None, true, _) => (self.managed_ed25519.spki_der.clone(), "PKIX_ED25519"),
+            (None, false, Signer::Ecdsa(k, _)) => (k.spki_der.clone(), opts.ecdsa.key_details()),
+            (None, false, _) => (
                 self.managed_p256.spki_der.clone(),
                 "PKIX_ECDSA_P256_SHA_256",
             ),
         };
+        // The artifact's digest, in the hash the signature is over (Ed25519: SHA-256).
+        let hash = if ed25519 {
+            HashKind::Sha256
+        } else {
+            opts.ecdsa.hash()
+        };
+        let artifact_digest = hash.digest(artifact);
 
         // --- content ------------------------------------------------------------------------
         let mut content = Map::new();
@@ -630,7 +662,7 @@ impl Instance {
                 content.insert(
                     "messageSignature".into(),
                     json!({
-                        "messageDigest": {"algorithm": "SHA2_256", "digest": b64(sha256(artifact))},
+                        "messageDigest": {"algorithm": hash.proto_name(), "digest": b64(&artifact_digest)},
                         "signature": b64(&signature),
                     }),
                 );
@@ -665,7 +697,8 @@ impl Instance {
         }
         let logged = Logged {
             signature: signature.clone(),
-            digest: sha256(artifact),
+            hash,
+            digest: artifact_digest,
             payload: dsse_payload.clone(),
             envelope_type,
             signer_pem: public_pem,
@@ -802,8 +835,12 @@ impl Instance {
             oid::KP_CODE_SIGNING
         };
         let (not_before, not_after) = self.leaf_validity(opts);
+        let other_key = self.other_ecdsa_key(opts);
+        let leaf_spki = other_key
+            .as_ref()
+            .map_or(&self.leaf_key.spki_der, |k| &k.spki_der);
         let exts = fulcio_leaf_extensions(
-            &self.leaf_key.spki_der,
+            leaf_spki,
             &issuer.key.spki_der,
             &opts.identity,
             &opts.issuer,
@@ -816,12 +853,15 @@ impl Instance {
         if !opts.with_sct {
             serial.push_str("/no-sct");
         }
+        if opts.ecdsa != Ecdsa::default() {
+            serial.push_str(&format!("/{:?}", opts.ecdsa));
+        }
         let issuer_ref = IssuerRef::from(issuer);
         let mut t = tbs(
             &serial,
             &issuer_ref,
             x509_cert::name::Name::default(),
-            &self.leaf_key.spki_der,
+            leaf_spki,
             not_before,
             not_after,
             exts,
@@ -850,6 +890,18 @@ impl Instance {
         sign_tbs(t, &issuer.key)
     }
 
+    /// The ECDSA key that signs when `opts.ecdsa` is not P-256 / SHA-256 (the leaf's, or the
+    /// managed key of `ManagedKey::P256`): on P-256 the instance's usual key, on P-384 and
+    /// P-521 one derived for that curve. `None`: the usual P-256 key signing SHA-256.
+    fn other_ecdsa_key(&self, opts: &BundleOptions) -> Option<EcdsaKey> {
+        let name = match opts.managed_key {
+            None => "leaf",
+            Some(ManagedKey::P256) => "managed/p256",
+            Some(ManagedKey::Ed25519) => return None,
+        };
+        (opts.ecdsa != Ecdsa::default()).then(|| ecdsa_key(name, opts.ecdsa))
+    }
+
     /// The canonicalized body of one entry. Body faults apply to the primary entry only.
     fn entry_body(&self, opts: &BundleOptions, spec: Spec, l: &Logged, primary: bool) -> Vec<u8> {
         let mismatch = primary && opts.has(Fault::TlogBodyMismatch);
@@ -872,9 +924,9 @@ impl Instance {
             V2Verifier::Certificate(&signer_der, details)
         };
         let digest = if mismatch {
-            sha256(OTHER_BYTES)
+            l.hash.digest(OTHER_BYTES)
         } else {
-            l.digest
+            l.digest.clone()
         };
         let payload = l.payload.as_ref().map(|p| {
             if mismatch {
@@ -886,16 +938,17 @@ impl Instance {
         let (sig, ty) = (&l.signature, l.envelope_type);
         match (spec, &payload) {
             (Spec::V1(EntryKind::HashedRekord001), None) => {
-                hashedrekord_body(&digest, sig, &signer_pem)
+                hashedrekord_body_with(l.hash.name(), &digest, sig, &signer_pem)
             }
             (Spec::V1(EntryKind::Dsse001), Some(p)) => dsse_body(p, ty, sig, &signer_pem),
             (Spec::V1(EntryKind::Intoto002), Some(p)) => intoto_body(p, ty, sig, &signer_pem),
             (Spec::V2(RekorV2Entry::HashedRekord002), None) => {
-                hashedrekord_v2_body(&digest, sig, verifier)
+                hashedrekord_v2_body_with(l.hash.proto_name(), &digest, sig, verifier)
             }
             // Rekor v2 logs a DSSE envelope as a hashedrekord over its PAE bytes.
             (Spec::V2(RekorV2Entry::HashedRekord002), Some(p)) => {
-                hashedrekord_v2_body(&sha256(&pae(ty, p)), sig, verifier)
+                let d = l.hash.digest(&pae(ty, p));
+                hashedrekord_v2_body_with(l.hash.proto_name(), &d, sig, verifier)
             }
             (Spec::V2(RekorV2Entry::Dsse002), Some(p)) => dsse_v2_body(&sha256(p), sig, verifier),
             (s, _) => panic!("entry kind {s:?} does not suit {:?}", opts.content),
@@ -1084,5 +1137,16 @@ impl Instance {
             ess_cert_id: true,
             serial_label: &format!("tsa/{}/{:?}", opts.integrated_time, opts.fault),
         })
+    }
+}
+
+/// The key named `name` (`leaf`, `managed/p256`) on `ecdsa`'s curve: on P-256 the instance's
+/// key itself, otherwise `<name>/<curve>`.
+pub(crate) fn ecdsa_key(name: &str, ecdsa: Ecdsa) -> EcdsaKey {
+    use crate::keys::Curve;
+    match ecdsa.curve() {
+        Curve::P256 => EcdsaKey::derive(name, Curve::P256),
+        Curve::P384 => EcdsaKey::derive(&format!("{name}/p384"), Curve::P384),
+        Curve::P521 => EcdsaKey::derive(&format!("{name}/p521"), Curve::P521),
     }
 }

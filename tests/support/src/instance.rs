@@ -162,6 +162,12 @@ impl Instance {
         self.managed_p256.spki_pem()
     }
 
+    /// SPKI PEM of the managed ECDSA key of `ecdsa`'s curve (what `ManagedKey::P256` bundles
+    /// with [`crate::BundleOptions::ecdsa`] are signed with; P-256: [`Instance::managed_key_pem`]).
+    pub fn managed_ecdsa_key_pem(&self, ecdsa: crate::keys::Ecdsa) -> String {
+        crate::bundle::ecdsa_key("managed/p256", ecdsa).spki_pem()
+    }
+
     /// SPKI PEM of the Ed25519 managed key (what `ManagedKey::Ed25519` bundles are signed with).
     pub fn managed_ed25519_key_pem(&self) -> String {
         crate::util::pem("PUBLIC KEY", &self.managed_ed25519.spki_der)

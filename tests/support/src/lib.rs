@@ -62,6 +62,7 @@ pub use bundle::{
 };
 pub use dsse::statement_for;
 pub use instance::Instance;
+pub use keys::{Curve, Ecdsa, HashKind};
 pub use trust::{TrustedRootOptions, ValidFor};
 pub use witness::{WitnessKey, FUTURE_COSIGNATURE_TIME};
 pub use x509::Identity;

@@ -171,13 +171,23 @@ pub fn set_payload(
     }))
 }
 
-/// hashedrekord 0.0.1 body (canonical JSON).
+/// hashedrekord 0.0.1 body (canonical JSON) over a SHA-256 digest.
 pub fn hashedrekord_body(digest: &[u8; 32], signature: &[u8], public_key_pem: &str) -> String {
+    hashedrekord_body_with("sha256", digest, signature, public_key_pem)
+}
+
+/// hashedrekord 0.0.1 body (canonical JSON) over a digest named `algorithm` (`sha384`).
+pub fn hashedrekord_body_with(
+    algorithm: &str,
+    digest: &[u8],
+    signature: &[u8],
+    public_key_pem: &str,
+) -> String {
     canonical_json(&json!({
         "apiVersion": "0.0.1",
         "kind": "hashedrekord",
         "spec": {
-            "data": {"hash": {"algorithm": "sha256", "value": hex::encode(digest)}},
+            "data": {"hash": {"algorithm": algorithm, "value": hex::encode(digest)}},
             "signature": {
                 "content": b64(signature),
                 "publicKey": {"content": b64(public_key_pem)},
@@ -269,11 +279,21 @@ pub fn hashedrekord_v2_body(
     signature: &[u8],
     verifier: V2Verifier<'_>,
 ) -> String {
+    hashedrekord_v2_body_with("SHA2_256", digest, signature, verifier)
+}
+
+/// hashedrekord 0.0.2 body over a digest named `algorithm` (`SHA2_384`).
+pub fn hashedrekord_v2_body_with(
+    algorithm: &str,
+    digest: &[u8],
+    signature: &[u8],
+    verifier: V2Verifier<'_>,
+) -> String {
     canonical_json(&json!({
         "apiVersion": "0.0.2",
         "kind": "hashedrekord",
         "spec": {"hashedRekordV002": {
-            "data": {"algorithm": "SHA2_256", "digest": b64(digest)},
+            "data": {"algorithm": algorithm, "digest": b64(digest)},
             "signature": {"content": b64(signature), "verifier": verifier.json()},
         }},
     }))

@@ -15,6 +15,7 @@ use x509_cert::Certificate;
 use crate::bundle::*;
 use crate::ct::{parse_sct_list, sct_signed_data};
 use crate::dsse::{pae, INTOTO_PAYLOAD_TYPE};
+use crate::keys::HashKind;
 use crate::log::{leaf_hash, node_hash, set_payload, MerkleTree, REKOR_ORIGIN};
 use crate::util::{b64, pem, sha256, unb64};
 use crate::x509::oid;
@@ -568,6 +569,135 @@ fn ed25519_managed_key_signs_the_artifact() {
     let sig = unb64(b["messageSignature"]["signature"].as_str().unwrap());
     let sig = ed25519_dalek::Signature::from_slice(&sig).unwrap();
     assert!(vk.verify(ARTIFACT, &sig).is_ok());
+}
+
+/// ECDSA over `hash(msg)` on the key's curve (`spki_der`), checked with the curve crates'
+/// prehash verifiers (a P-521 digest zero-extended, as their signer takes it).
+fn verify_ecdsa_prehash(spki_der: &[u8], hash: HashKind, msg: &[u8], sig_der: &[u8]) -> bool {
+    use p256::ecdsa::signature::hazmat::PrehashVerifier as _;
+    let spki = spki::SubjectPublicKeyInfoRef::from_der(spki_der).unwrap();
+    let point = spki.subject_public_key.raw_bytes();
+    let digest = hash.digest(msg);
+    match point.len() {
+        65 => {
+            let vk = VerifyingKey::from_sec1_bytes(point).unwrap();
+            Signature::from_der(sig_der).is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
+        }
+        97 => {
+            let vk = p384::ecdsa::VerifyingKey::from_sec1_bytes(point).unwrap();
+            p384::ecdsa::Signature::from_der(sig_der)
+                .is_ok_and(|s| vk.verify_prehash(&digest, &s).is_ok())
+        }
+        133 => {
+            let vk = p521::ecdsa::VerifyingKey::from_sec1_bytes(point).unwrap();
+            let mut prehash = vec![0u8; 66 - digest.len()];
+            prehash.extend_from_slice(&digest);
+            p521::ecdsa::Signature::from_der(sig_der)
+                .is_ok_and(|s| vk.verify_prehash(&prehash, &s).is_ok())
+        }
+        n => panic!("unexpected EC point length {n}"),
+    }
+}
+
+#[test]
+fn ecdsa_keys_sign_the_hash_they_name() {
+    use crate::keys::{Curve, Ecdsa, HashKind};
+    let inst = Instance::new();
+    let all = [
+        (Ecdsa::P256Sha256, 65, HashKind::Sha256),
+        (Ecdsa::P256Sha384, 65, HashKind::Sha384),
+        (Ecdsa::P384Sha384, 97, HashKind::Sha384),
+        (Ecdsa::P384Sha256, 97, HashKind::Sha256),
+        (Ecdsa::P521Sha512, 133, HashKind::Sha512),
+        (Ecdsa::P521Sha256, 133, HashKind::Sha256),
+    ];
+    for (ecdsa, point_len, hash) in all {
+        assert_eq!(ecdsa.hash(), hash);
+        for managed in [None, Some(ManagedKey::P256)] {
+            for content in [Content::MessageSignature, Content::Dsse] {
+                let opts = BundleOptions {
+                    ecdsa,
+                    managed_key: managed,
+                    content,
+                    entry: match content {
+                        Content::MessageSignature => EntryKind::HashedRekord001,
+                        Content::Dsse => EntryKind::Dsse001,
+                    },
+                    ..BundleOptions::default()
+                };
+                let case = format!("{ecdsa:?} {managed:?} {content:?}");
+                let b = inst.build_bundle(&opts, ARTIFACT);
+                assert_eq!(
+                    b.json,
+                    inst.bundle(&opts, ARTIFACT),
+                    "{case}: deterministic"
+                );
+                let spki = match &b.leaf_der {
+                    Some(d) => spki_of(&Certificate::from_der(d).unwrap()),
+                    None => {
+                        let pem_key = inst.managed_ecdsa_key_pem(ecdsa);
+                        let (_, der) = pem_rfc7468_decode(&pem_key);
+                        der
+                    }
+                };
+                let point = spki::SubjectPublicKeyInfoRef::from_der(&spki)
+                    .unwrap()
+                    .subject_public_key
+                    .raw_bytes()
+                    .len();
+                assert_eq!(point, point_len, "{case}");
+                let signed = match &b.dsse_payload {
+                    Some(p) => pae(INTOTO_PAYLOAD_TYPE, p),
+                    None => ARTIFACT.to_vec(),
+                };
+                assert!(
+                    verify_ecdsa_prehash(&spki, hash, &signed, &b.signature),
+                    "{case}: signs {hash:?}"
+                );
+                let other = if hash == HashKind::Sha256 {
+                    match ecdsa.curve() {
+                        Curve::P256 => HashKind::Sha384,
+                        Curve::P384 => HashKind::Sha384,
+                        Curve::P521 => HashKind::Sha512,
+                    }
+                } else {
+                    HashKind::Sha256
+                };
+                assert!(
+                    !verify_ecdsa_prehash(&spki, other, &signed, &b.signature),
+                    "{case}: not over {other:?}"
+                );
+                if content == Content::MessageSignature {
+                    let md = &b.json["messageSignature"]["messageDigest"];
+                    assert_eq!(md["algorithm"], hash.proto_name(), "{case}");
+                    assert_eq!(unb64(md["digest"].as_str().unwrap()), hash.digest(ARTIFACT));
+                    let body: Value =
+                        serde_json::from_slice(b.tlog_body.as_ref().unwrap()).unwrap();
+                    let h = &body["spec"]["data"]["hash"];
+                    assert_eq!(h["algorithm"], hash.name(), "{case}");
+                    assert_eq!(h["value"], hex::encode(hash.digest(ARTIFACT)), "{case}");
+                }
+            }
+        }
+    }
+    // The default stays the instance's P-256 keys, byte for byte.
+    assert_eq!(
+        inst.managed_ecdsa_key_pem(Ecdsa::P256Sha256),
+        inst.managed_key_pem()
+    );
+}
+
+/// The label and DER of a PEM block.
+fn pem_rfc7468_decode(pem_text: &str) -> (String, Vec<u8>) {
+    let mut lines = pem_text.lines();
+    let label = lines
+        .next()
+        .unwrap()
+        .trim_start_matches("-----BEGIN ")
+        .trim_end_matches("-----")
+        .to_string();
+    let body: String = lines.take_while(|l| !l.starts_with("-----END")).collect();
+    (label, unb64(&body))
 }
 
 #[test]
