@@ -15,8 +15,6 @@ use crate::policy::Policy;
 use crate::result::VerificationResult;
 use crate::root::TrustedRoot;
 
-/// The largest threshold accepted (as in the Python binding): anything above is a mistake.
-const MAX_THRESHOLD: u32 = 1024;
 /// The most threads one `verifyMany` call starts, whatever `jobs` asks for.
 const MAX_JOBS: u32 = 256;
 
@@ -54,9 +52,9 @@ pub struct Verifier {
 #[napi]
 impl Verifier {
     /// A verifier for `root`, with optional thresholds. Throws `InvalidInputError`: code
-    /// `invalid-argument` for a threshold that is not an integer from 0 to 1024 or that the root
-    /// can never meet (a log threshold with no log in the root), the core's code for an unusable
-    /// root or witness key.
+    /// `invalid-argument` for a threshold that is not a non-negative integer, `invalid-options`
+    /// (from the core) for one above 1024 or that the root can never meet (a log threshold with
+    /// no log in the root), the core's code for an unusable root or witness key.
     #[napi(constructor)]
     pub fn new(
         env: Env,
@@ -294,34 +292,17 @@ impl Verifier {
                 ("timestampThreshold", &mut o.timestamp_threshold),
             ] {
                 if let Some(v) = inputs::field(&obj, name)? {
-                    *slot = inputs::count(v, &format!("options.{name}"), 0, MAX_THRESHOLD)?;
+                    *slot = inputs::count(v, &format!("options.{name}"), 0, u32::MAX)?;
                 }
             }
             witnesses = inputs::field(&obj, "witnesses")?
                 .map(|v| inputs::strings(v, "options.witnesses"))
                 .transpose()?;
             witness_threshold = inputs::field(&obj, "witnessThreshold")?
-                .map(|v| inputs::count(v, "options.witnessThreshold", 1, MAX_THRESHOLD))
+                .map(|v| inputs::count(v, "options.witnessThreshold", 0, u32::MAX))
                 .transpose()?;
         }
-        // Thresholds that no bundle can meet are refused now rather than failing every
-        // verification later (GitHub's instance has no transparency log: say so explicitly).
-        if o.tlog_threshold > 0 && root.inner.tlog_count() == 0 {
-            return Err(Failure::argument(format!(
-                "the trusted root{} has no transparency log, so tlogThreshold {} can never be met; \
-                 pass {{ tlogThreshold: 0, timestampThreshold: 1 }} explicitly",
-                root.instance_name()
-                    .map(|n| format!(" ({n})"))
-                    .unwrap_or_default(),
-                o.tlog_threshold
-            )));
-        }
-        if o.timestamp_threshold > 0 && root.inner.timestamp_authority_count() == 0 {
-            return Err(Failure::argument(format!(
-                "the trusted root has no timestamp authority, so timestampThreshold {} can never be met",
-                o.timestamp_threshold
-            )));
-        }
+        // The core refuses thresholds out of range or that the root can never meet.
         panic_boundary(|| {
             let mut inner =
                 sigverify::Verifier::with_options(&root.inner, o, sigverify::Backend::default())

@@ -205,6 +205,16 @@ pub enum Error {
         /// Where: `$` for a whole policy document, `identity` for a replaced SAN matcher.
         path: String,
     },
+    /// Verifier options that are out of range, or that the trusted root can never meet (a log
+    /// threshold with no transparency log in the root): refused when the verifier is built,
+    /// not by failing every bundle later (sigstore-go's `VerifierConfig.Validate`).
+    InvalidOptions {
+        /// The option (`tlog_threshold`, `timestamp_threshold`, `sct_threshold`,
+        /// `witness_threshold`).
+        option: &'static str,
+        /// What is wrong, and what to pass instead.
+        reason: String,
+    },
     /// The bundle uses an algorithm sigverify does not accept.
     UnsupportedAlgorithm {
         /// Where.
@@ -246,6 +256,7 @@ impl Error {
             Error::PolicyMismatch { .. } => "policy-mismatch",
             Error::UnsupportedAlgorithm { .. } => "unsupported-algorithm",
             Error::InvalidPolicy { .. } | Error::SignerNotPinned { .. } => "invalid-policy",
+            Error::InvalidOptions { .. } => "invalid-options",
             Error::Tuf { .. } => "tuf",
         }
     }
@@ -260,7 +271,9 @@ impl Error {
             | Error::InvalidBundle { .. }
             | Error::InvalidEncoding { .. } => Check::BundleFormat,
             Error::InvalidCertificate { .. } | Error::CertificateChain { .. } => Check::Certificate,
-            Error::InvalidTrustedRoot { .. } | Error::Tuf { .. } => Check::TrustedRoot,
+            Error::InvalidTrustedRoot { .. } | Error::Tuf { .. } | Error::InvalidOptions { .. } => {
+                Check::TrustedRoot
+            }
             Error::LimitExceeded { .. } => Check::Limits,
             Error::InvalidArtifact { .. } | Error::ArtifactMismatch { .. } => Check::Artifact,
             Error::SignatureInvalid { check, .. } | Error::TimeOutsideValidity { check, .. } => {
@@ -290,6 +303,7 @@ impl Error {
                 | Error::InvalidArtifact { .. }
                 | Error::InvalidPolicy { .. }
                 | Error::SignerNotPinned { .. }
+                | Error::InvalidOptions { .. }
         )
     }
 }
@@ -342,6 +356,7 @@ impl fmt::Display for Error {
             }
             Error::InvalidPolicy { path, reason } => write!(f, "policy {path}: {reason}"),
             Error::SignerNotPinned { path } => write!(f, "policy {path}: {SIGNER_NOT_PINNED}"),
+            Error::InvalidOptions { option, reason } => write!(f, "{option}: {reason}"),
             Error::UnsupportedAlgorithm { what, found } => {
                 write!(f, "{what}: unsupported algorithm {found}")
             }

@@ -8,6 +8,9 @@
 pub const MAX_BUNDLE_BYTES: usize = 16 * 1024 * 1024;
 /// Largest trusted root document accepted, in bytes.
 pub const MAX_TRUSTED_ROOT_BYTES: usize = 16 * 1024 * 1024;
+/// Largest evidence threshold (`VerifierOptions`) or witness threshold accepted: anything above
+/// is a mistake, not a policy.
+pub const MAX_THRESHOLD: usize = 1024;
 /// Largest managed public key (PEM or DER SubjectPublicKeyInfo) accepted, in bytes (an RSA-4096
 /// PEM key is about 800).
 pub const MAX_PUBLIC_KEY_BYTES: usize = 64 * 1024;

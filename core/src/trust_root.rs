@@ -482,7 +482,12 @@ mod tests {
             assert!(!full.cas.is_empty(), "{name}");
             let mut links = 0;
             for backend in Backend::all() {
-                let v = crate::Verifier::with_options(&full, Default::default(), *backend)
+                let options = if name == "github" {
+                    crate::ecosystems::github::github_instance_options()
+                } else {
+                    Default::default()
+                };
+                let v = crate::Verifier::with_options(&full, options, *backend)
                     .and_then(|v| v.check_trusted_root());
                 assert!(v.is_ok(), "{name} / {}: {:?}", backend.name(), v.err());
                 // every link's signature, really checked (not taken as an embedded link)

@@ -9,6 +9,7 @@ use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
 use crate::dsse::{pae, Statement, IN_TOTO_PAYLOAD_TYPE};
 use crate::encoding::format_time;
 use crate::error::{Check, Error};
+use crate::limits;
 use crate::policy::Policy;
 use crate::result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
 use crate::timestamp;
@@ -98,6 +99,56 @@ pub struct VerifierOptions {
     pub timestamp_threshold: usize,
 }
 
+impl VerifierOptions {
+    /// Refuses options out of range (above [`limits::MAX_THRESHOLD`]) or that `root` can never
+    /// meet, as sigstore-go's `VerifierConfig.Validate` does: more transparency logs than the
+    /// root has (entries count from distinct logs), a timestamp threshold with no timestamp
+    /// authority. (An SCT threshold with no CT log is left to fail each certificate bundle:
+    /// managed-key bundles need no SCT.) GitHub's instance has no log and no CT: it needs
+    /// `tlog_threshold: 0, sct_threshold: 0, timestamp_threshold: 1`, said explicitly.
+    pub fn validate(&self, root: &TrustedRoot) -> Result<(), Error> {
+        for (option, value) in [
+            ("tlog_threshold", self.tlog_threshold),
+            ("sct_threshold", self.sct_threshold),
+            ("timestamp_threshold", self.timestamp_threshold),
+        ] {
+            if value > limits::MAX_THRESHOLD {
+                return Err(Error::InvalidOptions {
+                    option,
+                    reason: format!("expected 0 to {}, found {value}", limits::MAX_THRESHOLD),
+                });
+            }
+        }
+        if self.tlog_threshold > root.tlog_count() {
+            return Err(Error::InvalidOptions {
+                option: "tlog_threshold",
+                reason: format!(
+                    "the trusted root has {} transparency log(s), so a threshold of {} can \
+                     never be met{}",
+                    root.tlog_count(),
+                    self.tlog_threshold,
+                    if root.tlog_count() == 0 {
+                        "; pass tlog_threshold 0 (and timestamp_threshold 1) explicitly"
+                    } else {
+                        ""
+                    }
+                ),
+            });
+        }
+        if self.timestamp_threshold > 0 && root.timestamp_authority_count() == 0 {
+            return Err(Error::InvalidOptions {
+                option: "timestamp_threshold",
+                reason: format!(
+                    "the trusted root has no timestamp authority, so a threshold of {} can \
+                     never be met",
+                    self.timestamp_threshold
+                ),
+            });
+        }
+        Ok(())
+    }
+}
+
 impl Default for VerifierOptions {
     fn default() -> Self {
         VerifierOptions {
@@ -137,6 +188,7 @@ impl Verifier {
         options: VerifierOptions,
         backend: Backend,
     ) -> Result<Verifier, Error> {
+        options.validate(root)?;
         let cas = root
             .cas
             .iter()

@@ -56,8 +56,12 @@ pub enum sigverify_result {
     /// The artifact digest given by the caller is unusable (expected `sha256:HEX`, `sha384:HEX`
     /// or `sha512:HEX`).
     InvalidArtifact = 104,
-    /// The policy is invalid (a policy document's field, an empty identity or issuer).
+    /// The policy is invalid (a policy document's field, an empty identity or issuer, a
+    /// policy that names no signer).
     InvalidPolicy = 105,
+    /// The verifier's thresholds are out of range or can never be met by the trusted root (a
+    /// log threshold with no transparency log in the root).
+    InvalidOptions = 106,
 
     /// The bundle breaks a rule of the bundle specification.
     InvalidBundle = 200,
@@ -167,6 +171,11 @@ const TABLE: &[(R, &CStr, &CStr)] = &[
         R::InvalidPolicy,
         c"invalid-policy",
         c"the policy is invalid",
+    ),
+    (
+        R::InvalidOptions,
+        c"invalid-options",
+        c"the verifier's thresholds are out of range or can never be met by the trusted root",
     ),
     (
         R::InvalidBundle,
@@ -390,6 +399,10 @@ mod tests {
             },
             E::InvalidPolicy {
                 path: String::new(),
+                reason: String::new(),
+            },
+            E::InvalidOptions {
+                option: "tlog_threshold",
                 reason: String::new(),
             },
             E::UnsupportedAlgorithm {

@@ -38,6 +38,7 @@ static void test_result_codes(void) {
       {SIGVERIFY_RESULT_LIMIT_EXCEEDED, 103, "limit-exceeded"},
       {SIGVERIFY_RESULT_INVALID_ARTIFACT, 104, "invalid-artifact"},
       {SIGVERIFY_RESULT_INVALID_POLICY, 105, "invalid-policy"},
+      {SIGVERIFY_RESULT_INVALID_OPTIONS, 106, "invalid-options"},
       {SIGVERIFY_RESULT_INVALID_BUNDLE, 200, "invalid-bundle"},
       {SIGVERIFY_RESULT_INVALID_ENCODING, 201, "invalid-encoding"},
       {SIGVERIFY_RESULT_INVALID_CERTIFICATE, 202, "invalid-certificate"},
@@ -613,7 +614,18 @@ static void test_policies_and_roots(sigverify_trusted_root *root) {
   sigverify_trusted_root *staging = NULL, *github = NULL;
   CHECK_RC(sigverify_trusted_root_staging(&staging), SIGVERIFY_RESULT_OK);
   CHECK_RC(sigverify_trusted_root_github(&github), SIGVERIFY_RESULT_OK);
-  sigverify_verifier *gh = NULL;
+  sigverify_verifier *gh = SENTINEL(sigverify_verifier);
+  /* GitHub's root has no transparency log: the default thresholds can never be met, and the
+     core refuses them when the verifier is built (as in every face), as it does a threshold
+     above 1024 or a timestamp threshold with no timestamp authority. */
+  CHECK_RC(sigverify_verifier_new(github, &gh), SIGVERIFY_RESULT_INVALID_OPTIONS);
+  CHECK(last_error_contains("tlog_threshold"), "names the option");
+  CHECK(gh == SENTINEL(sigverify_verifier), "out written on failure");
+  CHECK_RC(sigverify_verifier_new_with_options(github, 1, 0, 1, &gh),
+           SIGVERIFY_RESULT_INVALID_OPTIONS);
+  CHECK_RC(sigverify_verifier_new_with_options(staging, 1, 1, 1025, &gh),
+           SIGVERIFY_RESULT_INVALID_OPTIONS);
+  gh = NULL;
   CHECK_RC(sigverify_verifier_new_with_options(github, 0, 0, 1, &gh), SIGVERIFY_RESULT_OK);
   sigverify_result rc = sigverify_verify(gh, bundle, bundle_len, artifact, artifact_len, any, &v);
   CHECK(rc >= 200 && rc < 300, "public-good bundle under GitHub's root: %s (%s)",

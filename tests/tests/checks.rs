@@ -687,7 +687,11 @@ fn verify_with_root(
     knob: impl FnOnce(&mut TrustedRootOptions),
     opts: &BundleOptions,
 ) -> Result<VerificationResult, Error> {
-    let v = Verifiers::new(&inst.trusted_root_with(knob), VerifierOptions::default());
+    let root_json = inst.trusted_root_with(knob);
+    // Options the root can never meet are refused when the verifier is built.
+    let root = TrustedRoot::from_json(&to_bytes(&root_json)).expect("the trusted root loads");
+    VerifierOptions::default().validate(&root)?;
+    let v = Verifiers::new(&root_json, VerifierOptions::default());
     let bytes = to_bytes(&inst.bundle(opts, ARTIFACT));
     v.verify(
         &bytes,
@@ -802,12 +806,25 @@ fn missing_services_in_the_trusted_root() {
         verify_with_root(&inst, |o| o.include_tsas = false, &no_ts),
         "no TSAs, no timestamp",
     );
-    expect_err(
-        verify_with_root(&inst, |o| o.include_tlogs = false, &with_ts),
-        Check::TransparencyLog,
-        &["log id", "not a transparency log of the trusted root"],
-        "no tlogs",
+    // No log in the root: the default log threshold can never be met, so the verifier is not
+    // built (every face refuses it as invalid options, before any bundle).
+    let e = verify_with_root(&inst, |o| o.include_tlogs = false, &with_ts).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            Error::InvalidOptions {
+                option: "tlog_threshold",
+                ..
+            }
+        ),
+        "{e}"
     );
+    assert_eq!(
+        (e.code(), e.check()),
+        ("invalid-options", Check::TrustedRoot)
+    );
+    assert!(e.to_string().contains("never be met"), "{e}");
+    assert!(e.is_invalid_input());
     expect_err(
         verify_with_root(&inst, |o| o.include_cas = false, &with_ts),
         Check::Certificate,
