@@ -8,8 +8,7 @@ use crate::instance::Instance;
 use crate::keys::{EcKey, EdKey};
 use crate::log::{
     checkpoint_body, dsse_body, dsse_v2_body, hashedrekord_body, hashedrekord_v2_body, intoto_body,
-    set_payload, signed_note_lines, MerkleTree, V2Verifier, REKOR_NAME, REKOR_ORIGIN,
-    REKOR_V2_ORIGIN,
+    set_payload, signed_note_lines, MerkleTree, V2Verifier, REKOR_ORIGIN, REKOR_V2_ORIGIN,
 };
 use crate::tsa::{timestamp_response, TimestampParams};
 use crate::util::{b64, pem, sha256};
@@ -154,7 +153,9 @@ pub enum Fault {
     InclusionProofBadHash,
     /// The checkpoint is signed by another key (key hint and name still those of the log).
     CheckpointBadSignature,
-    /// The checkpoint is validly signed by the log key, but its origin is another log's.
+    /// The checkpoint is validly signed by the log key (under the log's key name), but its
+    /// origin is not the log's: for Rekor v1 `rekor.elsewhere.test` (not `<hostname> - <tree
+    /// id>`), for Rekor v2 `log2025-1.rekor.elsewhere.test` (not the log's host).
     CheckpointWrongOrigin,
     /// The checkpoint is validly signed, but commits to a different root hash than the proof's
     /// rootHash (which is itself the correct root of the proof).
@@ -376,6 +377,13 @@ pub struct BundleOptions {
     /// every checkpoint of the bundle, one `cosignature/v1` line each, in this order (an index
     /// may repeat).
     pub cosigners: Vec<usize>,
+    /// The origin of every checkpoint of the first entry's log, instead of the log's own
+    /// ([`REKOR_ORIGIN`](crate::log::REKOR_ORIGIN) or
+    /// [`REKOR_V2_ORIGIN`](crate::log::REKOR_V2_ORIGIN)), e.g. a private Rekor v1 deployment's
+    /// `rekor-server-7d9f8 - 1234567`. The log's signature line is named after its part before
+    /// the last ` - ` (Rekor v1 signs with its hostname), or the whole origin; the key hint and
+    /// key are the log's.
+    pub checkpoint_origin: Option<String>,
     /// Timestamp of the cosignatures (default: `integrated_time`).
     pub cosignature_time: Option<u64>,
     /// Further RFC 3161 timestamps (genTimes), from the trusted TSA, after the first one (which
@@ -426,6 +434,7 @@ impl Default for BundleOptions {
             with_inclusion_promise: true,
             with_inclusion_proof: true,
             cosigners: Vec::new(),
+            checkpoint_origin: None,
             cosignature_time: None,
             extra_timestamps: Vec::new(),
             with_sct: true,
@@ -1074,11 +1083,17 @@ impl Instance {
             } else {
                 root
             };
-            let (origin, name) = match (v2, fault(Fault::CheckpointWrongOrigin)) {
-                (false, false) => (REKOR_ORIGIN, REKOR_NAME),
-                (false, true) => ("rekor.elsewhere.test - 42", REKOR_NAME),
-                (true, false) => (REKOR_V2_ORIGIN, REKOR_V2_ORIGIN),
-                (true, true) => ("log2025-1.rekor.elsewhere.test", REKOR_V2_ORIGIN),
+            let own = match (&opts.checkpoint_origin, v2 == opts.rekor_v2.is_some()) {
+                (Some(o), true) => o.as_str(),
+                _ if v2 => REKOR_V2_ORIGIN,
+                _ => REKOR_ORIGIN,
+            };
+            // Rekor v1 signs with its hostname, the origin's part before ` - <tree id>`.
+            let name = own.rsplit_once(" - ").map_or(own, |(host, _)| host);
+            let origin = match (v2, fault(Fault::CheckpointWrongOrigin)) {
+                (false, true) => "rekor.elsewhere.test",
+                (true, true) => "log2025-1.rekor.elsewhere.test",
+                (_, false) => own,
             };
             let checkpoint_size = if log_fault(LogFault::CheckpointSizeMismatch) {
                 at.tree_size + 1

@@ -352,7 +352,15 @@ fn failing_checks(inst: &Instance, bundle: &Value, artifact: &[u8]) -> BTreeSet<
             let (text, sigs) = note.split_once("\n\n").unwrap();
             let text = format!("{text}\n");
             let lines: Vec<&str> = text.lines().collect();
-            check("checkpoint_origin", lines[0] == REKOR_ORIGIN);
+            // Rekor v1: `<hostname> - <tree id>`, signed under the hostname.
+            let host = lines[0]
+                .rsplit_once(" - ")
+                .filter(|(h, t)| {
+                    !h.is_empty() && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+                })
+                .map(|(h, _)| h);
+            let signer = sigs.lines().next().unwrap().split(' ').nth(1);
+            check("checkpoint_origin", host.is_some() && signer == host);
             check(
                 "checkpoint_root",
                 lines[1] == size.to_string() && lines[2] == b64(root),
