@@ -12,6 +12,7 @@ use sigverify::{
     Artifact, Backend, Check, Error, Policy, San, Signer, TimeSource, TrustedRoot,
     VerificationResult, VerifiedTime, Verifier, VerifierOptions,
 };
+use sigverify_testkit::log::REKOR_ORIGIN;
 use sigverify_testkit::trust::{REKOR_URL, TSA_URL};
 use sigverify_testkit::util::{b64, sha256, unb64};
 use sigverify_testkit::x509::CA_NOT_BEFORE;
@@ -300,6 +301,12 @@ fn check_result(r: &VerificationResult, opts: &BundleOptions, bundle: &Value, ca
             "{case}"
         );
         assert_eq!(e.inclusion_proof, opts.with_inclusion_proof, "{case}");
+        let origin = opts.checkpoint_origin.as_deref().unwrap_or(REKOR_ORIGIN);
+        assert_eq!(
+            e.checkpoint_origin.as_deref(),
+            opts.with_inclusion_proof.then_some(origin),
+            "{case}"
+        );
     } else {
         assert!(r.log_entries.is_empty(), "{case}");
     }
@@ -627,6 +634,84 @@ fn every_fault_is_in_exactly_one_group() {
         ];
         let n = groups.iter().filter(|g| g.contains(&fault)).count();
         assert_eq!(n, 1, "{fault:?} is in {n} groups");
+    }
+}
+
+/// Rekor v1 checkpoints of private deployments: the origin is `<hostname> - <tree id>`, with the
+/// server's own hostname (in sigstore's scaffolding deployment a Kubernetes pod name), not the
+/// host of the trusted root's `baseUrl`. Any origin of that form whose note signature verifies
+/// under the log's key is accepted, as sigstore-go does, and reported in the result; an origin
+/// of another form is refused.
+#[test]
+fn rekor_v1_checkpoints_of_private_deployments() {
+    const PRIVATE: &str = "rekor-server-7d9f8 - 1234567";
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    let mut shapes: Vec<BundleOptions> = CONTENTS
+        .iter()
+        .map(|&c| options(BundleVersion::V03, c, None, true))
+        .collect();
+    // Proof only: the checkpoint is then all that binds the entry to the log.
+    shapes.push(BundleOptions {
+        with_inclusion_promise: false,
+        ..options(BundleVersion::V03, CONTENTS[0], None, true)
+    });
+    for base in shapes {
+        let opts = BundleOptions {
+            checkpoint_origin: Some(PRIVATE.into()),
+            ..base.clone()
+        };
+        let case = format!("{PRIVATE:?} in {base:?}");
+        let bundle = inst.bundle(&opts, ARTIFACT);
+        let r = expect_ok(
+            v.verify(
+                &to_bytes(&bundle),
+                &Artifact::Bytes(ARTIFACT),
+                &policy_for(&inst, &opts),
+                NOW,
+            ),
+            &case,
+        );
+        check_result(&r, &opts, &bundle, &case);
+        assert_eq!(
+            r.log_entries[0].checkpoint_origin.as_deref(),
+            Some(PRIVATE),
+            "{case}"
+        );
+        assert_eq!(
+            r.to_json()["logEntries"][0]["checkpointOrigin"],
+            json!(PRIVATE),
+            "{case}"
+        );
+        for origin in [
+            "rekor-server-7d9f8",
+            "rekor-server-7d9f8 - ",
+            "rekor-server-7d9f8 - 12345x7",
+            "rekor-server-7d9f8-1234567",
+            "rekor-server-7d9f8 - -1234567",
+        ] {
+            let opts = BundleOptions {
+                checkpoint_origin: Some(origin.into()),
+                ..base.clone()
+            };
+            let case = format!("{origin:?} in {base:?}");
+            let found = format!("found {origin:?}");
+            let e = expect_err(
+                v.verify(
+                    &to_bytes(&inst.bundle(&opts, ARTIFACT)),
+                    &Artifact::Bytes(ARTIFACT),
+                    &policy_for(&inst, &opts),
+                    NOW,
+                ),
+                Check::TransparencyLog,
+                &[
+                    "checkpoint: entry 0: origin: expected \"<hostname> - <tree id>\" (Rekor v1) or \"rekor.sigverify.test\"",
+                    &found,
+                ],
+                &case,
+            );
+            assert_eq!(e.code(), "transparency-log", "{case}");
+        }
     }
 }
 
