@@ -432,10 +432,11 @@ fn embedded_signer<'a>(
 ) -> Result<Option<EmbeddedSigner<'a>>, Error> {
     let mut signer: Option<EmbeddedSigner<'a>> = None;
     for (index, c) in p.certs.iter().enumerate() {
-        let what = format!("SignedData.certificates[{index}]");
+        let what = || format!("SignedData.certificates[{index}]");
         if c.tag != 0x30 {
             return Err(ts_err(format!(
-                "{what}: expected an X.509 certificate (tag 0x30), found tag 0x{:02x} (attribute and other certificate formats are not accepted)",
+                "{}: expected an X.509 certificate (tag 0x30), found tag 0x{:02x} (attribute and other certificate formats are not accepted)",
+                what(),
                 c.tag
             )));
         }
@@ -446,16 +447,18 @@ fn embedded_signer<'a>(
                 .matches(&p.sid)
                 .then(|| Ok(tsa.first_key.clone())),
             None => {
-                let cert = Certificate::from_der(c.raw)
-                    .map_err(|e| ts_err(format!("{what} is not a DER X.509 certificate: {e}")))?;
-                let id = SignerId::of(&cert)
-                    .ok_or_else(|| ts_err(format!("{what}: its issuer cannot be re-encoded")))?;
+                let cert = Certificate::from_der(c.raw).map_err(|e| {
+                    ts_err(format!("{} is not a DER X.509 certificate: {e}", what()))
+                })?;
+                let id = SignerId::of(&cert).ok_or_else(|| {
+                    ts_err(format!("{}: its issuer cannot be re-encoded", what()))
+                })?;
                 id.matches(&p.sid).then(|| {
                     der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info)
-                        .map_err(|e| ts_err(format!("{what}: the TSA key: {e}")))
+                        .map_err(|e| ts_err(format!("{}: the TSA key: {e}", what())))
                         .and_then(|spki| {
                             PublicKey::from_spki_der(&spki, backend)
-                                .map_err(|e| ts_err(format!("{what}: the TSA key: {e}")))
+                                .map_err(|e| ts_err(format!("{}: the TSA key: {e}", what())))
                         })
                 })
             }
@@ -552,16 +555,17 @@ fn verify_embedded_signer(
     }
     // A certificate issued by an authority's issuer.
     let mut reasons = Vec::new();
+    let mut outside_valid_for = None;
     for tsa in tsas {
         match tsa.verify_leaf(signer.der, t, Purpose::TimeStamping, backend, true) {
             Ok(()) if tsa.valid_for.contains(t) => return done(tsa),
             Ok(()) => {
-                return Err(Error::TimeOutsideValidity {
+                outside_valid_for.get_or_insert(Error::TimeOutsideValidity {
                     check: Check::Timestamp,
                     what: format!("timestamp authority {}", tsa.uri),
                     time: crate::encoding::format_time(t),
                     window: tsa.valid_for.to_string(),
-                })
+                });
             }
             Err(e) => reasons.push(format!(
                 "{}: expected its certificate (SHA-256 {}), and the token's does not chain to it: {e}",
@@ -569,6 +573,9 @@ fn verify_embedded_signer(
                 hex::encode(backend.sha256(&tsa.first))
             )),
         }
+    }
+    if let Some(e) = outside_valid_for {
+        return Err(e);
     }
     if tsas.is_empty() {
         return Err(ts_err("the trusted root has no timestamp authorities"));

@@ -802,9 +802,15 @@ fn ca_validity_must_contain_every_verified_time() {
 fn tsa_validity_must_contain_the_gen_time() {
     let inst = Instance::new();
     let t = T as u64;
-    for embed in [true, false] {
+    // The TSA's certificate embedded, none, and a re-issue by its root (which chains to it).
+    for (embed, cert) in [
+        (true, sigverify_testkit::TsaCert::Genuine),
+        (false, sigverify_testkit::TsaCert::Genuine),
+        (true, sigverify_testkit::TsaCert::Reissued),
+    ] {
         let opts = BundleOptions {
             tsa_embed_cert: embed,
+            tsa_cert: cert,
             ..options(BundleVersion::V03, CONTENTS[0], None, true)
         };
         for window in [
@@ -815,7 +821,7 @@ fn tsa_validity_must_contain_the_gen_time() {
                 verify_with_root(&inst, |o| o.tsa_valid_for = window, &opts),
                 Check::Timestamp,
                 &["timestamp authority", "outside its validity window"],
-                &format!("embed {embed}, {window:?}"),
+                &format!("embed {embed} {cert:?}, {window:?}"),
             );
         }
     }
