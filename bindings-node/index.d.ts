@@ -354,6 +354,13 @@ export interface LogEntry {
    */
   inclusionProof: boolean
   /**
+   * The origin line of that checkpoint, as the log signed it: for Rekor v1
+   * `<hostname> - <tree id>` (`rekor.sigstore.dev - 2605736670972794746`; a private
+   * deployment's hostname may differ from its URL), for Rekor v2 the log's host. Absent
+   * without an inclusion proof.
+   */
+  checkpointOrigin?: string
+  /**
    * The witnesses of the verifier's witness policy whose cosignature of the checkpoint
    * verified.
    */

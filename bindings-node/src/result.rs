@@ -86,6 +86,11 @@ pub struct LogEntry {
     /// Whether an inclusion proof against a signed checkpoint was verified (else the signed
     /// entry timestamp vouched).
     pub inclusion_proof: bool,
+    /// The origin line of that checkpoint, as the log signed it: for Rekor v1
+    /// `<hostname> - <tree id>` (`rekor.sigstore.dev - 2605736670972794746`; a private
+    /// deployment's hostname may differ from its URL), for Rekor v2 the log's host. Absent
+    /// without an inclusion proof.
+    pub checkpoint_origin: Option<String>,
     /// The witnesses of the verifier's witness policy whose cosignature of the checkpoint
     /// verified.
     pub cosigned_by: Vec<String>,
@@ -186,6 +191,7 @@ impl From<&sigverify::VerificationResult> for VerificationResult {
                     version: e.version.clone(),
                     integrated_time: e.integrated_time.map(date),
                     inclusion_proof: e.inclusion_proof,
+                    checkpoint_origin: e.checkpoint_origin.clone(),
                     cosigned_by: e.cosigned_by.clone(),
                 })
                 .collect(),

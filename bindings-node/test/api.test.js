@@ -368,6 +368,7 @@ describe('verify and verifySync', () => {
     assert.match(e.logId, /^[0-9a-f]{64}$/)
     assert.ok(e.integratedTime instanceof Date)
     assert.equal(e.inclusionProof, true)
+    assert.match(e.checkpointOrigin, /^rekor\.sigstore\.dev - [0-9]+$/)
     assert.equal(e.logUrl, t.logUrl)
     assert.deepEqual(e.cosignedBy, [])
     assert.equal(r.backend, 'aws-lc-rs')

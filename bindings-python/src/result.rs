@@ -302,6 +302,11 @@ impl LogEntry {
     }
 
     #[getter]
+    fn checkpoint_origin(&self) -> Option<&str> {
+        self.inner.checkpoint_origin.as_deref()
+    }
+
+    #[getter]
     fn cosigned_by(&self) -> Vec<String> {
         self.inner.cosigned_by.clone()
     }

@@ -6,6 +6,7 @@ import base64
 import datetime
 import hashlib
 import json
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -82,6 +83,7 @@ def test_certificate_result(verifier: sigverify.Verifier, policy: sigverify.Poli
     assert len(e.log_id) == 64
     assert e.integrated_time == SIGNED_AT
     assert e.inclusion_proof is True
+    assert re.fullmatch(r"rekor\.sigstore\.dev - [0-9]+", e.checkpoint_origin)
     assert e.cosigned_by == []
 
     checks = {c.claim: c for c in r.policy_checks}

@@ -1,4 +1,20 @@
 //! Checkpoints: C2SP signed notes (`signed-note`) carrying a C2SP `tlog-checkpoint` body.
+//!
+//! Whose checkpoint it is: the log is bound by its key (the signature line's key hint is the
+//! first four bytes of the log id, and its signature verifies with the log key); the origin
+//! line must be one that log writes ([`Checkpoint::signer_name`]), and the signature line is
+//! the one named after it.
+//! - **Rekor v2** (rekor-tiles): the origin is the host of the trusted root's `baseUrl`
+//!   (`log2025-1.rekor.sigstore.dev`), and so is the key name; anything else is refused.
+//! - **Rekor v1**: the origin is `<hostname> - <tree id>`, where the hostname is the server's
+//!   own setting, not necessarily the `baseUrl` host (a private deployment's, e.g. a Kubernetes
+//!   pod name in sigstore's scaffolding: `rekor-server-7d9f8 - 1234567`), and Rekor v1 signs
+//!   with the hostname as the key name. Any origin of that form is accepted, as sigstore-go
+//!   does; the bare `baseUrl` host is accepted too. The origin is reported in the result
+//!   ([`crate::LogEntryInfo::checkpoint_origin`]).
+//!
+//! Which of the two an entry is comes from its kind version (`0.0.2` entries other than
+//! `intoto` are Rekor v2), never from the shape of its checkpoint's origin.
 
 use crate::crypto::{Backend, KeyType, SigScheme};
 use crate::encoding::b64;
@@ -109,30 +125,65 @@ impl Checkpoint {
         })
     }
 
-    /// Verifies that the log signed this checkpoint: the origin is the log's (Rekor v1 origins
-    /// carry ` - <tree id>`), and a signature line whose name is the log's and whose key hint is
-    /// the first four bytes of the log id verifies over the body with the log key.
-    pub(crate) fn verify_log_signature(
-        &self,
-        log: &LogInfo,
-        backend: Backend,
-    ) -> Result<(), Error> {
-        let name = log.origin_name();
-        let origin_ok = self.origin == name
-            || self
-                .origin
-                .strip_prefix(name)
-                .and_then(|r| r.strip_prefix(" - "))
-                .is_some_and(|tree| !tree.is_empty() && tree.bytes().all(|b| b.is_ascii_digit()));
-        if !origin_ok {
+    /// The key name that must sign this checkpoint for `log`, from its origin line.
+    ///
+    /// Rekor v2 (C2SP tlog-checkpoint, as rekor-tiles writes it): the origin is the log's, the
+    /// host of the trusted root's `baseUrl` (`log2025-1.rekor.sigstore.dev`), and so is the key
+    /// name.
+    ///
+    /// Rekor v1: the origin is `<hostname> - <tree id>`, where the hostname is the server's own
+    /// setting (`rekor_server.hostname`: `rekor.sigstore.dev` for the public-good log, a
+    /// Kubernetes pod name in sigstore's scaffolding deployment), not necessarily the host of
+    /// the trusted root's `baseUrl`; Rekor v1 signs with the hostname as the key name. So any
+    /// origin of that form is accepted, as sigstore-go does (`.* - [0-9]+`): the log is bound
+    /// by its key (the key hint and the signature), not by the name. The bare `baseUrl` host,
+    /// without a tree id, is accepted too (sigstore-go reads such a checkpoint as a signed note
+    /// of that host).
+    pub(crate) fn signer_name<'s>(
+        &'s self,
+        log: &'s LogInfo,
+        rekor_v2: bool,
+    ) -> Result<&'s str, Error> {
+        let host = log.origin_name();
+        if self.origin == host {
+            return Ok(host);
+        }
+        if rekor_v2 {
             return Err(tlog_err(
                 "checkpoint",
                 format!(
-                    "origin: expected {name:?} (or \"{name} - <tree id>\"), found {:?}",
+                    "origin: expected {host:?} (the Rekor v2 log's baseUrl host), found {:?}",
                     self.origin
                 ),
             ));
         }
+        self.origin
+            .rsplit_once(" - ")
+            .filter(|(name, tree)| {
+                !name.is_empty() && !tree.is_empty() && tree.bytes().all(|b| b.is_ascii_digit())
+            })
+            .map(|(name, _)| name)
+            .ok_or_else(|| {
+                tlog_err(
+                    "checkpoint",
+                    format!(
+                        "origin: expected \"<hostname> - <tree id>\" (Rekor v1) or {host:?}, found {:?}",
+                        self.origin
+                    ),
+                )
+            })
+    }
+
+    /// C2SP signed-note §Verifying, for the log's checkpoint (origin rule: [`Self::signer_name`]):
+    /// a signature line whose name is the signer's and whose key hint is the first four bytes
+    /// of the log id verifies over the body with the log key.
+    pub(crate) fn verify_log_signature(
+        &self,
+        log: &LogInfo,
+        rekor_v2: bool,
+        backend: Backend,
+    ) -> Result<(), Error> {
+        let name = self.signer_name(log, rekor_v2)?;
         let hint = log.key_id.get(..4).unwrap_or_default();
         let candidates: Vec<&NoteSignature> = self
             .signatures
@@ -186,6 +237,68 @@ mod tests {
         assert!(c.body.ends_with("1689177396617352539\n"));
         assert_eq!(c.signatures.len(), 1);
         assert_eq!(hex::encode(c.signatures[0].key_hint), "c0d23d6a");
+    }
+
+    #[test]
+    fn origin_rules() {
+        let inst = sigverify_testkit::Instance::new();
+        let log = LogInfo {
+            base_url: "https://rekor.example.test/".into(),
+            hash_alg: crate::crypto::HashAlg::Sha256,
+            key: crate::crypto::PublicKey::from_spki_der(
+                inst.rekor_public_key_der(),
+                Backend::default(),
+            )
+            .unwrap(),
+            key_id: vec![0; 32],
+            valid_for: crate::trust_root::Window {
+                start: 0,
+                end: None,
+            },
+        };
+        let cp = |origin: &str| Checkpoint {
+            origin: origin.into(),
+            size: 1,
+            root_hash: Vec::new(),
+            body: String::new(),
+            signatures: Vec::new(),
+        };
+        for (origin, name) in [
+            ("rekor.example.test - 123", "rekor.example.test"),
+            ("rekor-server-7d9f8 - 1234567", "rekor-server-7d9f8"),
+            ("a - b - 0", "a - b"),
+            ("rekor.example.test", "rekor.example.test"),
+        ] {
+            assert_eq!(cp(origin).signer_name(&log, false).unwrap(), name);
+        }
+        for origin in [
+            "rekor-server-7d9f8",
+            "rekor-server-7d9f8 - ",
+            " - 1234567",
+            "rekor-server-7d9f8 - 12a4",
+            "rekor-server-7d9f8 -1234567",
+            "rekor-server-7d9f8 - -1",
+            "rekor-server-7d9f8 - 1 ",
+            "rekor.example.test/",
+        ] {
+            let e = cp(origin).signer_name(&log, false).unwrap_err();
+            assert!(
+                e.to_string().contains("<hostname> - <tree id>"),
+                "{origin:?}: {e}"
+            );
+        }
+        assert_eq!(
+            cp("rekor.example.test").signer_name(&log, true).unwrap(),
+            "rekor.example.test"
+        );
+        for origin in [
+            "rekor.example.test - 1",
+            "rekor-server-7d9f8 - 1",
+            "other.test",
+        ] {
+            let e = cp(origin).signer_name(&log, true).unwrap_err();
+            assert!(e.to_string().contains("Rekor v2"), "{origin:?}: {e}");
+        }
     }
 
     #[test]

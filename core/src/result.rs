@@ -190,6 +190,7 @@ impl VerificationResult {
                     "kind": e.kind, "version": e.version,
                     "integratedTime": e.integrated_time.map(format_time),
                     "inclusionProof": e.inclusion_proof,
+                    "checkpointOrigin": e.checkpoint_origin,
                     "cosignedBy": e.cosigned_by,
                 })
             })

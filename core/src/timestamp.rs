@@ -4,6 +4,12 @@
 //! The CMS structure is walked by hand with a strict DER reader so that the signed attributes
 //! are verified over the exact bytes the TSA signed (RFC 5652 §5.4: the DER of the attributes
 //! with an explicit SET OF tag), never over a re-encoding.
+//!
+//! The certificates a token embeds (`SignedData.certificates`) are part of the token and are
+//! read, every one: each must be a DER X.509 certificate, and the one the SignerInfo names
+//! must be among them and be a trusted TSA's signing certificate byte for byte, or be issued by
+//! that TSA's issuer and valid at genTime; it is never swapped for the trusted root's copy. A
+//! token that embeds no certificate is verified with the TSA's certificate from the trusted root.
 
 use const_oid::ObjectIdentifier;
 use der::Decode;
@@ -148,7 +154,8 @@ struct Parsed<'a> {
     gen_time: i64,
     imprint_alg: HashAlg,
     imprint: &'a [u8],
-    certs: Vec<&'a [u8]>,
+    /// Every element of `SignedData.certificates`, as found.
+    certs: Vec<Tlv<'a>>,
     sid: Tlv<'a>,
     digest_alg: HashAlg,
     signed_attrs: Tlv<'a>,
@@ -213,11 +220,7 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
     let tst_info = octets.content;
     let mut certs = Vec::new();
     if let Some(t) = sd.get(i).filter(|t| t.tag == 0xa0) {
-        for c in children(t.content).ok_or_else(|| malformed("SignedData.certificates"))? {
-            if c.tag == 0x30 {
-                certs.push(c.raw);
-            }
-        }
+        certs = children(t.content).ok_or_else(|| malformed("SignedData.certificates"))?;
         i += 1;
     }
     if sd.get(i).is_some_and(|t| t.tag == 0xa1) {
@@ -337,8 +340,10 @@ impl SignerId {
 
 /// Verifies one RFC 3161 timestamp over `signature_bytes` against the trusted TSAs and returns
 /// its genTime. Steps: RFC 3161 §2.4.2 (response, TSTInfo, imprint), RFC 5652 §5.4 and §11.1/11.2
-/// (signed attributes: content type and message digest), §5.6 (signature), then the TSA's chain
-/// and validity windows at genTime.
+/// (signed attributes: content type and message digest), §5.1/§10.2.1 (every embedded
+/// certificate is a DER X.509 certificate), §5.6 (signature: by the embedded certificate the
+/// SignerInfo names, else by a trusted TSA's own), then the signer's authority, its chain and
+/// validity windows at genTime.
 pub(crate) fn verify(
     der: &[u8],
     signature_bytes: &[u8],
@@ -399,120 +404,220 @@ pub(crate) fn verify(
         *first = 0x31;
     }
 
-    // Candidate signer certificates: those in the token, then each TSA's own (whose key and
-    // identifiers were parsed when the verifier was built).
-    let mut last_err = None;
-    let mut candidates: Vec<(Vec<u8>, Option<&AuthorityChain>, PublicKey)> = Vec::new();
-    for c in &p.certs {
-        let Ok(cert) = Certificate::from_der(c) else {
-            continue;
-        };
-        if !SignerId::of(&cert).is_some_and(|id| id.matches(&p.sid)) {
-            continue;
-        }
-        let key = der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info)
-            .map_err(|e| ts_err(format!("TSA key: {e}")))
-            .and_then(|spki| {
-                PublicKey::from_spki_der(&spki, backend)
-                    .map_err(|e| ts_err(format!("TSA key: {e}")))
-            });
-        match key {
-            Ok(k) => candidates.push((c.to_vec(), None, k)),
-            Err(e) => last_err = Some(e),
-        }
+    // The signer: the certificate the token embeds for it, or else a TSA's own.
+    match embedded_signer(&p, tsas, backend)? {
+        Some(signer) => verify_embedded_signer(&p, &signed, &signer, tsas, backend),
+        None => verify_trusted_signer(&p, &signed, tsas, backend),
     }
-    for tsa in tsas {
-        if tsa.first_id.matches(&p.sid) {
-            candidates.push((tsa.first.clone(), Some(tsa), tsa.first_key.clone()));
-        }
-    }
-    if candidates.is_empty() {
-        return Err(last_err.unwrap_or_else(|| {
-            ts_err("no certificate in the token or in the trusted root's timestamp authorities matches the signer")
-        }));
-    }
-    for (cert_der, from_root, key) in candidates {
-        let scheme = SigScheme::from_signature_oid(&p.sig_alg_oid, key.key_type()).or_else(|| {
-            let bare = p.sig_alg_oid == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY
-                || p.sig_alg_oid == const_oid::db::rfc5912::RSA_ENCRYPTION;
-            bare.then(|| SigScheme::from_key_and_digest(key.key_type(), p.digest_alg))
-                .flatten()
-        });
-        let Some(scheme) = scheme else {
-            last_err = Some(ts_err(format!(
-                "unsupported signature algorithm {}",
-                p.sig_alg_oid
+}
+
+/// The signing certificate a token embeds, once read.
+struct EmbeddedSigner<'a> {
+    /// Its index in `SignedData.certificates`.
+    index: usize,
+    der: &'a [u8],
+    key: PublicKey,
+}
+
+/// RFC 5652 §5.1 (`certificates`) and §10.2.1 (`CertificateChoices`), RFC 3161 §2.4.1: every
+/// certificate the token embeds is an X.509 certificate in strict DER (RFC 5280 §4.1), whether
+/// or not it signed, and if there are any, one of them is the one the SignerInfo names (§5.3,
+/// `sid`), which is returned; the others are not used. A certificate byte-identical to a
+/// trusted TSA's signing certificate was decoded when the verifier was built and is not decoded
+/// again.
+fn embedded_signer<'a>(
+    p: &Parsed<'a>,
+    tsas: &[AuthorityChain],
+    backend: Backend,
+) -> Result<Option<EmbeddedSigner<'a>>, Error> {
+    let mut signer: Option<EmbeddedSigner<'a>> = None;
+    for (index, c) in p.certs.iter().enumerate() {
+        let what = || format!("SignedData.certificates[{index}]");
+        if c.tag != 0x30 {
+            return Err(ts_err(format!(
+                "{}: expected an X.509 certificate (tag 0x30), found tag 0x{:02x} (attribute and other certificate formats are not accepted)",
+                what(),
+                c.tag
             )));
-            continue;
-        };
-        if !key.verify(backend, scheme, &signed, p.signature) {
-            last_err = Some(Error::SignatureInvalid {
-                check: Check::Timestamp,
-                what: "RFC 3161 timestamp signature (CMS SignerInfo over the signed attributes)"
-                    .into(),
-            });
-            continue;
         }
-        // The signer must be a TSA of the trusted root, valid at genTime.
-        let t = p.gen_time;
-        match from_root {
-            Some(tsa) => match tsa
-                .check_time(Check::Timestamp, "timestamp authority", t)
-                .and_then(|()| tsa.chain_signatures(backend))
-            {
-                Ok(()) => {
-                    return Ok(VerifiedTimestamp {
-                        time: t,
-                        authority: tsa.uri.clone(),
-                    })
-                }
-                Err(e) => last_err = Some(e),
-            },
+        // The key of a certificate that names the signer, read only for that one.
+        let key = match tsas.iter().find(|t| t.first == c.raw) {
+            Some(tsa) => tsa
+                .first_id
+                .matches(&p.sid)
+                .then(|| Ok(tsa.first_key.clone())),
             None => {
-                for tsa in tsas {
-                    let direct = cert_der == tsa.first;
-                    let result = if direct {
-                        tsa.check_time(Check::Timestamp, "timestamp authority", t)
-                    } else {
-                        tsa.verify_leaf(&cert_der, t, Purpose::TimeStamping, backend, true)
-                            .map_err(|e| {
-                                ts_err(format!(
-                                    "the token's certificate does not chain to {}: {e}",
-                                    tsa.uri
-                                ))
-                            })
-                            .and_then(|()| {
-                                if tsa.valid_for.contains(t) {
-                                    Ok(())
-                                } else {
-                                    Err(Error::TimeOutsideValidity {
-                                        check: Check::Timestamp,
-                                        what: format!("timestamp authority {}", tsa.uri),
-                                        time: crate::encoding::format_time(t),
-                                        window: tsa.valid_for.to_string(),
-                                    })
-                                }
-                            })
-                    }
-                    // only for the authority the token chains to
-                    .and_then(|()| tsa.chain_signatures(backend));
-                    match result {
-                        Ok(()) => {
-                            return Ok(VerifiedTimestamp {
-                                time: t,
-                                authority: tsa.uri.clone(),
-                            })
-                        }
-                        Err(e) => last_err = Some(e),
-                    }
-                }
-                if tsas.is_empty() {
-                    last_err = Some(ts_err("the trusted root has no timestamp authorities"));
+                let cert = Certificate::from_der(c.raw).map_err(|e| {
+                    ts_err(format!("{} is not a DER X.509 certificate: {e}", what()))
+                })?;
+                let id = SignerId::of(&cert).ok_or_else(|| {
+                    ts_err(format!("{}: its issuer cannot be re-encoded", what()))
+                })?;
+                id.matches(&p.sid).then(|| {
+                    der::Encode::to_der(&cert.tbs_certificate.subject_public_key_info)
+                        .map_err(|e| ts_err(format!("{}: the TSA key: {e}", what())))
+                        .and_then(|spki| {
+                            PublicKey::from_spki_der(&spki, backend)
+                                .map_err(|e| ts_err(format!("{}: the TSA key: {e}", what())))
+                        })
+                })
+            }
+        };
+        let Some(key) = key else { continue };
+        if let Some(first) = &signer {
+            return Err(ts_err(format!(
+                "SignedData.certificates[{}] and [{index}] both match the SignerInfo: expected one signing certificate",
+                first.index
+            )));
+        }
+        let key = key?;
+        signer = Some(EmbeddedSigner {
+            index,
+            der: c.raw,
+            key,
+        });
+    }
+    // Certificates, but not the signer's: refused (as sigstore-go does), rather than verified
+    // with the trusted root's copy: a token that embeds certificates is read as it is.
+    if signer.is_none() && !p.certs.is_empty() {
+        return Err(ts_err(format!(
+            "SignedData.certificates holds {} certificate(s), none of them the one the SignerInfo names: expected the signing certificate among them",
+            p.certs.len()
+        )));
+    }
+    Ok(signer)
+}
+
+/// RFC 5652 §5.6: the SignerInfo's signature over the signed attributes, with `key`.
+fn check_cms_signature(
+    p: &Parsed<'_>,
+    signed: &[u8],
+    key: &PublicKey,
+    backend: Backend,
+) -> Result<(), Error> {
+    let scheme = SigScheme::from_signature_oid(&p.sig_alg_oid, key.key_type()).or_else(|| {
+        let bare = p.sig_alg_oid == const_oid::db::rfc5912::ID_EC_PUBLIC_KEY
+            || p.sig_alg_oid == const_oid::db::rfc5912::RSA_ENCRYPTION;
+        bare.then(|| SigScheme::from_key_and_digest(key.key_type(), p.digest_alg))
+            .flatten()
+    });
+    let Some(scheme) = scheme else {
+        return Err(ts_err(format!(
+            "unsupported signature algorithm {}",
+            p.sig_alg_oid
+        )));
+    };
+    if key.verify(backend, scheme, signed, p.signature) {
+        Ok(())
+    } else {
+        Err(Error::SignatureInvalid {
+            check: Check::Timestamp,
+            what: "RFC 3161 timestamp signature (CMS SignerInfo over the signed attributes)".into(),
+        })
+    }
+}
+
+/// RFC 3161 §2.3, RFC 5280 §6.1: the token embeds its signing certificate. It must be a
+/// timestamp authority's own signing certificate, byte for byte, or a certificate that the
+/// authority's issuer issued, valid at genTime for timeStamping; its key must verify the
+/// token. The trusted root's certificate is never used in its place: a token is verified as
+/// it was signed, certificates included.
+fn verify_embedded_signer(
+    p: &Parsed<'_>,
+    signed: &[u8],
+    signer: &EmbeddedSigner<'_>,
+    tsas: &[AuthorityChain],
+    backend: Backend,
+) -> Result<VerifiedTimestamp, Error> {
+    check_cms_signature(p, signed, &signer.key, backend)?;
+    let t = p.gen_time;
+    let done = |tsa: &AuthorityChain| {
+        // only for the authority the token chains to
+        tsa.chain_signatures(backend).map(|()| VerifiedTimestamp {
+            time: t,
+            authority: tsa.uri.clone(),
+        })
+    };
+    // The authority's own signing certificate (the trusted root may list it more than once,
+    // with other validity windows).
+    let mut own = tsas.iter().filter(|tsa| tsa.first == signer.der).peekable();
+    if own.peek().is_some() {
+        let mut first_err = None;
+        for tsa in own {
+            match tsa.check_time(Check::Timestamp, "timestamp authority", t) {
+                Ok(()) => return done(tsa),
+                Err(e) => {
+                    first_err.get_or_insert(e);
                 }
             }
         }
+        return Err(first_err.unwrap_or_else(|| ts_err("no timestamp authority")));
     }
-    Err(last_err.unwrap_or_else(|| ts_err("no timestamp authority verified the token")))
+    // A certificate issued by an authority's issuer.
+    let mut reasons = Vec::new();
+    let mut outside_valid_for = None;
+    for tsa in tsas {
+        match tsa.verify_leaf(signer.der, t, Purpose::TimeStamping, backend, true) {
+            Ok(()) if tsa.valid_for.contains(t) => return done(tsa),
+            Ok(()) => {
+                outside_valid_for.get_or_insert(Error::TimeOutsideValidity {
+                    check: Check::Timestamp,
+                    what: format!("timestamp authority {}", tsa.uri),
+                    time: crate::encoding::format_time(t),
+                    window: tsa.valid_for.to_string(),
+                });
+            }
+            Err(e) => reasons.push(format!(
+                "{}: expected its certificate (SHA-256 {}), and the token's does not chain to it: {e}",
+                tsa.uri,
+                hex::encode(backend.sha256(&tsa.first))
+            )),
+        }
+    }
+    if let Some(e) = outside_valid_for {
+        return Err(e);
+    }
+    if tsas.is_empty() {
+        return Err(ts_err("the trusted root has no timestamp authorities"));
+    }
+    Err(ts_err(format!(
+        "the token's signing certificate (SignedData.certificates[{}], SHA-256 {}) is not a timestamp authority's of the trusted root: {}",
+        signer.index,
+        hex::encode(backend.sha256(signer.der)),
+        reasons.join("; ")
+    )))
+}
+
+/// The token embeds no certificate: the signer is a trusted TSA's signing certificate that the
+/// SignerInfo names, valid at genTime.
+fn verify_trusted_signer(
+    p: &Parsed<'_>,
+    signed: &[u8],
+    tsas: &[AuthorityChain],
+    backend: Backend,
+) -> Result<VerifiedTimestamp, Error> {
+    if tsas.is_empty() {
+        return Err(ts_err("the trusted root has no timestamp authorities"));
+    }
+    let mut last_err = None;
+    for tsa in tsas.iter().filter(|tsa| tsa.first_id.matches(&p.sid)) {
+        let t = p.gen_time;
+        let verified = check_cms_signature(p, signed, &tsa.first_key, backend)
+            .and_then(|()| tsa.check_time(Check::Timestamp, "timestamp authority", t))
+            .and_then(|()| tsa.chain_signatures(backend));
+        match verified {
+            Ok(()) => {
+                return Ok(VerifiedTimestamp {
+                    time: t,
+                    authority: tsa.uri.clone(),
+                })
+            }
+            Err(e) => last_err = Some(e),
+        }
+    }
+    Err(last_err.unwrap_or_else(|| {
+        ts_err("no certificate in the token or in the trusted root's timestamp authorities matches the signer")
+    }))
 }
 
 #[cfg(test)]

@@ -47,6 +47,11 @@ pub struct LogEntryInfo {
     pub integrated_time: Option<i64>,
     /// Whether an inclusion proof against a signed checkpoint was verified.
     pub inclusion_proof: bool,
+    /// The origin line of that checkpoint, as the log signed it: for Rekor v1
+    /// `<hostname> - <tree id>` (`rekor.sigstore.dev - 2605736670972794746`; a private
+    /// deployment's hostname may differ from its URL), for Rekor v2 the log's host. `None`
+    /// without an inclusion proof.
+    pub checkpoint_origin: Option<String>,
     /// Witnesses of the verifier's witness policy whose cosignature of the checkpoint verified.
     pub cosigned_by: Vec<String>,
     /// The log key's validity, for entries whose time comes from timestamps (Rekor v2).
@@ -425,6 +430,7 @@ pub(crate) fn verify_entry(
 
     // Inclusion proof and checkpoint.
     let mut proven = false;
+    let mut checkpoint_origin = None;
     let mut cosigned_by = Vec::new();
     if let Some(proof) = &entry.proof {
         if is_v2 && proof.log_index != entry.log_index {
@@ -474,14 +480,15 @@ pub(crate) fn verify_entry(
                 ),
             ));
         }
-        cp.verify_log_signature(log, backend).map_err(|e| match e {
-            Error::TransparencyLog { part, reason } => at(part, reason),
-            Error::SignatureInvalid { check, what } => Error::SignatureInvalid {
-                check,
-                what: format!("entry {index}: {what}"),
-            },
-            o => o,
-        })?;
+        cp.verify_log_signature(log, is_v2, backend)
+            .map_err(|e| match e {
+                Error::TransparencyLog { part, reason } => at(part, reason),
+                Error::SignatureInvalid { check, what } => Error::SignatureInvalid {
+                    check,
+                    what: format!("entry {index}: {what}"),
+                },
+                o => o,
+            })?;
         if let Some(w) = witnesses {
             cosigned_by = w.check(&cp, now, backend).map_err(|e| match e {
                 Error::TransparencyLog { part, reason } => at(part, reason),
@@ -489,6 +496,7 @@ pub(crate) fn verify_entry(
             })?;
         }
         proven = true;
+        checkpoint_origin = Some(cp.origin);
     }
     if witnesses.is_some() && !proven {
         return Err(at(
@@ -516,6 +524,7 @@ pub(crate) fn verify_entry(
         version: entry.version.clone(),
         integrated_time,
         inclusion_proof: proven,
+        checkpoint_origin,
         cosigned_by,
         log_valid_for: log.valid_for,
     })

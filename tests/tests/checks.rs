@@ -12,6 +12,7 @@ use sigverify::{
     Artifact, Backend, Check, Error, HashAlg, Policy, San, Signer, TimeSource, TrustedRoot,
     VerificationResult, VerifiedTime, Verifier, VerifierOptions,
 };
+use sigverify_testkit::log::REKOR_ORIGIN;
 use sigverify_testkit::trust::{REKOR_URL, TSA_URL};
 use sigverify_testkit::util::{b64, sha256, unb64};
 use sigverify_testkit::x509::CA_NOT_BEFORE;
@@ -327,6 +328,12 @@ fn check_result(r: &VerificationResult, opts: &BundleOptions, bundle: &Value, ca
             "{case}"
         );
         assert_eq!(e.inclusion_proof, opts.with_inclusion_proof, "{case}");
+        let origin = opts.checkpoint_origin.as_deref().unwrap_or(REKOR_ORIGIN);
+        assert_eq!(
+            e.checkpoint_origin.as_deref(),
+            opts.with_inclusion_proof.then_some(origin),
+            "{case}"
+        );
     } else {
         assert!(r.log_entries.is_empty(), "{case}");
     }
@@ -657,6 +664,84 @@ fn every_fault_is_in_exactly_one_group() {
     }
 }
 
+/// Rekor v1 checkpoints of private deployments: the origin is `<hostname> - <tree id>`, with the
+/// server's own hostname (in sigstore's scaffolding deployment a Kubernetes pod name), not the
+/// host of the trusted root's `baseUrl`. Any origin of that form whose note signature verifies
+/// under the log's key is accepted, as sigstore-go does, and reported in the result; an origin
+/// of another form is refused.
+#[test]
+fn rekor_v1_checkpoints_of_private_deployments() {
+    const PRIVATE: &str = "rekor-server-7d9f8 - 1234567";
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    let mut shapes: Vec<BundleOptions> = CONTENTS
+        .iter()
+        .map(|&c| options(BundleVersion::V03, c, None, true))
+        .collect();
+    // Proof only: the checkpoint is then all that binds the entry to the log.
+    shapes.push(BundleOptions {
+        with_inclusion_promise: false,
+        ..options(BundleVersion::V03, CONTENTS[0], None, true)
+    });
+    for base in shapes {
+        let opts = BundleOptions {
+            checkpoint_origin: Some(PRIVATE.into()),
+            ..base.clone()
+        };
+        let case = format!("{PRIVATE:?} in {base:?}");
+        let bundle = inst.bundle(&opts, ARTIFACT);
+        let r = expect_ok(
+            v.verify(
+                &to_bytes(&bundle),
+                &Artifact::Bytes(ARTIFACT),
+                &policy_for(&inst, &opts),
+                NOW,
+            ),
+            &case,
+        );
+        check_result(&r, &opts, &bundle, &case);
+        assert_eq!(
+            r.log_entries[0].checkpoint_origin.as_deref(),
+            Some(PRIVATE),
+            "{case}"
+        );
+        assert_eq!(
+            r.to_json()["logEntries"][0]["checkpointOrigin"],
+            json!(PRIVATE),
+            "{case}"
+        );
+        for origin in [
+            "rekor-server-7d9f8",
+            "rekor-server-7d9f8 - ",
+            "rekor-server-7d9f8 - 12345x7",
+            "rekor-server-7d9f8-1234567",
+            "rekor-server-7d9f8 - -1234567",
+        ] {
+            let opts = BundleOptions {
+                checkpoint_origin: Some(origin.into()),
+                ..base.clone()
+            };
+            let case = format!("{origin:?} in {base:?}");
+            let found = format!("found {origin:?}");
+            let e = expect_err(
+                v.verify(
+                    &to_bytes(&inst.bundle(&opts, ARTIFACT)),
+                    &Artifact::Bytes(ARTIFACT),
+                    &policy_for(&inst, &opts),
+                    NOW,
+                ),
+                Check::TransparencyLog,
+                &[
+                    "checkpoint: entry 0: origin: expected \"<hostname> - <tree id>\" (Rekor v1) or \"rekor.sigverify.test\"",
+                    &found,
+                ],
+                &case,
+            );
+            assert_eq!(e.code(), "transparency-log", "{case}");
+        }
+    }
+}
+
 #[test]
 fn certificate_faults_fail_their_check() {
     check_faults(CERTIFICATE_FAULTS);
@@ -748,9 +833,15 @@ fn ca_validity_must_contain_every_verified_time() {
 fn tsa_validity_must_contain_the_gen_time() {
     let inst = Instance::new();
     let t = T as u64;
-    for embed in [true, false] {
+    // The TSA's certificate embedded, none, and a re-issue by its root (which chains to it).
+    for (embed, cert) in [
+        (true, sigverify_testkit::TsaCert::Genuine),
+        (false, sigverify_testkit::TsaCert::Genuine),
+        (true, sigverify_testkit::TsaCert::Reissued),
+    ] {
         let opts = BundleOptions {
             tsa_embed_cert: embed,
+            tsa_cert: cert,
             ..options(BundleVersion::V03, CONTENTS[0], None, true)
         };
         for window in [
@@ -761,7 +852,7 @@ fn tsa_validity_must_contain_the_gen_time() {
                 verify_with_root(&inst, |o| o.tsa_valid_for = window, &opts),
                 Check::Timestamp,
                 &["timestamp authority", "outside its validity window"],
-                &format!("embed {embed}, {window:?}"),
+                &format!("embed {embed} {cert:?}, {window:?}"),
             );
         }
     }
@@ -1615,8 +1706,9 @@ fn chains_may_carry_intermediates_but_only_the_leaf_is_used() {
 #[test]
 fn timestamp_byte_flips_never_verify_as_another_time() {
     // Any single-byte change in the signed part of the token must fail as a timestamp problem;
-    // none may panic. (Bytes outside the CMS signature, e.g. in the embedded certificate's own
-    // signature, may still verify: the TSA certificate comes from the trusted root.)
+    // none may panic. So must every change inside the certificate the token embeds (it is read,
+    // not replaced by the trusted root's copy). Bytes outside both (e.g. the PKIStatus) may
+    // still verify.
     let inst = Instance::new();
     let v = Verifiers::default_for(&inst);
     let art = Artifact::Bytes(ARTIFACT);
@@ -1625,11 +1717,22 @@ fn timestamp_byte_flips_never_verify_as_another_time() {
         &options(BundleVersion::V03, CONTENTS[0], None, true),
         ARTIFACT,
     );
-    let len = unb64(bundle.pointer(TS).unwrap().as_str().unwrap()).len();
+    let token = unb64(bundle.pointer(TS).unwrap().as_str().unwrap());
+    let len = token.len();
+    let tsa = inst.tsa_leaf_der();
+    let cert_at = token
+        .windows(tsa.len())
+        .position(|w| w == tsa)
+        .expect("the token embeds the TSA certificate");
+    let in_cert = cert_at..cert_at + tsa.len();
     let mut failed = 0;
-    for i in (0..len).step_by(len / 40 + 1) {
+    let sampled = (0..len).step_by(len / 40 + 1);
+    for i in sampled.chain(in_cert.clone().step_by(7)) {
         let bytes = edited(&bundle, |b| flip(b, TS, i as isize));
         match v.verify(&bytes, &art, &pol, NOW) {
+            Ok(_) if in_cert.contains(&i) => {
+                panic!("byte {i}, inside the embedded certificate, changed: verified")
+            }
             Ok(r) => {
                 // If it verifies, it reports the true genTime.
                 assert!(
@@ -2330,4 +2433,305 @@ fn p384_sha256_bundles_without_a_message_digest_need_the_bytes() {
             "{case}"
         );
     }
+}
+// 7. Certificates inside RFC 3161 tokens
+// ------------------------------------------------------------------------------------------
+
+/// The bundle shapes the embedded-certificate cases run in, each with its verifier: a SET as
+/// well as the timestamp (Rekor v1), DSSE, the timestamp as the only verified time (Rekor v2),
+/// and no log at all (GitHub's instance).
+fn tsa_cert_shapes(inst: &Instance) -> Vec<(&'static str, BundleOptions, Verifiers)> {
+    let ts = Some(TS_TIME as u64);
+    let mut github = VerifierOptions::default();
+    github.tlog_threshold = 0;
+    github.sct_threshold = 0;
+    vec![
+        (
+            "rekor v1",
+            options(BundleVersion::V03, CONTENTS[0], None, true),
+            Verifiers::default_for(inst),
+        ),
+        (
+            "dsse",
+            options(BundleVersion::V03, CONTENTS[1], None, true),
+            Verifiers::default_for(inst),
+        ),
+        (
+            "rekor v2",
+            BundleOptions {
+                timestamp_time: ts,
+                ..BundleOptions::rekor_v2(
+                    Content::MessageSignature,
+                    sigverify_testkit::RekorV2Entry::HashedRekord002,
+                )
+            },
+            Verifiers::default_for(inst),
+        ),
+        (
+            "github",
+            BundleOptions {
+                timestamp_time: ts,
+                ..BundleOptions::github()
+            },
+            Verifiers::new(&inst.github_trusted_root(), github),
+        ),
+    ]
+}
+
+/// The bundle without its first token, and that token's DER.
+fn split_token(bundle: &Value) -> (Value, Vec<u8>) {
+    let mut rest = bundle.clone();
+    let token = unb64(
+        rest.pointer_mut(TS)
+            .map(Value::take)
+            .expect("a timestamp")
+            .as_str()
+            .expect("base64"),
+    );
+    (rest, token)
+}
+
+/// What a token embedding `cert` (or, with `other`, the TSA certificate and `other`) must do.
+enum TokenVerdict {
+    Verifies,
+    /// Fails the timestamp check with an `Error::Timestamp` whose message has these words.
+    Refused(Vec<String>),
+    /// Fails the timestamp check: the one embedded certificate that is not the TSA's is not DER.
+    NotDer,
+}
+
+/// RFC 5652 §5.1 / RFC 3161 §2.4.1: the certificates a token embeds are read. Each case changes
+/// only the token's `SignedData.certificates` (the rest of the bundle and of the token are the
+/// valid bundle's), and fails the timestamp check with a `timestamp` error naming what is wrong,
+/// or verifies with the token's genTime.
+#[test]
+fn certificates_inside_timestamp_tokens_are_verified() {
+    use sigverify_testkit::{OtherTsaCert, TsaCert};
+    use TokenVerdict::*;
+    let inst = Instance::new();
+    let tsa_sha = hex::encode(sha256(inst.tsa_leaf_der()));
+    let not_the_tsa = |variant: TsaCert| {
+        let shape = BundleOptions {
+            tsa_cert: variant,
+            ..options(BundleVersion::V03, CONTENTS[0], None, true)
+        };
+        let token = split_token(&inst.bundle(&shape, ARTIFACT)).1;
+        let embedded = embedded_certificates(&token);
+        assert_eq!(embedded.len(), 1, "{variant:?}");
+        vec![
+            "timestamp 0: the token's signing certificate (SignedData.certificates[0], SHA-256"
+                .to_owned(),
+            hex::encode(sha256(&embedded[0])),
+            format!("is not a timestamp authority's of the trusted root: {TSA_URL}: expected its certificate (SHA-256 {tsa_sha}), and the token's does not chain to it"),
+            "the certificate's signature does not verify with the authority's key".to_owned(),
+        ]
+    };
+    let cases: Vec<(&str, bool, TsaCert, Option<OtherTsaCert>, TokenVerdict)> = vec![
+        ("the TSA certificate", true, TsaCert::Genuine, None, Verifies),
+        ("no certificate", false, TsaCert::Genuine, None, Verifies),
+        (
+            "a byte of its validity changed (still DER)",
+            true,
+            TsaCert::ValidityChanged,
+            None,
+            Refused(not_the_tsa(TsaCert::ValidityChanged)),
+        ),
+        (
+            "a byte of its validity changed (not DER)",
+            true,
+            TsaCert::ValidityMalformed,
+            None,
+            NotDer,
+        ),
+        (
+            "a byte of its signature changed",
+            true,
+            TsaCert::SignatureChanged,
+            None,
+            Refused(not_the_tsa(TsaCert::SignatureChanged)),
+        ),
+        (
+            "another certificate as the signer's (same issuer, serial and key; a lookalike issuer)",
+            true,
+            TsaCert::Lookalike,
+            None,
+            Refused(not_the_tsa(TsaCert::Lookalike)),
+        ),
+        (
+            "a re-issue by the trusted TSA root",
+            true,
+            TsaCert::Reissued,
+            None,
+            Verifies,
+        ),
+        (
+            "the TSA certificate and an unrelated one",
+            true,
+            TsaCert::Genuine,
+            Some(OtherTsaCert::Unrelated),
+            Verifies,
+        ),
+        (
+            "only an unrelated certificate (none for the signer)",
+            false,
+            TsaCert::Genuine,
+            Some(OtherTsaCert::Unrelated),
+            Refused(vec![
+                "timestamp 0: SignedData.certificates holds 1 certificate(s), none of them the one the SignerInfo names".to_owned(),
+            ]),
+        ),
+        (
+            "the TSA certificate and one that is not DER",
+            true,
+            TsaCert::Genuine,
+            Some(OtherTsaCert::Malformed),
+            NotDer,
+        ),
+    ];
+    for (shape, base, v) in tsa_cert_shapes(&inst) {
+        let good = inst.bundle(&base, ARTIFACT);
+        let (good_rest, good_token) = split_token(&good);
+        let policy = policy_for(&inst, &base);
+        for (name, embed, tsa_cert, other, verdict) in &cases {
+            let case = format!("{shape}: {name}");
+            let opts = BundleOptions {
+                tsa_embed_cert: *embed,
+                tsa_cert: *tsa_cert,
+                tsa_other_cert: *other,
+                ..base.clone()
+            };
+            let bundle = inst.bundle(&opts, ARTIFACT);
+            // Only the token's certificates differ from the valid bundle.
+            let (rest, token) = split_token(&bundle);
+            assert_eq!(rest, good_rest, "{case}");
+            assert_eq!(
+                token_parts(&token).others,
+                token_parts(&good_token).others,
+                "{case}"
+            );
+            let r = v.verify(&to_bytes(&bundle), &Artifact::Bytes(ARTIFACT), &policy, NOW);
+            match verdict {
+                Verifies => {
+                    let r = expect_ok(r, &case);
+                    assert!(
+                        r.verified_times.contains(&VerifiedTime {
+                            time: TS_TIME,
+                            source: TimeSource::Timestamp {
+                                authority: TSA_URL.into()
+                            },
+                        }),
+                        "{case}: {:?}",
+                        r.verified_times
+                    );
+                }
+                Refused(needles) => {
+                    let needles: Vec<&str> = needles.iter().map(String::as_str).collect();
+                    let e = expect_err(r, Check::Timestamp, &needles, &case);
+                    assert!(matches!(e, Error::Timestamp { .. }), "{case}: {e:?}");
+                    assert_eq!(e.code(), "timestamp", "{case}");
+                }
+                NotDer => {
+                    // The SET OF is sorted: find where the broken certificate is.
+                    let i = embedded_certificates(&token)
+                        .iter()
+                        .position(|c| c != inst.tsa_leaf_der())
+                        .expect("a certificate that is not the TSA's");
+                    let needle = format!(
+                        "timestamp 0: SignedData.certificates[{i}] is not a DER X.509 certificate"
+                    );
+                    let e = expect_err(r, Check::Timestamp, &[&needle], &case);
+                    assert!(matches!(e, Error::Timestamp { .. }), "{case}: {e:?}");
+                    assert_eq!(e.code(), "timestamp", "{case}");
+                }
+            }
+        }
+    }
+}
+
+/// The elements of a token's `SignedData.certificates`, DER.
+fn embedded_certificates(token: &[u8]) -> Vec<Vec<u8>> {
+    let Some(certs) = token_parts(token).certificates else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut rest = der_content(certs).expect("the [0] TLV");
+    while !rest.is_empty() {
+        let (cert, r) = der_split(rest).expect("a certificate");
+        out.push(cert.to_vec());
+        rest = r;
+    }
+    out
+}
+
+/// A token's parts (an independent DER reader: tags and lengths only), each a whole TLV.
+#[derive(Debug, PartialEq, Eq)]
+struct TokenParts<'a> {
+    /// Everything of TimeStampResp > timeStampToken > SignedData but its `certificates`:
+    /// PKIStatusInfo, contentType, then the SignedData's version, digestAlgorithms,
+    /// encapContentInfo and what follows the certificates (crls, signerInfos).
+    others: Vec<&'a [u8]>,
+    /// The `[0] IMPLICIT` certificates TLV, if present.
+    certificates: Option<&'a [u8]>,
+}
+
+/// Reads the token down to its SignedData.
+fn token_parts(token: &[u8]) -> TokenParts<'_> {
+    let (resp, []) = der_split(token).expect("TimeStampResp") else {
+        panic!("bytes after the TimeStampResp")
+    };
+    let (status, rest) = der_split(der_content(resp).unwrap()).unwrap();
+    let (content_info, []) = der_split(rest).unwrap() else {
+        panic!("bytes after the token")
+    };
+    let (content_type, explicit) = der_split(der_content(content_info).unwrap()).unwrap();
+    let signed_data = der_content(der_content(explicit).unwrap()).unwrap();
+    let mut others = vec![status, content_type];
+    let mut rest = signed_data;
+    for _ in 0..3 {
+        let (part, r) = der_split(rest).unwrap();
+        others.push(part);
+        rest = r;
+    }
+    let mut certificates = None;
+    if rest.first() == Some(&0xa0) {
+        let (certs, r) = der_split(rest).unwrap();
+        certificates = Some(certs);
+        rest = r;
+    }
+    while !rest.is_empty() {
+        let (part, r) = der_split(rest).unwrap();
+        others.push(part);
+        rest = r;
+    }
+    TokenParts {
+        others,
+        certificates,
+    }
+}
+
+/// The first TLV of `b` and what follows it.
+fn der_split(b: &[u8]) -> Option<(&[u8], &[u8])> {
+    let (hdr, len) = der_header(b)?;
+    let end = hdr.checked_add(len).filter(|&e| e <= b.len())?;
+    Some(b.split_at(end))
+}
+
+/// The content octets of the TLV `b`.
+fn der_content(b: &[u8]) -> Option<&[u8]> {
+    let (hdr, len) = der_header(b)?;
+    b.get(hdr..hdr + len)
+}
+
+/// A DER header: (header length, content length).
+fn der_header(b: &[u8]) -> Option<(usize, usize)> {
+    let l0 = *b.get(1)?;
+    if l0 < 0x80 {
+        return Some((2, usize::from(l0)));
+    }
+    let n = usize::from(l0 & 0x7f);
+    let len = b
+        .get(2..2 + n)?
+        .iter()
+        .fold(0usize, |a, &x| (a << 8) | usize::from(x));
+    Some((2 + n, len))
 }

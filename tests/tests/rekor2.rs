@@ -10,6 +10,7 @@ use sigverify::{
     Artifact, Backend, Check, Error, Policy, TimeSource, TrustedRoot, VerificationResult,
     VerifiedTime, Verifier, VerifierOptions, Witness, WitnessPolicy,
 };
+use sigverify_testkit::log::REKOR_V2_ORIGIN;
 use sigverify_testkit::trust::{REKOR_URL, REKOR_V2_URL, TSA_URL};
 use sigverify_testkit::util::sha256;
 use sigverify_testkit::x509::CA_NOT_BEFORE;
@@ -252,6 +253,11 @@ fn rekor_v2_bundles_verify() {
             assert_eq!(e.log_index, Some(opts.tree_index), "{case}");
             assert_eq!(e.integrated_time, None, "{case}");
             assert!(e.inclusion_proof, "{case}");
+            assert_eq!(
+                e.checkpoint_origin.as_deref(),
+                Some(REKOR_V2_ORIGIN),
+                "{case}"
+            );
             assert!(e.cosigned_by.is_empty(), "{case}");
             // The only verified time is the timestamp's.
             assert_eq!(r.verified_times, vec![ts_time(TS_TIME)], "{case}");
@@ -377,6 +383,41 @@ fn rekor_v2_every_fault_fails_the_check_it_names() {
             }
             assert!(tried >= 10, "only {tried} faults apply to {base:?}");
             assert!(!Fault::SetBadSignature.applies_to(&base));
+        }
+    }
+}
+
+/// Rekor v2 checkpoints: the origin must be the log's, the host of the trusted root's `baseUrl`
+/// (rekor-tiles). Another log's host is refused, and so is an origin of Rekor v1's form
+/// (`<hostname> - <tree id>`, which sigstore-go would read as a v1 signed tree head and check by
+/// key hint alone): what kind of log an entry is in comes from its kind version, not from its
+/// checkpoint.
+#[test]
+fn rekor_v2_checkpoint_origin_must_be_the_log_host() {
+    let inst = Instance::new();
+    let v = Verifiers::default_for(&inst);
+    for (content, kind) in V2_SHAPES {
+        for origin in [
+            "log2025-1.rekor.elsewhere.test",
+            "rekor-server-7d9f8 - 1234567",
+            "log2025-1.rekor.sigverify.test - 1234567",
+        ] {
+            let opts = BundleOptions {
+                checkpoint_origin: Some(origin.into()),
+                ..v2(content, kind)
+            };
+            let case = format!("{origin:?} in {content:?} {kind:?}");
+            let found = format!("found {origin:?}");
+            let e = expect_err(
+                v.verify(&inst, &opts),
+                Check::TransparencyLog,
+                &[
+                    "checkpoint: entry 0: origin: expected \"log2025-1.rekor.sigverify.test\" (the Rekor v2 log's baseUrl host)",
+                    &found,
+                ],
+                &case,
+            );
+            assert_eq!(e.code(), "transparency-log", "{case}");
         }
     }
 }

@@ -496,6 +496,13 @@ class LogEntry:
         """Whether an inclusion proof against a signed checkpoint was verified."""
 
     @property
+    def checkpoint_origin(self) -> Optional[str]:
+        """The origin line of that checkpoint, as the log signed it: for Rekor v1
+        ``"<hostname> - <tree id>"`` (``"rekor.sigstore.dev - 2605736670972794746"``; a private
+        deployment's hostname may differ from its URL), for Rekor v2 the log's host. ``None``
+        without an inclusion proof."""
+
+    @property
     def cosigned_by(self) -> list[str]:
         """The witnesses of the verifier's witness policy whose cosignature verified."""
 

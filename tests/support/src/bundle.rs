@@ -8,7 +8,7 @@ use crate::instance::Instance;
 use crate::keys::{EcKey, Ecdsa, EcdsaKey, EdKey, HashKind};
 use crate::log::{
     checkpoint_body, dsse_body, dsse_v2_body, hashedrekord_body_with, hashedrekord_v2_body_with,
-    intoto_body, set_payload, signed_note_lines, MerkleTree, V2Verifier, REKOR_NAME, REKOR_ORIGIN,
+    intoto_body, set_payload, signed_note_lines, MerkleTree, V2Verifier, REKOR_ORIGIN,
     REKOR_V2_ORIGIN,
 };
 use crate::tsa::{timestamp_response, TimestampParams};
@@ -155,7 +155,9 @@ pub enum Fault {
     InclusionProofBadHash,
     /// The checkpoint is signed by another key (key hint and name still those of the log).
     CheckpointBadSignature,
-    /// The checkpoint is validly signed by the log key, but its origin is another log's.
+    /// The checkpoint is validly signed by the log key (under the log's key name), but its
+    /// origin is not the log's: for Rekor v1 `rekor.elsewhere.test` (not `<hostname> - <tree
+    /// id>`), for Rekor v2 `log2025-1.rekor.elsewhere.test` (not the log's host).
     CheckpointWrongOrigin,
     /// The checkpoint is validly signed, but commits to a different root hash than the proof's
     /// rootHash (which is itself the correct root of the proof).
@@ -296,6 +298,45 @@ impl LogFault {
     }
 }
 
+/// The TSA signing certificate an RFC 3161 token embeds ([`BundleOptions::tsa_cert`], with
+/// `tsa_embed_cert`), in the first timestamp of the bundle. Every variant changes only those
+/// bytes of the token: its TSTInfo, signed attributes, SignerInfo (which names the TSA's
+/// certificate by issuer and serial number) and signature are the valid token's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TsaCert {
+    /// The TSA's signing certificate, as the trusted root lists it.
+    #[default]
+    Genuine,
+    /// The TSA certificate with one byte of its validity changed: notAfter 2041 instead of
+    /// 2040. Still DER, and valid at genTime; its signature by the TSA root no longer verifies.
+    ValidityChanged,
+    /// The TSA certificate with one byte of its validity changed so that it is no longer DER:
+    /// the closing `Z` of its notAfter is `[`.
+    ValidityMalformed,
+    /// The TSA certificate with the last byte of its signature changed (still DER).
+    SignatureChanged,
+    /// Another certificate in its place: the TSA certificate's issuer name, serial number,
+    /// subject, key and extensions (so the SignerInfo names it and the token's signature
+    /// verifies with its key), valid 2020..2045, issued by a lookalike of the TSA root (its
+    /// name, another key; [`Instance::lookalike_tsa_root_der`]).
+    Lookalike,
+    /// A re-issue of the TSA certificate by the trusted TSA root: the same issuer name, serial
+    /// number, subject, key and extensions, valid 2024..2030 (genTime inside), its own
+    /// signature. Not the trusted root's copy, but issued by its issuer: it verifies.
+    Reissued,
+}
+
+/// A certificate the first token embeds besides the signer's, which its SignerInfo does not
+/// name ([`BundleOptions::tsa_other_cert`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OtherTsaCert {
+    /// The rogue TSA's signing certificate (DER, unrelated to the trusted TSA).
+    Unrelated,
+    /// The TSA root's certificate with the closing `Z` of its notAfter changed to `[` (not
+    /// DER).
+    Malformed,
+}
+
 /// How to build a bundle. `BundleOptions::default()` is a valid v0.3 message-signature bundle
 /// with a hashedrekord 0.0.1 entry, a Fulcio certificate for [`DEFAULT_IDENTITY`] /
 /// [`DEFAULT_ISSUER`], an inclusion promise and proof, and an RFC 3161 timestamp.
@@ -338,6 +379,13 @@ pub struct BundleOptions {
     /// every checkpoint of the bundle, one `cosignature/v1` line each, in this order (an index
     /// may repeat).
     pub cosigners: Vec<usize>,
+    /// The origin of every checkpoint of the first entry's log, instead of the log's own
+    /// ([`REKOR_ORIGIN`](crate::log::REKOR_ORIGIN) or
+    /// [`REKOR_V2_ORIGIN`](crate::log::REKOR_V2_ORIGIN)), e.g. a private Rekor v1 deployment's
+    /// `rekor-server-7d9f8 - 1234567`. The log's signature line is named after its part before
+    /// the last ` - ` (Rekor v1 signs with its hostname), or the whole origin; the key hint and
+    /// key are the log's.
+    pub checkpoint_origin: Option<String>,
     /// Timestamp of the cosignatures (default: `integrated_time`).
     pub cosignature_time: Option<u64>,
     /// Further RFC 3161 timestamps (genTimes), from the trusted TSA, after the first one (which
@@ -348,6 +396,10 @@ pub struct BundleOptions {
     pub with_sct: bool,
     /// Embed the TSA certificate in the timestamp token.
     pub tsa_embed_cert: bool,
+    /// Which certificate the first token embeds as the TSA's (with `tsa_embed_cert`).
+    pub tsa_cert: TsaCert,
+    /// A certificate the first token embeds besides the TSA's (with `with_timestamp`).
+    pub tsa_other_cert: Option<OtherTsaCert>,
     /// Override the timestamp genTime (default: `integrated_time`).
     pub timestamp_time: Option<u64>,
     /// Sign with a managed key (`publicKey` bundle) instead of a Fulcio certificate.
@@ -388,10 +440,13 @@ impl Default for BundleOptions {
             with_inclusion_promise: true,
             with_inclusion_proof: true,
             cosigners: Vec::new(),
+            checkpoint_origin: None,
             cosignature_time: None,
             extra_timestamps: Vec::new(),
             with_sct: true,
             tsa_embed_cert: true,
+            tsa_cert: TsaCert::Genuine,
+            tsa_other_cert: None,
             timestamp_time: None,
             managed_key: None,
             ecdsa: Ecdsa::P256Sha256,
@@ -589,6 +644,15 @@ impl Instance {
             opts.content
         );
         assert!(
+            opts.tsa_cert == TsaCert::Genuine || (opts.with_timestamp && opts.tsa_embed_cert),
+            "tsa_cert {:?} needs with_timestamp and tsa_embed_cert",
+            opts.tsa_cert
+        );
+        assert!(
+            opts.tsa_other_cert.is_none() || opts.with_timestamp,
+            "tsa_other_cert needs with_timestamp"
+        );
+        assert!(
             opts.cosigners.iter().all(|&w| w < self.witnesses.len()),
             "cosigners index the instance's {} witnesses",
             self.witnesses.len()
@@ -784,7 +848,11 @@ impl Instance {
                 signing_key: &self.tsa_leaf.key,
                 message: &signature,
                 gen_time: t,
-                embed_cert: opts.tsa_embed_cert,
+                certificates: if opts.tsa_embed_cert {
+                    vec![self.tsa_leaf.der.clone()]
+                } else {
+                    Vec::new()
+                },
                 ess_cert_id: true,
                 serial_label: &format!("tsa/{}/extra/{i}/{t}", opts.integrated_time),
             });
@@ -1069,11 +1137,17 @@ impl Instance {
             } else {
                 root
             };
-            let (origin, name) = match (v2, fault(Fault::CheckpointWrongOrigin)) {
-                (false, false) => (REKOR_ORIGIN, REKOR_NAME),
-                (false, true) => ("rekor.elsewhere.test - 42", REKOR_NAME),
-                (true, false) => (REKOR_V2_ORIGIN, REKOR_V2_ORIGIN),
-                (true, true) => ("log2025-1.rekor.elsewhere.test", REKOR_V2_ORIGIN),
+            let own = match (&opts.checkpoint_origin, v2 == opts.rekor_v2.is_some()) {
+                (Some(o), true) => o.as_str(),
+                _ if v2 => REKOR_V2_ORIGIN,
+                _ => REKOR_ORIGIN,
+            };
+            // Rekor v1 signs with its hostname, the origin's part before ` - <tree id>`.
+            let name = own.rsplit_once(" - ").map_or(own, |(host, _)| host);
+            let origin = match (v2, fault(Fault::CheckpointWrongOrigin)) {
+                (false, true) => "rekor.elsewhere.test",
+                (true, true) => "log2025-1.rekor.elsewhere.test",
+                (_, false) => own,
             };
             let checkpoint_size = if log_fault(LogFault::CheckpointSizeMismatch) {
                 at.tree_size + 1
@@ -1128,16 +1202,75 @@ impl Instance {
         } else {
             opts.timestamp_time.unwrap_or(opts.integrated_time)
         };
+        let mut certificates = Vec::new();
+        if opts.tsa_embed_cert {
+            certificates.push(self.embedded_tsa_cert(opts.tsa_cert, signer));
+        }
+        match opts.tsa_other_cert {
+            Some(OtherTsaCert::Unrelated) => certificates.push(self.rogue_tsa_leaf.der.clone()),
+            Some(OtherTsaCert::Malformed) => {
+                certificates.push(change_not_after(&self.tsa_root.der, 14));
+            }
+            None => {}
+        }
         timestamp_response(&TimestampParams {
             signer,
             signing_key: key,
             message,
             gen_time,
-            embed_cert: opts.tsa_embed_cert,
+            certificates,
             ess_cert_id: true,
             serial_label: &format!("tsa/{}/{:?}", opts.integrated_time, opts.fault),
         })
     }
+
+    /// The certificate a token signed by `signer` embeds as its signer's (see [`TsaCert`]).
+    fn embedded_tsa_cert(&self, which: TsaCert, signer: &Issued) -> Vec<u8> {
+        match which {
+            TsaCert::Genuine => signer.der.clone(),
+            TsaCert::ValidityChanged => change_not_after(&signer.der, 3),
+            TsaCert::ValidityMalformed => change_not_after(&signer.der, 14),
+            TsaCert::SignatureChanged => {
+                let mut der = signer.der.clone();
+                *der.last_mut().expect("a certificate") ^= 0x01;
+                der
+            }
+            TsaCert::Lookalike => {
+                let lookalike_root = self.lookalike_tsa_root();
+                let mut tbs = signer.cert.tbs_certificate.clone();
+                tbs.validity.not_after = crate::x509::time(LOOKALIKE_TSA_NOT_AFTER);
+                sign_tbs(tbs, &lookalike_root.key).1
+            }
+            TsaCert::Reissued => {
+                let mut tbs = signer.cert.tbs_certificate.clone();
+                tbs.validity.not_before = crate::x509::time(REISSUED_TSA_NOT_BEFORE);
+                tbs.validity.not_after = crate::x509::time(REISSUED_TSA_NOT_AFTER);
+                sign_tbs(tbs, &self.tsa_root.key).1
+            }
+        }
+    }
+}
+
+/// notAfter of [`TsaCert::Lookalike`]: 2045-01-01.
+const LOOKALIKE_TSA_NOT_AFTER: u64 = 2_366_755_200;
+/// Validity of [`TsaCert::Reissued`]: 2024-01-01 ..
+const REISSUED_TSA_NOT_BEFORE: u64 = 1_704_067_200;
+/// .. 2030-01-01.
+const REISSUED_TSA_NOT_AFTER: u64 = 1_893_456_000;
+
+/// `der` (an instance CA or TSA certificate, valid until [`crate::x509::CA_NOT_AFTER`]) with
+/// byte `at` of its notAfter UTCTime TLV (`17 0d YYMMDDhhmmssZ`) XORed with 1: 3 turns 2040
+/// into 2041, 14 the closing `Z` into `[`.
+fn change_not_after(der: &[u8], at: usize) -> Vec<u8> {
+    let not_after =
+        der::Encode::to_der(&crate::x509::time(crate::x509::CA_NOT_AFTER)).expect("time encodes");
+    let i = der
+        .windows(not_after.len())
+        .position(|w| w == not_after)
+        .expect("the certificate's notAfter");
+    let mut out = der.to_vec();
+    out[i + at] ^= 0x01;
+    out
 }
 
 /// The key named `name` (`leaf`, `managed/p256`) on `ecdsa`'s curve: on P-256 the instance's

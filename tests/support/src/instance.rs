@@ -104,7 +104,11 @@ impl Instance {
 
     /// [`Instance::lookalike_root_ca_der`] for the TSA's root.
     pub fn lookalike_tsa_root_der(&self) -> Vec<u8> {
-        root_ca("lookalike/tsa/root", self.tsa_root.subject().clone()).der
+        self.lookalike_tsa_root().der
+    }
+
+    pub(crate) fn lookalike_tsa_root(&self) -> Issued {
+        root_ca("lookalike/tsa/root", self.tsa_root.subject().clone())
     }
 
     /// DER of the root CA certificate.

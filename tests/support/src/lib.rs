@@ -13,7 +13,10 @@
 //! (`rekor_v2`, see [`BundleOptions::rekor_v2`]), witness cosignatures on every checkpoint
 //! (`cosigners`, with verifier keys from [`Instance::witness_vkey`]), further log entries
 //! (`extra_tlog_entries`: same log or the other log) and timestamps (`extra_timestamps`), a
-//! leaf without SCT (`with_sct`), or no log entry at all ([`BundleOptions::github`]).
+//! leaf without SCT (`with_sct`), or no log entry at all ([`BundleOptions::github`]); and what
+//! the first RFC 3161 token embeds: its TSA certificate or none (`tsa_embed_cert`), a changed,
+//! malformed, lookalike or re-issued one in its place ([`TsaCert`]), and another certificate
+//! besides it ([`OtherTsaCert`]).
 //!
 //! ```
 //! use sigverify_testkit::{BundleOptions, Fault, Instance};
@@ -57,8 +60,8 @@ pub mod x509;
 
 pub use bundle::{
     BuiltBundle, BundleOptions, BundleVersion, Content, EntryKind, Fault, LogFault, ManagedKey,
-    Rekor, RekorV2Entry, DEFAULT_ARTIFACT_NAME, DEFAULT_IDENTITY, DEFAULT_INTEGRATED_TIME,
-    DEFAULT_ISSUER, OTHER_BYTES,
+    OtherTsaCert, Rekor, RekorV2Entry, TsaCert, DEFAULT_ARTIFACT_NAME, DEFAULT_IDENTITY,
+    DEFAULT_INTEGRATED_TIME, DEFAULT_ISSUER, OTHER_BYTES,
 };
 pub use dsse::statement_for;
 pub use instance::Instance;

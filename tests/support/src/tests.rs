@@ -353,7 +353,15 @@ fn failing_checks(inst: &Instance, bundle: &Value, artifact: &[u8]) -> BTreeSet<
             let (text, sigs) = note.split_once("\n\n").unwrap();
             let text = format!("{text}\n");
             let lines: Vec<&str> = text.lines().collect();
-            check("checkpoint_origin", lines[0] == REKOR_ORIGIN);
+            // Rekor v1: `<hostname> - <tree id>`, signed under the hostname.
+            let host = lines[0]
+                .rsplit_once(" - ")
+                .filter(|(h, t)| {
+                    !h.is_empty() && !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit())
+                })
+                .map(|(h, _)| h);
+            let signer = sigs.lines().next().unwrap().split(' ').nth(1);
+            check("checkpoint_origin", host.is_some() && signer == host);
             check(
                 "checkpoint_root",
                 lines[1] == size.to_string() && lines[2] == b64(root),
@@ -1319,4 +1327,154 @@ fn new_shapes_are_deterministic() {
         assert_eq!(a.bundle(&opts, ARTIFACT), b.bundle(&opts, ARTIFACT));
     }
     assert_eq!(a.witness_vkeys(), b.witness_vkeys());
+}
+
+/// The certificates the first token of `b` embeds (DER, as found: they may not parse), decoded
+/// with everything else of the token through `cms`.
+fn token_certificates(b: &Value) -> Vec<Vec<u8>> {
+    let ts = b["verificationMaterial"]["timestampVerificationData"]["rfc3161Timestamps"][0]
+        ["signedTimestamp"]
+        .as_str()
+        .unwrap();
+    let resp = unb64(ts);
+    // TimeStampResp > timeStampToken > [0] > SignedData > [0] certificates, by tag and length.
+    let seq = |d: &[u8]| {
+        let mut r = der::SliceReader::new(d).unwrap();
+        let h = der::Header::decode(&mut r).unwrap();
+        let off = usize::try_from(u32::from(h.encoded_len().unwrap())).unwrap();
+        let len = usize::try_from(u32::from(h.length)).unwrap();
+        (h.tag, off, len)
+    };
+    let children = |d: &[u8]| {
+        let (_, off, len) = seq(d);
+        let mut rest = &d[off..off + len];
+        let mut out = Vec::new();
+        while !rest.is_empty() {
+            let (_, o, l) = seq(rest);
+            out.push(rest[..o + l].to_vec());
+            rest = &rest[o + l..];
+        }
+        out
+    };
+    let token = &children(&resp)[1];
+    let explicit = &children(token)[1];
+    let signed_data = &children(explicit)[0];
+    children(signed_data)
+        .into_iter()
+        .find(|c| c[0] == 0xa0)
+        .map(|c| children(&c))
+        .unwrap_or_default()
+}
+
+#[test]
+fn tsa_certificate_variants_are_what_they_say() {
+    let inst = Instance::new();
+    let genuine = Certificate::from_der(inst.tsa_leaf_der()).unwrap();
+    let tsa_root_spki = inst.tsa_root.key.spki_der.clone();
+    let lookalike_spki = inst.lookalike_tsa_root().key.spki_der;
+    let embedded = |cert: TsaCert, other: Option<OtherTsaCert>| {
+        let opts = BundleOptions {
+            tsa_cert: cert,
+            tsa_other_cert: other,
+            ..BundleOptions::default()
+        };
+        token_certificates(&inst.bundle(&opts, ARTIFACT))
+    };
+    let signed_by = |c: &Certificate, spki: &[u8]| {
+        verify_ec(
+            spki,
+            &c.tbs_certificate.to_der().unwrap(),
+            c.signature.raw_bytes(),
+        )
+    };
+    let same_name_serial_key = |c: &Certificate| {
+        let (a, b) = (&c.tbs_certificate, &genuine.tbs_certificate);
+        a.issuer == b.issuer
+            && a.serial_number == b.serial_number
+            && a.subject == b.subject
+            && a.subject_public_key_info == b.subject_public_key_info
+            && a.extensions == b.extensions
+    };
+    assert_eq!(embedded(TsaCert::Genuine, None), [inst.tsa_leaf_der()]);
+    assert!(signed_by(&genuine, &tsa_root_spki));
+
+    let [changed] = &embedded(TsaCert::ValidityChanged, None)[..] else {
+        panic!("one certificate")
+    };
+    let diff: Vec<usize> = (0..changed.len())
+        .filter(|&i| changed[i] != inst.tsa_leaf_der()[i])
+        .collect();
+    assert_eq!(diff.len(), 1);
+    let c = Certificate::from_der(changed).unwrap();
+    assert!(same_name_serial_key(&c));
+    assert_eq!(
+        c.tbs_certificate
+            .validity
+            .not_after
+            .to_unix_duration()
+            .as_secs(),
+        crate::x509::CA_NOT_AFTER + 366 * 86_400
+    );
+    assert!(!signed_by(&c, &tsa_root_spki));
+
+    let one_byte_off = |der: &[u8], from: &[u8]| {
+        der.len() == from.len() && der.iter().zip(from).filter(|(a, b)| a != b).count() == 1
+    };
+    let [malformed] = &embedded(TsaCert::ValidityMalformed, None)[..] else {
+        panic!("one certificate")
+    };
+    assert!(one_byte_off(malformed, inst.tsa_leaf_der()));
+    assert!(Certificate::from_der(malformed).is_err());
+
+    let [sig] = &embedded(TsaCert::SignatureChanged, None)[..] else {
+        panic!("one certificate")
+    };
+    assert!(one_byte_off(sig, inst.tsa_leaf_der()));
+    assert_ne!(sig.last(), inst.tsa_leaf_der().last());
+    let c = Certificate::from_der(sig).unwrap();
+    assert_eq!(c.tbs_certificate, genuine.tbs_certificate);
+    assert!(!signed_by(&c, &tsa_root_spki));
+
+    let [lookalike] = &embedded(TsaCert::Lookalike, None)[..] else {
+        panic!("one certificate")
+    };
+    let c = Certificate::from_der(lookalike).unwrap();
+    assert!(same_name_serial_key(&c));
+    assert!(signed_by(&c, &lookalike_spki) && !signed_by(&c, &tsa_root_spki));
+
+    let [reissued] = &embedded(TsaCert::Reissued, None)[..] else {
+        panic!("one certificate")
+    };
+    let c = Certificate::from_der(reissued).unwrap();
+    assert!(same_name_serial_key(&c));
+    assert_ne!(c.tbs_certificate.validity, genuine.tbs_certificate.validity);
+    assert!(signed_by(&c, &tsa_root_spki));
+
+    // The other certificate comes besides the TSA's (in DER SET OF order).
+    let both = embedded(TsaCert::Genuine, Some(OtherTsaCert::Unrelated));
+    let mut want = vec![
+        inst.tsa_leaf_der().to_vec(),
+        inst.rogue_tsa_leaf.der.clone(),
+    ];
+    want.sort();
+    assert_eq!(both, want);
+    let both = embedded(TsaCert::Genuine, Some(OtherTsaCert::Malformed));
+    assert_eq!(both.len(), 2);
+    let other = both
+        .iter()
+        .find(|c| c[..] != inst.tsa_leaf_der()[..])
+        .unwrap();
+    assert!(one_byte_off(other, inst.tsa_root_der()));
+    assert!(Certificate::from_der(other).is_err());
+
+    // Without `tsa_embed_cert`, only the other certificate.
+    let opts = BundleOptions {
+        tsa_embed_cert: false,
+        tsa_other_cert: Some(OtherTsaCert::Unrelated),
+        ..BundleOptions::default()
+    };
+    assert_eq!(
+        token_certificates(&inst.bundle(&opts, ARTIFACT)),
+        std::slice::from_ref(&inst.rogue_tsa_leaf.der)
+    );
 }

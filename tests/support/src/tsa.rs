@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use cms::cert::{CertificateChoices, IssuerAndSerialNumber};
+use cms::cert::IssuerAndSerialNumber;
 use cms::content_info::{CmsVersion, ContentInfo};
 use cms::signed_data::{
-    CertificateSet, EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
+    EncapsulatedContentInfo, SignedData, SignerIdentifier, SignerInfo, SignerInfos,
 };
 use der::asn1::{GeneralizedTime, Int, ObjectIdentifier, OctetString, SetOfVec};
 use der::{Any, Encode, Tag};
@@ -20,7 +20,7 @@ use crate::x509::{ecdsa_sha256_alg, oid, Issued};
 
 /// Everything that goes into one timestamp response.
 pub struct TimestampParams<'a> {
-    /// The TSA certificate named as the signer (sid, ESS cert id, embedded certificate).
+    /// The TSA certificate named as the signer (sid, ESS cert id).
     pub signer: &'a Issued,
     /// The key that actually signs (normally `signer.key`).
     pub signing_key: &'a EcKey,
@@ -28,8 +28,9 @@ pub struct TimestampParams<'a> {
     pub message: &'a [u8],
     /// genTime, unix seconds.
     pub gen_time: u64,
-    /// Embed the TSA certificate in the SignedData `certificates`.
-    pub embed_cert: bool,
+    /// DER certificates for the SignedData `certificates`, as given (a test may corrupt them on
+    /// purpose); empty: the field is left out. Normally `[signer.der]`.
+    pub certificates: Vec<Vec<u8>>,
     /// Include the ESS signingCertificateV2 signed attribute.
     pub ess_cert_id: bool,
     /// Label for the deterministic TSTInfo serial number.
@@ -88,6 +89,23 @@ pub fn tst_info(p: &TimestampParams<'_>) -> Vec<u8> {
     info.to_der().expect("TSTInfo encodes")
 }
 
+/// The DER SignedData with `certificates [0] IMPLICIT CertificateSet` holding `certs` byte for
+/// byte (written by hand: `cms` would need them to decode). The SET OF is sorted, as DER wants.
+fn with_certificates(sd: &SignedData, certs: &[Vec<u8>]) -> Vec<u8> {
+    if certs.is_empty() {
+        return sd.to_der().expect("signed data");
+    }
+    let mut sorted = certs.to_vec();
+    sorted.sort();
+    der_seq(&[
+        &sd.version.to_der().expect("version"),
+        &sd.digest_algorithms.to_der().expect("digest algorithms"),
+        &sd.encap_content_info.to_der().expect("encapContentInfo"),
+        &tlv(0xa0, &sorted.concat()),
+        &sd.signer_infos.to_der().expect("signer infos"),
+    ])
+}
+
 /// The DER `TimeStampResp` (status granted + token).
 pub fn timestamp_response(p: &TimestampParams<'_>) -> Vec<u8> {
     let tst_der = tst_info(p);
@@ -132,12 +150,6 @@ pub fn timestamp_response(p: &TimestampParams<'_>) -> Vec<u8> {
         unsigned_attrs: None,
     };
 
-    let certificates = p.embed_cert.then(|| {
-        CertificateSet(
-            SetOfVec::try_from(vec![CertificateChoices::Certificate(p.signer.cert.clone())])
-                .expect("cert set"),
-        )
-    });
     let signed_data = SignedData {
         version: CmsVersion::V3,
         digest_algorithms: SetOfVec::try_from(vec![sha256_alg()]).expect("digest algs"),
@@ -145,13 +157,13 @@ pub fn timestamp_response(p: &TimestampParams<'_>) -> Vec<u8> {
             econtent_type: oid::CT_TSTINFO,
             econtent: Some(Any::new(Tag::OctetString, tst_der).expect("econtent")),
         },
-        certificates,
+        certificates: None,
         crls: None,
         signer_infos: SignerInfos(SetOfVec::try_from(vec![signer_info]).expect("signer infos")),
     };
     let token = ContentInfo {
         content_type: oid::SIGNED_DATA,
-        content: Any::encode_from(&signed_data).expect("signed data"),
+        content: Any::from_der_bytes(&with_certificates(&signed_data, &p.certificates)),
     };
     let status = der_seq(&[&[0x02, 0x01, 0x00]]); // PKIStatusInfo { status granted(0) }
     der_seq(&[&status, &token.to_der().expect("token encodes")])
