@@ -14,6 +14,10 @@ pub struct VerificationResult {
     pub bundle_version: String,
     /// The bundle's media type, as found.
     pub media_type: String,
+    /// The hash the artifact signature was verified over (`"sha256"`, `"sha384"`, `"sha512"`):
+    /// a P-384 or P-521 key of an older client may have signed SHA-256 instead of its curve's
+    /// hash. Absent for Ed25519, which signs the message itself.
+    pub signature_digest_algorithm: Option<String>,
     /// `"certificate"` for keyless signing (a Fulcio certificate), `"key"` for a managed key.
     #[napi(ts_type = "'certificate' | 'key'")]
     pub signer_type: String,
@@ -143,6 +147,7 @@ impl From<&sigverify::VerificationResult> for VerificationResult {
         let mut out = VerificationResult {
             bundle_version: r.bundle_version.as_str().to_owned(),
             media_type: r.media_type.clone(),
+            signature_digest_algorithm: r.signature_digest_algorithm.map(|h| h.name().to_owned()),
             signer_type: String::new(),
             identity: None,
             identity_type: None,

@@ -335,6 +335,7 @@ describe('verify and verifySync', () => {
     const r = await verifier.verify(happy, { artifact, policy })
     assert.equal(Object.getPrototypeOf(r), Object.prototype)
     assert.equal(r.bundleVersion, '0.3')
+    assert.equal(r.signatureDigestAlgorithm, 'sha256')
     assert.match(r.mediaType, /^application\/vnd\.dev\.sigstore\.bundle/)
     assert.equal(r.signerType, 'certificate')
     assert.equal(r.identity, DEFAULT_IDENTITY)

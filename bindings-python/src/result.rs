@@ -153,6 +153,11 @@ impl VerificationResult {
     }
 
     #[getter]
+    fn signature_digest_algorithm(&self) -> Option<&'static str> {
+        self.inner.signature_digest_algorithm.map(|h| h.name())
+    }
+
+    #[getter]
     fn media_type(&self) -> &str {
         &self.inner.media_type
     }

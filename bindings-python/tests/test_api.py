@@ -60,6 +60,7 @@ def test_certificate_result(verifier: sigverify.Verifier, policy: sigverify.Poli
     assert r.certificate is not None and r.certificate[:1] == b"\x30"
     assert r.key_sha256 is None
     assert r.bundle_version == "0.3"
+    assert r.signature_digest_algorithm == "sha256"
     assert r.media_type == json.loads(bundle)["mediaType"]
     assert r.backend == verifier.backend == "aws-lc-rs"
     assert r.statement is None

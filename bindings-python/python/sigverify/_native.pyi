@@ -418,6 +418,12 @@ class VerificationResult:
         """The bundle format version: ``"0.1"``, ``"0.2"`` or ``"0.3"``."""
 
     @property
+    def signature_digest_algorithm(self) -> Optional[str]:
+        """The hash the artifact signature was verified over (``"sha256"``, ``"sha384"``,
+        ``"sha512"``): a P-384 or P-521 key of an older client may have signed SHA-256 instead
+        of its curve's hash. ``None`` for Ed25519, which signs the message itself."""
+
+    @property
     def media_type(self) -> str:
         """The bundle's media type, as found."""
 
