@@ -162,9 +162,9 @@ export declare class Tuf {
 export declare class Verifier {
   /**
    * A verifier for `root`, with optional thresholds. Throws `InvalidInputError`: code
-   * `invalid-argument` for a threshold that is not an integer from 0 to 1024 or that the root
-   * can never meet (a log threshold with no log in the root), the core's code for an unusable
-   * root or witness key.
+   * `invalid-argument` for a threshold that is not a non-negative integer, `invalid-options`
+   * (from the core) for one above 1024 or that the root can never meet (a log threshold with
+   * no log in the root), the core's code for an unusable root or witness key.
    */
   constructor(root: TrustedRoot, options?: VerifierOptions)
   /** Transparency log entries (from distinct logs) that every bundle must carry. */
@@ -508,6 +508,12 @@ export interface VerificationResult {
   bundleVersion: string
   /** The bundle's media type, as found. */
   mediaType: string
+  /**
+   * The hash the artifact signature was verified over (`"sha256"`, `"sha384"`, `"sha512"`):
+   * a P-384 or P-521 key of an older client may have signed SHA-256 instead of its curve's
+   * hash. Absent for Ed25519, which signs the message itself.
+   */
+  signatureDigestAlgorithm?: string
   /** `"certificate"` for keyless signing (a Fulcio certificate), `"key"` for a managed key. */
   signerType: 'certificate' | 'key'
   /** The certificate identity (subject alternative name), e.g. a workflow URI or an email. */

@@ -118,9 +118,15 @@ enum sigverify_result
    */
   SIGVERIFY_RESULT_INVALID_ARTIFACT = 104,
   /**
-   * The policy is invalid (a policy document's field, an empty identity or issuer).
+   * The policy is invalid (a policy document's field, an empty identity or issuer, a
+   * policy that names no signer).
    */
   SIGVERIFY_RESULT_INVALID_POLICY = 105,
+  /**
+   * The verifier's thresholds are out of range or can never be met by the trusted root (a
+   * log threshold with no transparency log in the root).
+   */
+  SIGVERIFY_RESULT_INVALID_OPTIONS = 106,
   /**
    * The bundle breaks a rule of the bundle specification.
    */

@@ -206,7 +206,7 @@ describe('ecosystem samples', () => {
     assert.ok(c, 'no GitHub-instance sample')
     assert.throws(() => new Verifier(TrustedRoot.github()), {
       name: 'InvalidInputError',
-      code: 'invalid-argument',
+      code: 'invalid-options',
     })
     const verifier = new Verifier(TrustedRoot.github(), {
       tlogThreshold: 0,

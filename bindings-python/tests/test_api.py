@@ -84,6 +84,7 @@ def test_certificate_result(verifier: sigverify.Verifier, policy: sigverify.Poli
     assert len(e.log_id) == 64
     assert e.integrated_time == SIGNED_AT
     assert e.inclusion_proof is True
+    assert e.checkpoint_origin is not None
     assert re.fullmatch(r"rekor\.sigstore\.dev - [0-9]+", e.checkpoint_origin)
     assert e.cosigned_by == []
 
