@@ -380,8 +380,8 @@ pub struct BundleOptions {
     /// may repeat).
     pub cosigners: Vec<usize>,
     /// The origin of every checkpoint of the first entry's log, instead of the log's own
-    /// ([`REKOR_ORIGIN`](crate::log::REKOR_ORIGIN) or
-    /// [`REKOR_V2_ORIGIN`](crate::log::REKOR_V2_ORIGIN)), e.g. a private Rekor v1 deployment's
+    /// ([`REKOR_ORIGIN`] or
+    /// [`REKOR_V2_ORIGIN`]), e.g. a private Rekor v1 deployment's
     /// `rekor-server-7d9f8 - 1234567`. The log's signature line is named after its part before
     /// the last ` - ` (Rekor v1 signs with its hostname), or the whole origin; the key hint and
     /// key are the log's.

@@ -193,7 +193,7 @@ impl Instance {
     }
 
     /// Rekor v2 log id: SHA-256(origin || 0x0A || 0x01 || key), origin
-    /// [`REKOR_V2_ORIGIN`](crate::log::REKOR_V2_ORIGIN). Its first four bytes are the checkpoint
+    /// [`REKOR_V2_ORIGIN`]. Its first four bytes are the checkpoint
     /// key hint.
     pub fn rekor_v2_log_id(&self) -> [u8; 32] {
         rekor_v2_log_id(REKOR_V2_ORIGIN, &self.rekor_v2_public_key())

@@ -17,7 +17,7 @@ pub struct EcKey {
 }
 
 impl EcKey {
-    /// The key derived from SHA-256("sigverify-testkit/<name>") (re-hashed in the astronomically
+    /// The key derived from SHA-256(`"sigverify-testkit/<name>"`) (re-hashed in the astronomically
     /// unlikely case the digest is not a valid scalar).
     pub fn derive(name: &str) -> EcKey {
         let mut seed = sha256(format!("sigverify-testkit/{name}").as_bytes());
@@ -63,7 +63,7 @@ pub struct EdKey {
 }
 
 impl EdKey {
-    /// The key whose seed is SHA-256("sigverify-testkit/<name>").
+    /// The key whose seed is SHA-256(`"sigverify-testkit/<name>"`).
     pub fn derive(name: &str) -> EdKey {
         let signing = ed25519_dalek::SigningKey::from_bytes(&sha256(
             format!("sigverify-testkit/{name}").as_bytes(),
@@ -210,7 +210,7 @@ enum EcdsaSigning {
 }
 
 impl EcdsaKey {
-    /// The key derived from "sigverify-testkit/<name>": on P-256 the same key as
+    /// The key derived from `"sigverify-testkit/<name>"`: on P-256 the same key as
     /// [`EcKey::derive`]; on P-384 the scalar SHA-384(label), on P-521 SHA-512(label) (both
     /// re-hashed in the astronomically unlikely case they are not valid scalars).
     pub fn derive(name: &str, curve: Curve) -> EcdsaKey {

@@ -34,7 +34,7 @@ pub fn cosignature_message(body: &str, time: u64) -> Vec<u8> {
 }
 
 impl WitnessKey {
-    /// The witness `name` whose key seed is SHA-256("sigverify-testkit/<label>").
+    /// The witness `name` whose key seed is SHA-256(`"sigverify-testkit/<label>"`).
     pub fn derive(name: &str, label: &str) -> WitnessKey {
         WitnessKey {
             name: name.to_string(),
@@ -47,7 +47,7 @@ impl WitnessKey {
         self.key.public_bytes()
     }
 
-    /// The key hint: SHA-256(name || "\n" || 0x04 || key)[:4].
+    /// The key hint: SHA-256(name || "\n" || 0x04 || key)\[:4\].
     pub fn key_hint(&self) -> [u8; 4] {
         let id = note_key_id(&self.name, NOTE_TYPE_COSIGNATURE_V1, &self.public_key());
         [id[0], id[1], id[2], id[3]]
