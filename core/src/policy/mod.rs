@@ -263,9 +263,8 @@ impl Policy {
                 })
             }
         };
-        if statement.is_none() && rs.iter().any(Requirement::needs_statement) {
-            // Fall through: the field requirement reports the absent statement precisely.
-        }
+        // A statement requirement without a statement is reported by the requirement itself,
+        // which names the absent statement precisely.
         if leaf.is_none() && rs.iter().any(Requirement::needs_certificate) {
             return Err(Error::PolicyMismatch {
                 claim: "certificate claims".into(),

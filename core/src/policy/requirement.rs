@@ -104,15 +104,6 @@ impl Requirement {
         }
     }
 
-    pub(super) fn needs_statement(&self) -> bool {
-        match self {
-            Requirement::Field(f, _) => !matches!(f, Field::San | Field::Fulcio(_)),
-            Requirement::AllOf(rs) | Requirement::AnyOf(rs) => {
-                rs.iter().any(Requirement::needs_statement)
-            }
-        }
-    }
-
     pub(super) fn needs_certificate(&self) -> bool {
         match self {
             Requirement::Field(f, _) => matches!(f, Field::San | Field::Fulcio(_)),
