@@ -789,11 +789,13 @@ mod tests {
 
     #[test]
     fn out_params_untouched_on_failure() {
-        let mut out: *mut sigverify_trusted_root = 0x1 as *mut _;
+        // A sentinel that is never dereferenced: the call must leave it as it is.
+        let sentinel: *mut sigverify_trusted_root = ptr::dangling_mut();
+        let mut out = sentinel;
         // SAFETY: valid buffers and out-pointers from this test.
         let r = unsafe { sigverify_trusted_root_from_json(b"{".as_ptr(), 1, &mut out) };
         assert_eq!(r, sigverify_result::InvalidJson);
-        assert_eq!(out, 0x1 as *mut _);
+        assert_eq!(out, sentinel);
         assert!(last_message().contains("trusted root"));
         // SAFETY: valid buffers and out-pointers from this test.
         let r = unsafe { sigverify_trusted_root_from_json(ptr::null(), 1, &mut out) };

@@ -1902,7 +1902,11 @@ fn malformed_bundles_are_format_errors() {
                 .unwrap()
                 .trim_end_matches('=')
                 .to_owned();
-            let s = if s.len() % 4 == 0 { format!("{s}A") } else { s };
+            let s = if s.len().is_multiple_of(4) {
+                format!("{s}A")
+            } else {
+                s
+            };
             *at(b, &pointer) = json!(s);
         });
         add(&format!("{pointer} url-safe"), &msg, &|b| {

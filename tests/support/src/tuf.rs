@@ -35,7 +35,7 @@ impl TufKey {
         let mut pool = pool.lock().unwrap_or_else(|e| e.into_inner());
         pool.entry(i)
             .or_insert_with(|| {
-                if i % 2 == 0 {
+                if i.is_multiple_of(2) {
                     TufKey::Ec(EcKey::derive(&format!("tuf-{i}")))
                 } else {
                     TufKey::Ed(EdKey::derive(&format!("tuf-{i}")))
