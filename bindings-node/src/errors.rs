@@ -71,10 +71,10 @@ pub enum Failure {
     Internal(String),
 }
 
-/// The code of [`Failure::Argument`].
-const CODE_INVALID_ARGUMENT: &str = "invalid-argument";
-/// The code of [`Failure::Internal`].
-const CODE_INTERNAL: &str = "internal-error";
+/// The codes of [`Failure::Argument`] and [`Failure::Internal`], defined once for every face.
+use sigverify_host::codes::{
+    INTERNAL_ERROR as CODE_INTERNAL, INVALID_ARGUMENT as CODE_INVALID_ARGUMENT,
+};
 
 impl Failure {
     pub(crate) fn argument(message: impl Into<String>) -> Failure {

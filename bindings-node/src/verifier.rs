@@ -1,8 +1,6 @@
 //! `Verifier`: verify bundles, on the JavaScript thread (`verifySync`) or off it (`verify`,
 //! `verifyMany`), through one code path ([`Job::run`]).
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use napi::bindgen_prelude::{
     AsyncTask, ClassInstance, FromNapiValue, JsObjectValue, Object, Uint8Array, Unknown,
 };
@@ -252,12 +250,8 @@ impl Job {
     }
 }
 
-pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+/// The system clock, read by the binding-neutral layer for every face.
+pub(crate) use sigverify_host::now;
 
 fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)

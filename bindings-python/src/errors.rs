@@ -13,10 +13,10 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 
-/// Codes of the binding's own failures (not produced by the core).
-pub(crate) const CODE_INVALID_ARGUMENT: &str = "invalid-argument";
-pub(crate) const CODE_IO: &str = "io-error";
-pub(crate) const CODE_INTERNAL: &str = "internal-error";
+/// Codes of the binding's own failures (not produced by the core), defined once for every face.
+pub(crate) use sigverify_host::codes::{
+    INTERNAL_ERROR as CODE_INTERNAL, INVALID_ARGUMENT as CODE_INVALID_ARGUMENT, IO_ERROR as CODE_IO,
+};
 
 static ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static VERIFICATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();

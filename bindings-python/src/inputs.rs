@@ -64,10 +64,9 @@ impl<'a> Data<'a> {
                 (&file).read_to_end(&mut buf).map_err(io)?;
             }
             Some(limit) => {
-                // Read one byte more than allowed, so that the core sees the excess and reports
-                // its limit error; a larger file is never read whole.
-                let cap = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
-                (&file).take(cap).read_to_end(&mut buf).map_err(io)?;
+                // One byte more than allowed, so that the core sees the excess and reports its
+                // limit error; a larger file is never read whole.
+                buf = sigverify_host::read_prefix(file, limit).map_err(io)?;
             }
         }
         Ok(Cow::Owned(buf))
@@ -102,32 +101,17 @@ impl<'a> Data<'a> {
     }
 }
 
-/// Hashes a file as a stream, 64 KiB at a time.
+/// Hashes a file as a stream (`sigverify_host::hash_file`, never read whole).
 pub(crate) fn hash_file(
     path: &Path,
     alg: sigverify::HashAlg,
     what: &'static str,
 ) -> Result<Vec<u8>, Failure> {
-    let io = |error| Failure::Io {
+    sigverify_host::hash_file(path, alg).map_err(|error| Failure::Io {
         what,
         path: path.to_owned(),
         error,
-    };
-    let mut file = File::open(path).map_err(io)?;
-    let mut hasher = sigverify::Backend::default().hasher(alg);
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = match file.read(&mut buf) {
-            Ok(n) => n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(io(e)),
-        };
-        if n == 0 {
-            break;
-        }
-        hasher.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(hasher.finish())
+    })
 }
 
 /// `bytes`, `bytearray` or `memoryview`; `None` for anything else.

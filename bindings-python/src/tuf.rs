@@ -7,9 +7,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::fs::File;
-use std::io::Read;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use pyo3::prelude::*;
 use pyo3::types::{PyBytes, PyList, PyMapping, PyString, PyTuple};
@@ -28,16 +26,6 @@ const ROOT_HISTORY: &str = "root_history";
 enum Files {
     Folder(PathBuf),
     Map(HashMap<String, Vec<u8>>),
-}
-
-/// A name the repository asks for is a relative path of plain components: never absolute, no
-/// `..`, `.` or empty component, no backslash or NUL (so that it cannot leave the folder).
-fn safe_name(name: &str) -> bool {
-    !name.is_empty()
-        && !name.contains(['\\', '\0'])
-        && name
-            .split('/')
-            .all(|c| !c.is_empty() && c != "." && c != "..")
 }
 
 impl Files {
@@ -86,41 +74,26 @@ impl Files {
         what: &'static str,
         error: &RefCell<Option<Failure>>,
     ) -> Option<Vec<u8>> {
-        if !safe_name(name) {
+        // One path-safety rule for every face (`sigverify_host::tuf::is_safe_name`).
+        if !sigverify_host::tuf::is_safe_name(name) {
             return None;
         }
         let history = format!("{ROOT_HISTORY}/{name}");
         let names: &[&str] = if metadata { &[name, &history] } else { &[name] };
         names.iter().find_map(|n| match self {
             Files::Map(m) => m.get(*n).cloned(),
-            Files::Folder(dir) => match read_file(&dir.join(n)) {
+            Files::Folder(dir) => match sigverify_host::tuf::read_mirror_file(dir, n) {
                 Ok(bytes) => bytes,
-                Err((path, e)) => {
+                Err(e) => {
                     error.borrow_mut().get_or_insert(Failure::Io {
                         what,
-                        path,
+                        path: dir.join(n),
                         error: e,
                     });
                     None
                 }
             },
         })
-    }
-}
-
-/// Reads a file, at most one byte more than the largest TUF file the core accepts (so that it
-/// sees the excess and reports its limit); `Ok(None)` when it does not exist.
-fn read_file(path: &Path) -> Result<Option<Vec<u8>>, (PathBuf, std::io::Error)> {
-    let file = match File::open(path) {
-        Ok(f) => f,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-        Err(e) => return Err((path.to_owned(), e)),
-    };
-    let cap = sigverify::limits::MAX_TUF_TARGET_FILE_BYTES as u64 + 1;
-    let mut buf = Vec::new();
-    match (&file).take(cap).read_to_end(&mut buf) {
-        Ok(_) => Ok(Some(buf)),
-        Err(e) => Err((path.to_owned(), e)),
     }
 }
 

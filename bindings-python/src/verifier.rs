@@ -1,8 +1,6 @@
 //! `sigverify.Verifier`: trusted material prepared once, then bundles verified with the GIL
 //! released, one at a time or in parallel.
 
-use std::time::{SystemTime, UNIX_EPOCH};
-
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
@@ -22,13 +20,8 @@ pub(crate) struct Verifier {
 
 type Outcome = Result<sigverify::VerificationResult, Failure>;
 
-/// The current time in Unix seconds: the binding, not the core, reads the clock.
-pub(crate) fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-        .unwrap_or(0)
-}
+/// The system clock, read by the binding-neutral layer for every face.
+pub(crate) use sigverify_host::now;
 
 /// A threshold as the core takes it (a count); the core decides its range and whether the root
 /// can meet it.

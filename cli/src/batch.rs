@@ -98,11 +98,12 @@ fn verify_item(
     verifiers: &HashMap<Option<String>, Verifier>,
 ) -> Result<sigverify::VerificationResult, String> {
     let verifier = verifiers.get(&it.root).ok_or("no verifier")?;
-    let json =
-        crate::read_limited(Path::new(&it.bundle), Document::Bundle).map_err(|e| match e {
-            crate::ReadError::Io(e) => format!("cannot read bundle {}: {e}", it.bundle),
-            crate::ReadError::TooLarge(e) => format!("[{}] {e}", e.code()),
-        })?;
+    let json = sigverify_host::read_document(Path::new(&it.bundle), Document::Bundle).map_err(
+        |e| match e {
+            sigverify_host::ReadError::Io(e) => format!("cannot read bundle {}: {e}", it.bundle),
+            sigverify_host::ReadError::TooLarge(e) => format!("[{}] {e}", e.code()),
+        },
+    )?;
     let bundle = Bundle::from_json(&json).map_err(|e| format!("[{}] {e}", e.code()))?;
     let loaded;
     let artifact = match (&it.artifact, &it.digest) {

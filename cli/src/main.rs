@@ -4,10 +4,10 @@
 
 use std::path::Path;
 use std::process::ExitCode;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sigverify::limits::Document;
 use sigverify::{Artifact, Bundle, Error, Policy, TrustedRoot, Verifier};
+use sigverify_host::ReadError;
 
 mod batch;
 mod ecosystems;
@@ -88,52 +88,16 @@ fn from_error(e: &Error) -> Fail {
     }
 }
 
-/// Why a document could not be read.
-pub(crate) enum ReadError {
-    /// The file could not be opened or read.
-    Io(std::io::Error),
-    /// It is over its limit (`Error::LimitExceeded`).
-    TooLarge(Error),
-}
-
-/// Reads a document file against its limit ([`Document::max_bytes`]): refused from its size
-/// when the file system states one, and never more than the limit and one byte read (a pipe, a
-/// file that grows), so a multi-gigabyte file costs the limit, not its size.
-pub(crate) fn read_limited(path: &Path, doc: Document) -> Result<Vec<u8>, ReadError> {
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    if let Ok(m) = file.metadata() {
-        if m.is_file() {
-            doc.check_size(m.len()).map_err(ReadError::TooLarge)?;
-        }
-    }
-    let buf = read_prefix(file, doc.max_bytes()).map_err(ReadError::Io)?;
-    doc.check_size(buf.len() as u64)
-        .map_err(ReadError::TooLarge)?;
-    Ok(buf)
-}
-
-/// At most `limit + 1` bytes of `file`: enough for a reader to see that it is over `limit`.
-pub(crate) fn read_prefix(file: std::fs::File, limit: usize) -> std::io::Result<Vec<u8>> {
-    use std::io::Read as _;
-    let mut buf = Vec::new();
-    file.take(limit as u64 + 1).read_to_end(&mut buf)?;
-    Ok(buf)
-}
-
-/// [`read_limited`] for the commands: an unreadable or oversized file is invalid input (exit 2).
+/// A document file read against its limit (`sigverify_host::read_document`): an unreadable or
+/// oversized file is invalid input (exit 2).
 fn read(path: &str, doc: Document) -> Result<Vec<u8>, Fail> {
-    read_limited(Path::new(path), doc).map_err(|e| match e {
+    sigverify_host::read_document(Path::new(path), doc).map_err(|e| match e {
         ReadError::Io(e) => input(format!("cannot read {} {path}: {e}", doc.name())),
         ReadError::TooLarge(e) => input(format!("{} {path}: {e}", doc.name())),
     })
 }
 
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use sigverify_host::now;
 
 /// Options that may be given more than once.
 const REPEATABLE: &[&str] = &["witness"];
@@ -471,20 +435,8 @@ impl ArtifactInput {
 
 /// Hashes a file as a stream (no whole-file read).
 pub(crate) fn hash_file(path: &str, alg: sigverify::HashAlg) -> Result<Vec<u8>, Fail> {
-    use std::io::Read;
-    let mut f = std::fs::File::open(path).map_err(|e| input(format!("cannot read {path}: {e}")))?;
-    let mut h = sigverify::Backend::default().hasher(alg);
-    let mut buf = vec![0u8; 1 << 16];
-    loop {
-        let n = f
-            .read(&mut buf)
-            .map_err(|e| input(format!("cannot read {path}: {e}")))?;
-        if n == 0 {
-            break;
-        }
-        h.update(buf.get(..n).unwrap_or_default());
-    }
-    Ok(h.finish())
+    sigverify_host::hash_file(Path::new(path), alg)
+        .map_err(|e| input(format!("cannot read {path}: {e}")))
 }
 
 fn cmd_verify(raw: &[String]) -> Result<(), Fail> {

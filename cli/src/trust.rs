@@ -26,14 +26,12 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
     }
 }
 
-/// A file under `dir`, refusing names that would leave it.
+/// A file of a mirror folder (`sigverify_host::tuf`: one path-safety rule, read against the
+/// TUF limits). An unreadable file is absent here, and the update says which one it missed.
 fn file_in(dir: &Path, name: &str) -> Option<Vec<u8>> {
-    if name.split('/').any(|p| p == ".." || p.is_empty()) || name.starts_with('/') {
-        return None;
-    }
-    // At most the largest TUF limit and a byte: the update refuses each file beyond its own.
-    let file = std::fs::File::open(dir.join(name)).ok()?;
-    crate::read_prefix(file, Document::TufFile.max_bytes()).ok()
+    sigverify_host::tuf::read_mirror_file(dir, name)
+        .ok()
+        .flatten()
 }
 
 fn update(raw: &[String]) -> Result<(), Fail> {

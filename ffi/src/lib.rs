@@ -22,7 +22,6 @@ pub mod tuf;
 
 use std::ffi::{c_char, CStr};
 use std::sync::OnceLock;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use sigverify::{Artifact, Policy, TrustedRoot, VerificationResult, Verifier, VerifierOptions};
 
@@ -61,13 +60,9 @@ pub struct sigverify_verification {
     json: OnceLock<String>,
 }
 
-/// Seconds since the Unix epoch by the system clock. Only used to reject verified times in the
-/// future: a clock before 1970 reads as 0, which rejects every bundle (fail closed).
-fn now() -> i64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| i64::try_from(d.as_secs()).unwrap_or(i64::MAX))
-}
+/// The system clock of every face (`sigverify_host::now`): only used to reject verified times
+/// in the future.
+use sigverify_host::now;
 
 // ---------------------------------------------------------------------------------------------
 // Version, result codes and the last error.

@@ -2,8 +2,7 @@
 //! over `sigverify::tuf`.
 
 use std::ffi::c_char;
-use std::io::Read as _;
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use sigverify::tuf::{TufClient, TufState, TufUpdate, UpdateOptions, PUBLIC_GOOD_ROOT};
 
@@ -27,21 +26,13 @@ pub struct sigverify_tuf_update {
     root_json: String,
 }
 
-/// Reads `dir/name` for a file name the update asks for; a name that could leave `dir` (`..`,
-/// an absolute path, a prefix) is refused (read as absent). Read against the TUF limits.
+/// Reads `dir/name` for a file name the update asks for (`sigverify_host::tuf`: one
+/// path-safety rule for every face, read against the TUF limits); a name that could leave `dir`
+/// is read as absent.
 fn read_in(dir: &Path, name: &str) -> Option<Vec<u8>> {
-    let rel = Path::new(name);
-    if name.is_empty() || !rel.components().all(|c| matches!(c, Component::Normal(_))) {
-        return None;
-    }
-    // At most the largest TUF limit and a byte, never the whole file: the update refuses each
-    // file beyond its own limit.
-    let limit = sigverify::limits::Document::TufFile.max_bytes() as u64;
-    let mut buf = Vec::new();
-    std::fs::File::open(dir.join(rel))
-        .and_then(|f| f.take(limit + 1).read_to_end(&mut buf))
-        .ok()?;
-    Some(buf)
+    sigverify_host::tuf::read_mirror_file(dir, name)
+        .ok()
+        .flatten()
 }
 
 /// Updates from a TUF repository mirrored in two folders: `metadata_dir` holds the metadata
@@ -233,31 +224,4 @@ pub unsafe extern "C" fn sigverify_tuf_update_root_json(
 pub unsafe extern "C" fn sigverify_tuf_update_free(update: *mut sigverify_tuf_update) {
     // SAFETY: forwarded from this function's contract.
     guard_value((), || unsafe { take(update) })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn names_stay_inside_their_folder() {
-        let dir = std::env::temp_dir().join(format!("sigverify-ffi-tuf-{}", std::process::id()));
-        std::fs::create_dir_all(dir.join("sub/inner")).unwrap();
-        std::fs::write(dir.join("sub/inner/a.json"), b"a").unwrap();
-        std::fs::write(dir.join("outside.json"), b"o").unwrap();
-        let inner = dir.join("sub");
-        assert_eq!(read_in(&inner, "inner/a.json").as_deref(), Some(&b"a"[..]));
-        for name in [
-            "../outside.json",
-            "inner/../../outside.json",
-            "inner/../inner/a.json",
-            "./inner/a.json",
-            "",
-        ] {
-            assert_eq!(read_in(&inner, name), None, "{name}");
-        }
-        let abs = dir.join("outside.json");
-        assert_eq!(read_in(&inner, abs.to_str().unwrap()), None);
-        std::fs::remove_dir_all(&dir).unwrap();
-    }
 }
