@@ -364,13 +364,14 @@ impl Verifier {
                 Target::Bytes(bytes.to_vec())
             }
             (None, Some(d)) => Target::Digest(inputs::string(d, &format!("{arg}.digest"))?),
+            // Argument errors, as in every face (invalid-argument).
             (Some(_), Some(_)) => {
-                return Err(invalid_artifact(format!(
+                return Err(Failure::argument(format!(
                     "give either {arg}.artifact or {arg}.digest, not both"
                 )))
             }
             (None, None) => {
-                return Err(invalid_artifact(format!(
+                return Err(Failure::argument(format!(
                     "{arg}.artifact (the bytes) or {arg}.digest (\"sha256:HEX\") is required"
                 )))
             }
@@ -421,10 +422,6 @@ impl Verifier {
         }
         Ok(Batch { jobs, threads })
     }
-}
-
-fn invalid_artifact(reason: String) -> Failure {
-    Failure::Verify(sigverify::Error::InvalidArtifact { reason })
 }
 
 /// The prepared items of a `verifyMany` call.
