@@ -209,8 +209,8 @@ pub enum Error {
     /// threshold with no transparency log in the root): refused when the verifier is built,
     /// not by failing every bundle later (sigstore-go's `VerifierConfig.Validate`).
     InvalidOptions {
-        /// The option (`tlog_threshold`, `timestamp_threshold`, `sct_threshold`,
-        /// `witness_threshold`).
+        /// The option (`tlog_threshold`, `timestamp_threshold`, `sct_threshold`; a witness
+        /// threshold is the witness policy's, `invalid-policy`).
         option: &'static str,
         /// What is wrong, and what to pass instead.
         reason: String,
