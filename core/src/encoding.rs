@@ -269,88 +269,9 @@ pub(crate) fn pem_parts<'t>(field: &str, text: &'t str) -> Result<(&'t str, &'t 
     Ok((label, body))
 }
 
-/// `(tag, content, whole TLV, rest of the input)`.
-pub(crate) type DerTlv<'a> = (u8, &'a [u8], &'a [u8], &'a [u8]);
-
-/// One DER TLV at the start of `input`: `(tag, content, whole TLV, rest)`. Only what DER allows:
-/// a low tag number, a definite length in the shortest form (long form of at most 4 bytes).
-/// `None` when the input is not that. For walking certificates without decoding them fully;
-/// anything that is then trusted is decoded by x509-cert as well.
-pub(crate) fn der_tlv(input: &[u8]) -> Option<DerTlv<'_>> {
-    let (&tag, after_tag) = input.split_first()?;
-    if tag & 0x1f == 0x1f {
-        return None;
-    }
-    let (&l0, mut rest) = after_tag.split_first()?;
-    let len = if l0 < 0x80 {
-        usize::from(l0)
-    } else {
-        let n = usize::from(l0 & 0x7f);
-        if !(1..=4).contains(&n) {
-            return None;
-        }
-        let (bytes, r) = rest.split_at_checked(n)?;
-        rest = r;
-        if bytes.first() == Some(&0) {
-            return None;
-        }
-        let len = bytes.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b));
-        if len < 0x80 {
-            return None;
-        }
-        len
-    };
-    let (content, rest) = rest.split_at_checked(len)?;
-    let whole = input.get(..input.len() - rest.len())?;
-    Some((tag, content, whole, rest))
-}
-
-/// Appends a DER header (tag and definite length in the shortest form).
-pub(crate) fn der_header(out: &mut Vec<u8>, tag: u8, len: usize) {
-    out.push(tag);
-    if len < 0x80 {
-        out.push(len as u8);
-    } else {
-        let bytes = len.to_be_bytes();
-        let skip = bytes.iter().take_while(|&&b| b == 0).count();
-        let significant = bytes.get(skip..).unwrap_or_default();
-        out.push(0x80 | significant.len() as u8);
-        out.extend_from_slice(significant);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn der_tlv_and_header() {
-        for len in [0usize, 1, 0x7f, 0x80, 0xff, 0x100, 0xffff, 0x10000] {
-            let mut v = Vec::new();
-            der_header(&mut v, 0x30, len);
-            let hdr = v.len();
-            v.resize(hdr + len, 7);
-            v.push(0x05);
-            let (tag, content, whole, rest) = der_tlv(&v).unwrap();
-            assert_eq!(
-                (tag, content.len(), whole.len(), rest),
-                (0x30, len, hdr + len, &[5u8][..])
-            );
-        }
-        // non-minimal long form, a leading zero length byte, truncation, indefinite length,
-        // high tag numbers: refused
-        for bad in [
-            &[0x30, 0x81, 0x05, 1, 2, 3, 4, 5][..],
-            &[0x30, 0x82, 0x00, 0x90],
-            &[0x30, 0x03, 1, 2],
-            &[0x30, 0x80, 0, 0],
-            &[0x1f, 0x01, 0],
-            &[0x30],
-            &[],
-        ] {
-            assert!(der_tlv(bad).is_none(), "{bad:?}");
-        }
-    }
 
     #[test]
     fn rfc3339_parses_and_round_trips() {

@@ -22,6 +22,7 @@ mod bundle;
 mod checkpoint;
 mod crypto;
 mod ct;
+mod der;
 mod dsse;
 pub mod ecosystems;
 mod encoding;

@@ -16,6 +16,7 @@ use der::Decode;
 use x509_cert::Certificate;
 
 use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
+use crate::der::{tag, Tlv};
 use crate::encoding::unix_from_civil;
 use crate::error::{Check, Error};
 use crate::x509::{AuthorityChain, Purpose};
@@ -29,70 +30,6 @@ fn ts_err(reason: impl Into<String>) -> Error {
     Error::Timestamp {
         reason: reason.into(),
     }
-}
-
-/// One DER TLV.
-#[derive(Clone, Copy)]
-struct Tlv<'a> {
-    tag: u8,
-    content: &'a [u8],
-    /// The whole TLV (tag, length and content).
-    raw: &'a [u8],
-}
-
-/// Reads one TLV with a definite, minimally encoded length (X.690 §10.1). High tag numbers are
-/// not used by anything we parse and are rejected.
-fn read_tlv(input: &[u8]) -> Option<(Tlv<'_>, &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    if tag & 0x1f == 0x1f {
-        return None;
-    }
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7f);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
-        }
-        let (lb, rest) = rest.split_at(n);
-        if lb.first() == Some(&0) {
-            return None;
-        }
-        let len = lb.iter().fold(0usize, |a, b| (a << 8) | usize::from(*b));
-        if len < 0x80 {
-            return None;
-        }
-        (len, rest)
-    };
-    if rest.len() < len {
-        return None;
-    }
-    let (content, after) = rest.split_at(len);
-    let raw_len = input.len() - after.len();
-    Some((
-        Tlv {
-            tag,
-            content,
-            raw: input.get(..raw_len)?,
-        },
-        after,
-    ))
-}
-
-/// Reads the children of a constructed TLV.
-fn children(content: &[u8]) -> Option<Vec<Tlv<'_>>> {
-    let mut out = Vec::new();
-    let mut rest = content;
-    while !rest.is_empty() {
-        let (t, r) = read_tlv(rest)?;
-        out.push(t);
-        rest = r;
-        if out.len() > 256 {
-            return None;
-        }
-    }
-    Some(out)
 }
 
 fn expect<'a>(t: Option<&Tlv<'a>>, tag: u8, what: &str) -> Result<Tlv<'a>, Error> {
@@ -164,21 +101,22 @@ struct Parsed<'a> {
 }
 
 fn hash_alg_of(alg_id: &Tlv<'_>, what: &str) -> Result<HashAlg, Error> {
-    let parts = children(alg_id.content).ok_or_else(|| malformed(what))?;
-    let o = oid(&expect(parts.first(), 0x06, what)?, what)?;
+    let parts = alg_id.children().ok_or_else(|| malformed(what))?;
+    let o = oid(&expect(parts.first(), tag::OID, what)?, what)?;
     HashAlg::from_oid(&o).ok_or_else(|| ts_err(format!("{what}: unsupported hash algorithm {o}")))
 }
 
 fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
     // TimeStampResp ::= SEQUENCE { status PKIStatusInfo, timeStampToken TimeStampToken OPTIONAL }
-    let (resp, rest) = read_tlv(der).ok_or_else(|| malformed("TimeStampResp"))?;
-    if resp.tag != 0x30 || !rest.is_empty() {
-        return Err(malformed("TimeStampResp"));
-    }
-    let resp = children(resp.content).ok_or_else(|| malformed("TimeStampResp"))?;
-    let status = expect(resp.first(), 0x30, "PKIStatusInfo")?;
-    let status = children(status.content).ok_or_else(|| malformed("PKIStatusInfo"))?;
-    let code = expect(status.first(), 0x02, "PKIStatus")?;
+    let resp = Tlv::read_all(der)
+        .filter(|t| t.tag == tag::SEQUENCE)
+        .ok_or_else(|| malformed("TimeStampResp"))?;
+    let resp = resp.children().ok_or_else(|| malformed("TimeStampResp"))?;
+    let status = expect(resp.first(), tag::SEQUENCE, "PKIStatusInfo")?;
+    let status = status
+        .children()
+        .ok_or_else(|| malformed("PKIStatusInfo"))?;
+    let code = expect(status.first(), tag::INTEGER, "PKIStatus")?;
     // 0 granted, 1 grantedWithMods.
     if !(code.content == [0] || code.content == [1]) {
         return Err(ts_err(format!(
@@ -187,96 +125,105 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
         )));
     }
     // TimeStampToken ::= ContentInfo { contentType id-signedData, content [0] EXPLICIT SignedData }
-    let ci = expect(resp.get(1), 0x30, "timeStampToken")?;
-    let ci = children(ci.content).ok_or_else(|| malformed("ContentInfo"))?;
+    let ci = expect(resp.get(1), tag::SEQUENCE, "timeStampToken")?;
+    let ci = ci.children().ok_or_else(|| malformed("ContentInfo"))?;
     if oid(
-        &expect(ci.first(), 0x06, "ContentInfo.contentType")?,
+        &expect(ci.first(), tag::OID, "ContentInfo.contentType")?,
         "contentType",
     )? != ID_SIGNED_DATA
     {
         return Err(ts_err("the token is not CMS SignedData"));
     }
-    let sd = expect(ci.get(1), 0xa0, "ContentInfo.content")?;
-    let (sd, _) = read_tlv(sd.content).ok_or_else(|| malformed("SignedData"))?;
-    let sd = children(sd.content).ok_or_else(|| malformed("SignedData"))?;
+    let sd = expect(ci.get(1), tag::CONSTRUCTED_0, "ContentInfo.content")?;
+    let (sd, _) = Tlv::read(sd.content).ok_or_else(|| malformed("SignedData"))?;
+    let sd = sd.children().ok_or_else(|| malformed("SignedData"))?;
     // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo, certificates [0]
     //   IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
     let mut i = 1;
-    expect(sd.get(i), 0x31, "SignedData.digestAlgorithms")?;
+    expect(sd.get(i), tag::SET, "SignedData.digestAlgorithms")?;
     i += 1;
-    let eci = expect(sd.get(i), 0x30, "encapContentInfo")?;
+    let eci = expect(sd.get(i), tag::SEQUENCE, "encapContentInfo")?;
     i += 1;
-    let eci = children(eci.content).ok_or_else(|| malformed("encapContentInfo"))?;
-    if oid(&expect(eci.first(), 0x06, "eContentType")?, "eContentType")? != ID_CT_TST_INFO {
+    let eci = eci
+        .children()
+        .ok_or_else(|| malformed("encapContentInfo"))?;
+    if oid(
+        &expect(eci.first(), tag::OID, "eContentType")?,
+        "eContentType",
+    )? != ID_CT_TST_INFO
+    {
         return Err(ts_err(
             "the signed content is not a TSTInfo (id-ct-TSTInfo)",
         ));
     }
-    let econtent = expect(eci.get(1), 0xa0, "eContent")?;
-    let (octets, _) = read_tlv(econtent.content).ok_or_else(|| malformed("eContent"))?;
-    if octets.tag != 0x04 {
+    let econtent = expect(eci.get(1), tag::CONSTRUCTED_0, "eContent")?;
+    let (octets, _) = Tlv::read(econtent.content).ok_or_else(|| malformed("eContent"))?;
+    if octets.tag != tag::OCTET_STRING {
         return Err(malformed("eContent"));
     }
     let tst_info = octets.content;
     let mut certs = Vec::new();
-    if let Some(t) = sd.get(i).filter(|t| t.tag == 0xa0) {
-        certs = children(t.content).ok_or_else(|| malformed("SignedData.certificates"))?;
+    if let Some(t) = sd.get(i).filter(|t| t.tag == tag::CONSTRUCTED_0) {
+        certs = t
+            .children()
+            .ok_or_else(|| malformed("SignedData.certificates"))?;
         i += 1;
     }
-    if sd.get(i).is_some_and(|t| t.tag == 0xa1) {
+    if sd.get(i).is_some_and(|t| t.tag == tag::CONSTRUCTED_1) {
         i += 1;
     }
-    let sis = expect(sd.get(i), 0x31, "SignedData.signerInfos")?;
-    let sis = children(sis.content).ok_or_else(|| malformed("signerInfos"))?;
+    let sis = expect(sd.get(i), tag::SET, "SignedData.signerInfos")?;
+    let sis = sis.children().ok_or_else(|| malformed("signerInfos"))?;
     if sis.len() != 1 {
         return Err(ts_err(format!(
             "expected exactly one SignerInfo, found {}",
             sis.len()
         )));
     }
-    let si = expect(sis.first(), 0x30, "SignerInfo")?;
-    let si = children(si.content).ok_or_else(|| malformed("SignerInfo"))?;
+    let si = expect(sis.first(), tag::SEQUENCE, "SignerInfo")?;
+    let si = si.children().ok_or_else(|| malformed("SignerInfo"))?;
     // SignerInfo ::= SEQUENCE { version, sid, digestAlgorithm, signedAttrs [0] IMPLICIT,
     //   signatureAlgorithm, signature OCTET STRING, unsignedAttrs [1] OPTIONAL }
     let sid = *si
         .get(1)
         .ok_or_else(|| ts_err("SignerInfo.sid is missing"))?;
     let digest_alg = hash_alg_of(
-        &expect(si.get(2), 0x30, "SignerInfo.digestAlgorithm")?,
+        &expect(si.get(2), tag::SEQUENCE, "SignerInfo.digestAlgorithm")?,
         "digestAlgorithm",
     )?;
     let signed_attrs = expect(
         si.get(3),
-        0xa0,
+        tag::CONSTRUCTED_0,
         "SignerInfo.signedAttrs (RFC 3161 requires them)",
     )?;
-    let sig_alg = expect(si.get(4), 0x30, "SignerInfo.signatureAlgorithm")?;
-    let sig_alg = children(sig_alg.content).ok_or_else(|| malformed("signatureAlgorithm"))?;
+    let sig_alg = expect(si.get(4), tag::SEQUENCE, "SignerInfo.signatureAlgorithm")?;
+    let sig_alg = sig_alg
+        .children()
+        .ok_or_else(|| malformed("signatureAlgorithm"))?;
     let sig_alg_oid = oid(
-        &expect(sig_alg.first(), 0x06, "signatureAlgorithm")?,
+        &expect(sig_alg.first(), tag::OID, "signatureAlgorithm")?,
         "signatureAlgorithm",
     )?;
-    let signature = expect(si.get(5), 0x04, "SignerInfo.signature")?.content;
+    let signature = expect(si.get(5), tag::OCTET_STRING, "SignerInfo.signature")?.content;
 
     // TSTInfo ::= SEQUENCE { version, policy, messageImprint, serialNumber, genTime, ... }
-    let (tst, rest) = read_tlv(tst_info).ok_or_else(|| malformed("TSTInfo"))?;
-    if tst.tag != 0x30 || !rest.is_empty() {
-        return Err(malformed("TSTInfo"));
-    }
-    let tst = children(tst.content).ok_or_else(|| malformed("TSTInfo"))?;
-    if expect(tst.first(), 0x02, "TSTInfo.version")?.content != [1] {
+    let tst = Tlv::read_all(tst_info)
+        .filter(|t| t.tag == tag::SEQUENCE)
+        .ok_or_else(|| malformed("TSTInfo"))?;
+    let tst = tst.children().ok_or_else(|| malformed("TSTInfo"))?;
+    if expect(tst.first(), tag::INTEGER, "TSTInfo.version")?.content != [1] {
         return Err(ts_err("TSTInfo version is not 1"));
     }
-    expect(tst.get(1), 0x06, "TSTInfo.policy")?;
-    let mi = expect(tst.get(2), 0x30, "TSTInfo.messageImprint")?;
-    let mi = children(mi.content).ok_or_else(|| malformed("messageImprint"))?;
+    expect(tst.get(1), tag::OID, "TSTInfo.policy")?;
+    let mi = expect(tst.get(2), tag::SEQUENCE, "TSTInfo.messageImprint")?;
+    let mi = mi.children().ok_or_else(|| malformed("messageImprint"))?;
     let imprint_alg = hash_alg_of(
-        &expect(mi.first(), 0x30, "messageImprint.hashAlgorithm")?,
+        &expect(mi.first(), tag::SEQUENCE, "messageImprint.hashAlgorithm")?,
         "messageImprint",
     )?;
-    let imprint = expect(mi.get(1), 0x04, "messageImprint.hashedMessage")?.content;
-    expect(tst.get(3), 0x02, "TSTInfo.serialNumber")?;
-    let gt = expect(tst.get(4), 0x18, "TSTInfo.genTime")?;
+    let imprint = expect(mi.get(1), tag::OCTET_STRING, "messageImprint.hashedMessage")?.content;
+    expect(tst.get(3), tag::INTEGER, "TSTInfo.serialNumber")?;
+    let gt = expect(tst.get(4), tag::GENERALIZED_TIME, "TSTInfo.genTime")?;
     let gen_time = generalized_time(gt.content)
         .ok_or_else(|| ts_err("TSTInfo.genTime is not a valid GeneralizedTime"))?;
     Ok(Parsed {
@@ -322,17 +269,19 @@ impl SignerId {
     fn matches(&self, sid: &Tlv<'_>) -> bool {
         match sid.tag {
             // issuerAndSerialNumber
-            0x30 => {
-                let Some(parts) = children(sid.content) else {
+            tag::SEQUENCE => {
+                let Some(parts) = sid.children() else {
                     return false;
                 };
                 let (Some(issuer), Some(serial)) = (parts.first(), parts.get(1)) else {
                     return false;
                 };
-                self.issuer == issuer.raw && serial.tag == 0x02 && self.serial == serial.content
+                self.issuer == issuer.raw
+                    && serial.tag == tag::INTEGER
+                    && self.serial == serial.content
             }
             // [0] subjectKeyIdentifier
-            0x80 => self.ski.as_deref() == Some(sid.content),
+            tag::CONTEXT_0 => self.ski.as_deref() == Some(sid.content),
             _ => false,
         }
     }
@@ -364,15 +313,20 @@ pub(crate) fn verify(
     }
 
     // Signed attributes: content-type = id-ct-TSTInfo, message-digest = H(eContent).
-    let attrs = children(p.signed_attrs.content).ok_or_else(|| malformed("signedAttrs"))?;
+    let attrs = p
+        .signed_attrs
+        .children()
+        .ok_or_else(|| malformed("signedAttrs"))?;
     let mut content_type_ok = false;
     let mut digest_ok = false;
     for a in &attrs {
-        let parts = children(a.content).ok_or_else(|| malformed("signed attribute"))?;
+        let parts = a.children().ok_or_else(|| malformed("signed attribute"))?;
         let Some(t) = parts.first() else { continue };
         let id = oid(t, "attribute type")?;
-        let values = expect(parts.get(1), 0x31, "attribute values")?;
-        let values = children(values.content).ok_or_else(|| malformed("attribute values"))?;
+        let values = expect(parts.get(1), tag::SET, "attribute values")?;
+        let values = values
+            .children()
+            .ok_or_else(|| malformed("attribute values"))?;
         if id == ID_CONTENT_TYPE {
             if values.len() != 1 {
                 return Err(ts_err("content-type attribute must have one value"));
@@ -387,7 +341,7 @@ pub(crate) fn verify(
             let want = backend.hash(p.digest_alg, p.tst_info);
             digest_ok = values
                 .first()
-                .is_some_and(|v| v.tag == 0x04 && v.content == want.as_slice());
+                .is_some_and(|v| v.tag == tag::OCTET_STRING && v.content == want.as_slice());
         }
     }
     if !content_type_ok {
@@ -401,7 +355,7 @@ pub(crate) fn verify(
     // RFC 5652 §5.4: the signature covers the DER of the attributes as an explicit SET OF.
     let mut signed = p.signed_attrs.raw.to_vec();
     if let Some(first) = signed.first_mut() {
-        *first = 0x31;
+        *first = tag::SET;
     }
 
     // The signer: the certificate the token embeds for it, or else a TSA's own.
@@ -433,7 +387,7 @@ fn embedded_signer<'a>(
     let mut signer: Option<EmbeddedSigner<'a>> = None;
     for (index, c) in p.certs.iter().enumerate() {
         let what = || format!("SignedData.certificates[{index}]");
-        if c.tag != 0x30 {
+        if c.tag != tag::SEQUENCE {
             return Err(ts_err(format!(
                 "{}: expected an X.509 certificate (tag 0x30), found tag 0x{:02x} (attribute and other certificate formats are not accepted)",
                 what(),
@@ -635,11 +589,7 @@ mod tests {
     }
 
     #[test]
-    fn der_reader_rejects_non_minimal_lengths() {
-        assert!(read_tlv(&[0x04, 0x81, 0x01, 0x00]).is_none());
-        assert!(read_tlv(&[0x04, 0x01, 0x00]).is_some());
-        assert!(read_tlv(&[0x04, 0x02, 0x00]).is_none());
-        assert!(read_tlv(&[0x1f, 0x01, 0x00]).is_none());
+    fn empty_and_hollow_responses_are_refused() {
         assert!(parse(&[]).is_err());
         assert!(parse(&[0x30, 0x00]).is_err());
     }

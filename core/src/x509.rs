@@ -17,6 +17,7 @@ use x509_cert::ext::pkix::{
 use x509_cert::Certificate;
 
 use crate::crypto::{Backend, PublicKey, SigScheme};
+use crate::der::{tag, write_header, Tlv};
 use crate::encoding::format_time;
 use crate::error::{Check, Error};
 use crate::trust_root::{AuthorityInfo, Window};
@@ -90,33 +91,27 @@ struct RawTbs<'a> {
 
 impl<'a> RawTbs<'a> {
     fn of(cert_der: &'a [u8]) -> Option<RawTbs<'a>> {
-        use crate::encoding::der_tlv;
-        let (0x30, cert, _, []) = der_tlv(cert_der)? else {
+        // Certificate ::= SEQUENCE { tbsCertificate, signatureAlgorithm, signatureValue }
+        let cert = Tlv::read_all(cert_der).filter(|t| t.tag == tag::SEQUENCE)?;
+        let (tbs, _) = Tlv::read(cert.content)?;
+        if tbs.tag != tag::SEQUENCE {
             return None;
-        };
-        let (0x30, content, _, _) = der_tlv(cert)? else {
-            return None;
-        };
-        // The next field if its tag is `want`: its whole TLV, and `rest` moves past it.
-        fn next<'a>(rest: &mut &'a [u8], want: u8) -> Option<&'a [u8]> {
-            let (tag, _, whole, r) = crate::encoding::der_tlv(rest)?;
-            (tag == want).then(|| {
-                *rest = r;
-                whole
-            })
         }
+        let content = tbs.content;
         let mut rest = content;
-        let _version = next(&mut rest, 0xa0);
-        next(&mut rest, 0x02)?; // serialNumber
-        next(&mut rest, 0x30)?; // signature
-        let issuer = next(&mut rest, 0x30)?;
-        next(&mut rest, 0x30)?; // validity
-        let subject = next(&mut rest, 0x30)?;
-        let spki = next(&mut rest, 0x30)?;
-        let _issuer_uid = next(&mut rest, 0x81);
-        let _subject_uid = next(&mut rest, 0x82);
+        // The next field if its tag is `want`: its whole TLV.
+        let mut next = |want| Tlv::read_if(&mut rest, want).map(|t| t.raw);
+        let _version = next(tag::CONSTRUCTED_0);
+        next(tag::INTEGER)?; // serialNumber
+        next(tag::SEQUENCE)?; // signature
+        let issuer = next(tag::SEQUENCE)?;
+        next(tag::SEQUENCE)?; // validity
+        let subject = next(tag::SEQUENCE)?;
+        let spki = next(tag::SEQUENCE)?;
+        let _issuer_uid = next(tag::CONTEXT_1);
+        let _subject_uid = next(tag::CONTEXT_2);
         let at = content.len() - rest.len();
-        let extensions = next(&mut rest, 0xa3).map(|e| (at, e));
+        let extensions = Tlv::read_if(&mut rest, tag::CONSTRUCTED_3).map(|e| (at, e.raw));
         rest.is_empty().then_some(RawTbs {
             content,
             issuer,
@@ -132,43 +127,39 @@ impl<'a> RawTbs<'a> {
     /// keeps its encoding, which can only make its SCT fail). `None` when there is no such
     /// extension or the DER is not as RFC 5280 has it.
     fn without_sct_list(&self) -> Option<Vec<u8>> {
-        use crate::encoding::{der_header, der_tlv};
         let (at, ext_tlv) = self.extensions?;
-        let (_, seq, _, []) = der_tlv(ext_tlv)? else {
-            return None;
-        };
-        let (0x30, mut list, _, []) = der_tlv(seq)? else {
-            return None;
-        };
+        // extensions [3] EXPLICIT SEQUENCE SIZE (1..MAX) OF Extension
+        let seq = Tlv::read_all(ext_tlv)?;
+        let list = Tlv::read_all(seq.content).filter(|t| t.tag == tag::SEQUENCE)?;
+        let mut list = list.content;
         let mut kept = Vec::with_capacity(list.len());
         let mut found = false;
         while !list.is_empty() {
-            let (0x30, ext, whole, rest) = der_tlv(list)? else {
+            // Extension ::= SEQUENCE { extnID OBJECT IDENTIFIER, ... }
+            let ext = Tlv::read_if(&mut list, tag::SEQUENCE)?;
+            let (oid, _) = Tlv::read(ext.content)?;
+            if oid.tag != tag::OID {
                 return None;
-            };
-            let (0x06, oid, _, _) = der_tlv(ext)? else {
-                return None;
-            };
-            if oid == OID_SCT_LIST.as_bytes() {
+            }
+            if oid.content == OID_SCT_LIST.as_bytes() {
                 found = true;
             } else {
-                kept.extend_from_slice(whole);
+                kept.extend_from_slice(ext.raw);
             }
-            list = rest;
         }
         if !found {
             return None;
         }
         let mut seq = Vec::with_capacity(kept.len() + 4);
-        der_header(&mut seq, 0x30, kept.len());
+        write_header(&mut seq, tag::SEQUENCE, kept.len());
         seq.extend_from_slice(&kept);
         let before = self.content.get(..at)?;
         let mut content = Vec::with_capacity(before.len() + seq.len() + 4);
         content.extend_from_slice(before);
-        der_header(&mut content, 0xa3, seq.len());
+        write_header(&mut content, tag::CONSTRUCTED_3, seq.len());
         content.extend_from_slice(&seq);
         let mut tbs = Vec::with_capacity(content.len() + 4);
-        der_header(&mut tbs, 0x30, content.len());
+        write_header(&mut tbs, tag::SEQUENCE, content.len());
         tbs.extend_from_slice(&content);
         Some(tbs)
     }
