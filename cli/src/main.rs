@@ -201,11 +201,9 @@ fn trusted_root(instance: Option<&str>, file: Option<&str>) -> Result<TrustedRoo
 
 fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Verifier, Fail> {
     // GitHub's instance has no transparency log and no CT: the thresholds say so explicitly.
+    // The core's own GitHub options, as C, Python and Node use them.
     let r = if instance == Some("github") {
-        let mut o = sigverify::VerifierOptions::default();
-        o.tlog_threshold = 0;
-        o.sct_threshold = 0;
-        o.timestamp_threshold = 1;
+        let o = sigverify::ecosystems::github::github_instance_options();
         Verifier::with_options(root, o, sigverify::Backend::default())
     } else {
         Verifier::new(root)
