@@ -17,8 +17,8 @@ use x509_cert::Certificate;
 
 use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
 use crate::der::{tag, Tlv};
-use crate::encoding::unix_from_civil;
 use crate::error::{Check, Error};
+use crate::time::generalized_time;
 use crate::x509::{AuthorityChain, Purpose};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
@@ -49,34 +49,6 @@ fn oid(t: &Tlv<'_>, what: &str) -> Result<ObjectIdentifier, Error> {
 
 fn malformed(what: &str) -> Error {
     ts_err(format!("{what} is not valid DER"))
-}
-
-/// RFC 3161 §2.4.2 GeneralizedTime `YYYYMMDDhhmmss[.f*]Z`; fractions are truncated.
-fn generalized_time(bytes: &[u8]) -> Option<i64> {
-    let s = std::str::from_utf8(bytes).ok()?;
-    let s = s.strip_suffix('Z')?;
-    let (main, frac) = match s.split_once('.') {
-        Some((m, f)) => (m, Some(f)),
-        None => (s, None),
-    };
-    if main.len() != 14 || !main.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if let Some(f) = frac {
-        // DER: no trailing zeros, at least one digit.
-        if f.is_empty() || f.ends_with('0') || !f.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-    }
-    let n = |r: std::ops::Range<usize>| main.get(r).and_then(|x| x.parse::<i64>().ok());
-    unix_from_civil(
-        n(0..4)?,
-        n(4..6)?,
-        n(6..8)?,
-        n(8..10)?,
-        n(10..12)?,
-        n(12..14)?,
-    )
 }
 
 /// What a verified timestamp yields.
@@ -517,7 +489,7 @@ fn verify_embedded_signer(
                 outside_valid_for.get_or_insert(Error::TimeOutsideValidity {
                     check: Check::Timestamp,
                     what: format!("timestamp authority {}", tsa.uri),
-                    time: crate::encoding::format_time(t),
+                    time: crate::time::format_time(t),
                     window: tsa.valid_for.to_string(),
                 });
             }
@@ -577,16 +549,6 @@ fn verify_trusted_signer(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn generalized_time_forms() {
-        assert_eq!(generalized_time(b"20230201000000Z"), Some(1_675_209_600));
-        assert_eq!(generalized_time(b"20230201000000.5Z"), Some(1_675_209_600));
-        assert_eq!(generalized_time(b"20230201000000.50Z"), None);
-        assert_eq!(generalized_time(b"20230201000000"), None);
-        assert_eq!(generalized_time(b"2023020100000Z"), None);
-        assert_eq!(generalized_time(b"20231301000000Z"), None);
-    }
 
     #[test]
     fn empty_and_hollow_responses_are_refused() {

@@ -18,9 +18,9 @@ use x509_cert::Certificate;
 
 use crate::crypto::{Backend, PublicKey, SigScheme};
 use crate::der::{tag, write_header, Tlv};
-use crate::encoding::format_time;
 use crate::error::{Check, Error};
-use crate::trust_root::{AuthorityInfo, Window};
+use crate::time::{format_time, Window};
+use crate::trust_root::AuthorityInfo;
 
 /// id-kp-codeSigning (RFC 5280 §4.2.1.12), DER content octets as webpki wants them.
 const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];

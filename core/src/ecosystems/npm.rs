@@ -10,10 +10,10 @@ use serde_json::Value;
 
 use super::{eco_err, invalid, parse_document, statement};
 use crate::crypto::HashAlg;
-use crate::encoding::{b64, rfc3339, Round};
+use crate::encoding::b64;
 use crate::error::Error;
 use crate::policy::{github, Policy};
-use crate::trust_root::Window;
+use crate::time::{rfc3339, Round, Window};
 use crate::{Artifact, Bundle, TimeSource, VerificationResult, Verifier};
 
 /// Predicate type of npm's publish attestation.
