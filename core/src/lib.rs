@@ -30,6 +30,7 @@ mod error;
 mod inspect;
 pub mod limits;
 mod merkle;
+mod npm_keys;
 mod policy;
 mod result;
 mod time;

@@ -19,7 +19,7 @@ use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
 use crate::der::{tag, Tlv};
 use crate::error::{Check, Error};
 use crate::time::generalized_time;
-use crate::x509::{AuthorityChain, Purpose};
+use crate::x509::{AuthorityChain, Purpose, SignerId};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -210,53 +210,6 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
         sig_alg_oid,
         signature,
     })
-}
-
-/// What a SignerIdentifier (RFC 5652 §5.3) can name a certificate by.
-#[derive(Clone, Debug)]
-pub(crate) struct SignerId {
-    issuer: Vec<u8>,
-    serial: Vec<u8>,
-    ski: Option<Vec<u8>>,
-}
-
-impl SignerId {
-    pub(crate) fn of(cert: &Certificate) -> Option<SignerId> {
-        use der::Encode;
-        Some(SignerId {
-            issuer: cert.tbs_certificate.issuer.to_der().ok()?,
-            serial: cert.tbs_certificate.serial_number.as_bytes().to_vec(),
-            ski: cert
-                .tbs_certificate
-                .extensions
-                .iter()
-                .flatten()
-                .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
-                .and_then(|e| der::asn1::OctetStringRef::from_der(e.extn_value.as_bytes()).ok())
-                .map(|o| o.as_bytes().to_vec()),
-        })
-    }
-
-    /// Does the SignerIdentifier name this certificate?
-    fn matches(&self, sid: &Tlv<'_>) -> bool {
-        match sid.tag {
-            // issuerAndSerialNumber
-            tag::SEQUENCE => {
-                let Some(parts) = sid.children() else {
-                    return false;
-                };
-                let (Some(issuer), Some(serial)) = (parts.first(), parts.get(1)) else {
-                    return false;
-                };
-                self.issuer == issuer.raw
-                    && serial.tag == tag::INTEGER
-                    && self.serial == serial.content
-            }
-            // [0] subjectKeyIdentifier
-            tag::CONTEXT_0 => self.ski.as_deref() == Some(sid.content),
-            _ => false,
-        }
-    }
 }
 
 /// Verifies one RFC 3161 timestamp over `signature_bytes` against the trusted TSAs and returns

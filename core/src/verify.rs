@@ -54,6 +54,17 @@ impl Artifact<'static> {
     }
 }
 
+// Here, beside the artifact it is for, rather than in `bundle`, which is below `policy` and does
+// not depend on it.
+impl Bundle {
+    /// [`Bundle::artifact_digest_algorithm`] knowing the policy the bundle will be verified
+    /// with: for a managed-key bundle, the policy's key tells which hash it signs over (ECDSA
+    /// P-256 with SHA-256, ...). Still `None` for Ed25519 keys, which sign the message itself.
+    pub fn artifact_digest_algorithm_for(&self, policy: &Policy) -> Option<HashAlg> {
+        self.digest_algorithm_with(policy.key())
+    }
+}
+
 /// Computes and caches the artifact's digests on demand.
 struct Digests<'a> {
     artifact: &'a Artifact<'a>,

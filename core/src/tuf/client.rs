@@ -10,9 +10,9 @@ use super::metadata::{
 };
 use super::state::TufState;
 use crate::crypto::Backend;
-use crate::ecosystems::npm::RegistryKeys;
 use crate::error::{Check, Error};
 use crate::limits;
+use crate::npm_keys::RegistryKeys;
 use crate::time::format_time;
 use crate::trust_root::TrustedRoot;
 
