@@ -486,14 +486,12 @@ impl Bundle {
         self.digest_algorithm_with(None)
     }
 
-    /// [`Bundle::artifact_digest_algorithm`] knowing the policy the bundle will be verified
-    /// with: for a managed-key bundle, the policy's key tells which hash it signs over (ECDSA
-    /// P-256 with SHA-256, ...). Still `None` for Ed25519 keys, which sign the message itself.
-    pub fn artifact_digest_algorithm_for(&self, policy: &crate::Policy) -> Option<HashAlg> {
-        self.digest_algorithm_with(policy.key())
-    }
-
-    fn digest_algorithm_with(&self, key: Option<&crate::crypto::PublicKey>) -> Option<HashAlg> {
+    /// [`Bundle::artifact_digest_algorithm`] given the managed key, when known
+    /// ([`Bundle::artifact_digest_algorithm_for`], in `verify`, takes it from a policy).
+    pub(crate) fn digest_algorithm_with(
+        &self,
+        key: Option<&crate::crypto::PublicKey>,
+    ) -> Option<HashAlg> {
         match &self.content {
             Content::MessageSignature { digest, .. } => {
                 let leaf_key;

@@ -251,7 +251,7 @@ mod tests {
             )
             .unwrap(),
             key_id: vec![0; 32],
-            valid_for: crate::trust_root::Window {
+            valid_for: crate::time::Window {
                 start: 0,
                 end: None,
             },

@@ -122,7 +122,7 @@ pub(crate) fn verify_scts(
         if !log.valid_for.contains(t) {
             problems.push(format!(
                 "SCT time {} is outside CT log {} validity {}",
-                crate::encoding::format_time(t),
+                crate::time::format_time(t),
                 log.base_url,
                 log.valid_for
             ));

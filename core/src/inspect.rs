@@ -4,8 +4,8 @@ use serde_json::{json, Value};
 
 use crate::bundle::{Bundle, Content, Material};
 use crate::dsse::Statement;
-use crate::encoding::format_time;
 use crate::result::Claim;
+use crate::time::format_time;
 use crate::x509::Leaf;
 use crate::Backend;
 

@@ -30,8 +30,10 @@ mod error;
 mod inspect;
 pub mod limits;
 mod merkle;
+mod npm_keys;
 mod policy;
 mod result;
+mod time;
 mod timestamp;
 mod tlog;
 mod trust_root;
@@ -44,12 +46,12 @@ pub use batch::{parallel_map, BatchItem};
 pub use bundle::{Bundle, BundleVersion};
 pub use crypto::{Backend, HashAlg, Hasher};
 pub use dsse::{Statement, Subject};
-pub use encoding::{format_time, parse_time};
 pub use error::{Check, Error};
 pub use policy::{
     github, gitlab, CheckedClaim, Field, Matcher, Policy, Requirement, GITHUB_ISSUER, GITLAB_ISSUER,
 };
 pub use result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
+pub use time::{format_time, parse_time};
 pub use tlog::LogEntryInfo;
 pub use trust_root::{TrustedRoot, GITHUB, PUBLIC_GOOD, STAGING};
 pub use verify::{Artifact, Verifier, VerifierOptions};

@@ -6,8 +6,9 @@ use serde_json::{json, Value};
 
 use crate::bundle::BundleVersion;
 use crate::dsse::Statement;
-use crate::encoding::{format_time, to_b64};
+use crate::encoding::to_b64;
 use crate::policy::CheckedClaim;
+use crate::time::format_time;
 use crate::tlog::LogEntryInfo;
 use crate::x509::{Leaf, San};
 

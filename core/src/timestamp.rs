@@ -17,9 +17,9 @@ use x509_cert::Certificate;
 
 use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
 use crate::der::{tag, Tlv};
-use crate::encoding::unix_from_civil;
 use crate::error::{Check, Error};
-use crate::x509::{AuthorityChain, Purpose};
+use crate::time::generalized_time;
+use crate::x509::{AuthorityChain, Purpose, SignerId};
 
 const ID_SIGNED_DATA: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.7.2");
 const ID_CT_TST_INFO: ObjectIdentifier = ObjectIdentifier::new_unwrap("1.2.840.113549.1.9.16.1.4");
@@ -49,34 +49,6 @@ fn oid(t: &Tlv<'_>, what: &str) -> Result<ObjectIdentifier, Error> {
 
 fn malformed(what: &str) -> Error {
     ts_err(format!("{what} is not valid DER"))
-}
-
-/// RFC 3161 §2.4.2 GeneralizedTime `YYYYMMDDhhmmss[.f*]Z`; fractions are truncated.
-fn generalized_time(bytes: &[u8]) -> Option<i64> {
-    let s = std::str::from_utf8(bytes).ok()?;
-    let s = s.strip_suffix('Z')?;
-    let (main, frac) = match s.split_once('.') {
-        Some((m, f)) => (m, Some(f)),
-        None => (s, None),
-    };
-    if main.len() != 14 || !main.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    if let Some(f) = frac {
-        // DER: no trailing zeros, at least one digit.
-        if f.is_empty() || f.ends_with('0') || !f.bytes().all(|b| b.is_ascii_digit()) {
-            return None;
-        }
-    }
-    let n = |r: std::ops::Range<usize>| main.get(r).and_then(|x| x.parse::<i64>().ok());
-    unix_from_civil(
-        n(0..4)?,
-        n(4..6)?,
-        n(6..8)?,
-        n(8..10)?,
-        n(10..12)?,
-        n(12..14)?,
-    )
 }
 
 /// What a verified timestamp yields.
@@ -238,53 +210,6 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
         sig_alg_oid,
         signature,
     })
-}
-
-/// What a SignerIdentifier (RFC 5652 §5.3) can name a certificate by.
-#[derive(Clone, Debug)]
-pub(crate) struct SignerId {
-    issuer: Vec<u8>,
-    serial: Vec<u8>,
-    ski: Option<Vec<u8>>,
-}
-
-impl SignerId {
-    pub(crate) fn of(cert: &Certificate) -> Option<SignerId> {
-        use der::Encode;
-        Some(SignerId {
-            issuer: cert.tbs_certificate.issuer.to_der().ok()?,
-            serial: cert.tbs_certificate.serial_number.as_bytes().to_vec(),
-            ski: cert
-                .tbs_certificate
-                .extensions
-                .iter()
-                .flatten()
-                .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
-                .and_then(|e| der::asn1::OctetStringRef::from_der(e.extn_value.as_bytes()).ok())
-                .map(|o| o.as_bytes().to_vec()),
-        })
-    }
-
-    /// Does the SignerIdentifier name this certificate?
-    fn matches(&self, sid: &Tlv<'_>) -> bool {
-        match sid.tag {
-            // issuerAndSerialNumber
-            tag::SEQUENCE => {
-                let Some(parts) = sid.children() else {
-                    return false;
-                };
-                let (Some(issuer), Some(serial)) = (parts.first(), parts.get(1)) else {
-                    return false;
-                };
-                self.issuer == issuer.raw
-                    && serial.tag == tag::INTEGER
-                    && self.serial == serial.content
-            }
-            // [0] subjectKeyIdentifier
-            tag::CONTEXT_0 => self.ski.as_deref() == Some(sid.content),
-            _ => false,
-        }
-    }
 }
 
 /// Verifies one RFC 3161 timestamp over `signature_bytes` against the trusted TSAs and returns
@@ -517,7 +442,7 @@ fn verify_embedded_signer(
                 outside_valid_for.get_or_insert(Error::TimeOutsideValidity {
                     check: Check::Timestamp,
                     what: format!("timestamp authority {}", tsa.uri),
-                    time: crate::encoding::format_time(t),
+                    time: crate::time::format_time(t),
                     window: tsa.valid_for.to_string(),
                 });
             }
@@ -577,16 +502,6 @@ fn verify_trusted_signer(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn generalized_time_forms() {
-        assert_eq!(generalized_time(b"20230201000000Z"), Some(1_675_209_600));
-        assert_eq!(generalized_time(b"20230201000000.5Z"), Some(1_675_209_600));
-        assert_eq!(generalized_time(b"20230201000000.50Z"), None);
-        assert_eq!(generalized_time(b"20230201000000"), None);
-        assert_eq!(generalized_time(b"2023020100000Z"), None);
-        assert_eq!(generalized_time(b"20231301000000Z"), None);
-    }
 
     #[test]
     fn empty_and_hollow_responses_are_refused() {

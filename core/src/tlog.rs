@@ -9,9 +9,10 @@ use crate::bundle::{Content, TlogEntry};
 use crate::checkpoint::Checkpoint;
 use crate::crypto::{Backend, HashAlg};
 use crate::dsse::pae;
-use crate::encoding::{b64, format_time, pem, pem_parts, to_b64};
+use crate::encoding::{b64, pem, pem_parts, to_b64};
 use crate::error::{tlog_err, Check, Error};
 use crate::merkle;
+use crate::time::format_time;
 use crate::trust_root::LogInfo;
 use crate::witness::WitnessPolicy;
 
@@ -55,7 +56,7 @@ pub struct LogEntryInfo {
     /// Witnesses of the verifier's witness policy whose cosignature of the checkpoint verified.
     pub cosigned_by: Vec<String>,
     /// The log key's validity, for entries whose time comes from timestamps (Rekor v2).
-    pub(crate) log_valid_for: crate::trust_root::Window,
+    pub(crate) log_valid_for: crate::time::Window,
 }
 
 fn field<'v>(v: &'v Value, path: &[&str]) -> Option<&'v Value> {

@@ -4,42 +4,10 @@
 use serde::Deserialize;
 
 use crate::crypto::{Backend, HashAlg, PublicKey};
-use crate::encoding::{b64, format_time, rfc3339, Round};
+use crate::encoding::b64;
 use crate::error::Error;
 use crate::limits::{self, BoundedVec};
-
-/// A closed validity interval `[start, end]` in Unix seconds; no `end` means still valid.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) struct Window {
-    pub(crate) start: i64,
-    pub(crate) end: Option<i64>,
-}
-
-impl Window {
-    pub(crate) fn contains(&self, t: i64) -> bool {
-        t >= self.start && self.end.is_none_or(|e| t <= e)
-    }
-
-    /// The intersection of two windows (used for certificate chains).
-    pub(crate) fn intersect(&self, other: &Window) -> Window {
-        Window {
-            start: self.start.max(other.start),
-            end: match (self.end, other.end) {
-                (Some(a), Some(b)) => Some(a.min(b)),
-                (a, b) => a.or(b),
-            },
-        }
-    }
-}
-
-impl std::fmt::Display for Window {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self.end {
-            Some(e) => write!(f, "{}..{}", format_time(self.start), format_time(e)),
-            None => write!(f, "{}..(open)", format_time(self.start)),
-        }
-    }
-}
+use crate::time::{format_time, rfc3339, Round, Window};
 
 /// A transparency log (Rekor or CT) of the trusted root.
 #[derive(Clone, Debug)]

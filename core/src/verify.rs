@@ -7,11 +7,11 @@ use std::cell::OnceCell;
 use crate::bundle::{Bundle, BundleVersion, Content, Envelope, Material};
 use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
 use crate::dsse::{pae, Statement, IN_TOTO_PAYLOAD_TYPE};
-use crate::encoding::format_time;
 use crate::error::{Check, Error};
 use crate::limits;
 use crate::policy::Policy;
 use crate::result::{Claim, Signer, TimeSource, VerificationResult, VerifiedTime};
+use crate::time::format_time;
 use crate::timestamp;
 use crate::tlog::{self, Expected, LogEntryInfo};
 use crate::trust_root::{LogInfo, TrustedRoot};
@@ -51,6 +51,17 @@ impl Artifact<'static> {
             )));
         }
         Ok(Artifact::Digest(alg, d))
+    }
+}
+
+// Here, beside the artifact it is for, rather than in `bundle`, which is below `policy` and does
+// not depend on it.
+impl Bundle {
+    /// [`Bundle::artifact_digest_algorithm`] knowing the policy the bundle will be verified
+    /// with: for a managed-key bundle, the policy's key tells which hash it signs over (ECDSA
+    /// P-256 with SHA-256, ...). Still `None` for Ed25519 keys, which sign the message itself.
+    pub fn artifact_digest_algorithm_for(&self, policy: &Policy) -> Option<HashAlg> {
+        self.digest_algorithm_with(policy.key())
     }
 }
 

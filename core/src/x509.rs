@@ -18,9 +18,9 @@ use x509_cert::Certificate;
 
 use crate::crypto::{Backend, PublicKey, SigScheme};
 use crate::der::{tag, write_header, Tlv};
-use crate::encoding::format_time;
 use crate::error::{Check, Error};
-use crate::trust_root::{AuthorityInfo, Window};
+use crate::time::{format_time, Window};
+use crate::trust_root::AuthorityInfo;
 
 /// id-kp-codeSigning (RFC 5280 §4.2.1.12), DER content octets as webpki wants them.
 const EKU_CODE_SIGNING: &[u8] = &[0x2b, 0x06, 0x01, 0x05, 0x05, 0x07, 0x03, 0x03];
@@ -348,6 +348,54 @@ impl Leaf {
     }
 }
 
+/// What a SignerIdentifier (RFC 5652 §5.3) can name a certificate by. Here, with the
+/// certificates it names, so that a timestamp authority's chain can carry its own
+/// ([`AuthorityChain::first_id`]) without this module depending on `timestamp`.
+#[derive(Clone, Debug)]
+pub(crate) struct SignerId {
+    issuer: Vec<u8>,
+    serial: Vec<u8>,
+    ski: Option<Vec<u8>>,
+}
+
+impl SignerId {
+    pub(crate) fn of(cert: &Certificate) -> Option<SignerId> {
+        Some(SignerId {
+            issuer: cert.tbs_certificate.issuer.to_der().ok()?,
+            serial: cert.tbs_certificate.serial_number.as_bytes().to_vec(),
+            ski: cert
+                .tbs_certificate
+                .extensions
+                .iter()
+                .flatten()
+                .find(|e| e.extn_id == const_oid::db::rfc5280::ID_CE_SUBJECT_KEY_IDENTIFIER)
+                .and_then(|e| der::asn1::OctetStringRef::from_der(e.extn_value.as_bytes()).ok())
+                .map(|o| o.as_bytes().to_vec()),
+        })
+    }
+
+    /// Does the SignerIdentifier name this certificate?
+    pub(crate) fn matches(&self, sid: &Tlv<'_>) -> bool {
+        match sid.tag {
+            // issuerAndSerialNumber
+            tag::SEQUENCE => {
+                let Some(parts) = sid.children() else {
+                    return false;
+                };
+                let (Some(issuer), Some(serial)) = (parts.first(), parts.get(1)) else {
+                    return false;
+                };
+                self.issuer == issuer.raw
+                    && serial.tag == tag::INTEGER
+                    && self.serial == serial.content
+            }
+            // [0] subjectKeyIdentifier
+            tag::CONTEXT_0 => self.ski.as_deref() == Some(sid.content),
+            _ => false,
+        }
+    }
+}
+
 /// A certificate authority (Fulcio) or timestamp authority of the trusted root, validated once.
 #[derive(Debug)]
 pub(crate) struct AuthorityChain {
@@ -369,7 +417,7 @@ pub(crate) struct AuthorityChain {
     /// Every certificate of the chain, DER.
     all_certs: Vec<Vec<u8>>,
     /// How a CMS SignerIdentifier names `first` (for timestamp authorities).
-    pub(crate) first_id: crate::timestamp::SignerId,
+    pub(crate) first_id: SignerId,
     /// The trusted root field (`certificateAuthorities[i]`, ...), for errors.
     field: String,
     /// Every certificate's key, in chain order.
@@ -549,7 +597,7 @@ impl AuthorityChain {
             valid_for: auth.valid_for,
             parent_anchor,
             all_certs: auth.certs.clone(),
-            first_id: crate::timestamp::SignerId::of(first)
+            first_id: SignerId::of(first)
                 .ok_or_else(|| bad("certificate 0 cannot be re-encoded".into()))?,
             field: field.to_owned(),
             keys,

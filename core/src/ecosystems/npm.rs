@@ -5,16 +5,16 @@
 //! id and valid at the entry's integrated time. Both have the subject `pkg:npm/NAME@VERSION`
 //! with the tarball's sha512. Every attestation in the response must verify.
 
-use serde::Deserialize;
 use serde_json::Value;
 
 use super::{eco_err, invalid, parse_document, statement};
 use crate::crypto::HashAlg;
-use crate::encoding::{b64, rfc3339, Round};
+use crate::encoding::b64;
 use crate::error::Error;
 use crate::policy::{github, Policy};
-use crate::trust_root::Window;
 use crate::{Artifact, Bundle, TimeSource, VerificationResult, Verifier};
+
+pub use crate::npm_keys::{RegistryKeys, EMBEDDED_KEYS};
 
 /// Predicate type of npm's publish attestation.
 pub const PUBLISH_PREDICATE: &str =
@@ -24,93 +24,6 @@ pub const PROVENANCE_PREDICATES: &[&str] = &[
     "https://slsa.dev/provenance/v0.2",
     "https://slsa.dev/provenance/v1",
 ];
-
-/// The npm registry keys (`registry.npmjs.org/keys.json`, a Sigstore TUF target), embedded.
-pub const EMBEDDED_KEYS: &[u8] = include_bytes!("../../roots/npm-keys.json");
-
-/// One registry key.
-#[derive(Clone, Debug)]
-struct RegistryKey {
-    key_id: String,
-    usage: String,
-    spki_der: Vec<u8>,
-    valid_for: Window,
-}
-
-/// The registry's signing keys.
-#[derive(Clone, Debug)]
-pub struct RegistryKeys {
-    keys: Vec<RegistryKey>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawKeys {
-    keys: Vec<RawKey>,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawKey {
-    key_id: String,
-    key_usage: String,
-    public_key: RawPublicKey,
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct RawPublicKey {
-    raw_bytes: String,
-    valid_for: RawWindow,
-}
-
-#[derive(Deserialize)]
-struct RawWindow {
-    start: String,
-    end: Option<String>,
-}
-
-impl RegistryKeys {
-    /// Parses `keys.json`.
-    pub fn from_json(json: &[u8]) -> Result<RegistryKeys, Error> {
-        crate::limits::Document::NpmKeys.check_size(json.len() as u64)?;
-        crate::limits::check_json(json, "npm keys.json")?;
-        let raw: RawKeys =
-            serde_json::from_slice(json).map_err(|e| invalid("npm keys.json", e.to_string()))?;
-        let keys = raw
-            .keys
-            .into_iter()
-            .map(|k| {
-                Ok(RegistryKey {
-                    spki_der: b64("keys[].publicKey.rawBytes", &k.public_key.raw_bytes)?,
-                    valid_for: Window {
-                        start: rfc3339("validFor.start", &k.public_key.valid_for.start, Round::Up)?,
-                        end: k
-                            .public_key
-                            .valid_for
-                            .end
-                            .map(|e| rfc3339("validFor.end", &e, Round::Down))
-                            .transpose()?,
-                    },
-                    key_id: k.key_id,
-                    usage: k.key_usage,
-                })
-            })
-            .collect::<Result<_, Error>>()?;
-        Ok(RegistryKeys { keys })
-    }
-
-    /// The embedded registry keys.
-    pub fn embedded() -> Result<RegistryKeys, Error> {
-        RegistryKeys::from_json(EMBEDDED_KEYS)
-    }
-
-    fn attestation_key(&self, key_id: &str) -> Option<&RegistryKey> {
-        self.keys
-            .iter()
-            .find(|k| k.key_id == key_id && k.usage == "npm:attestations")
-    }
-}
 
 /// The package URL of an npm package as npm writes it in subjects: `pkg:npm/NAME@VERSION`, with
 /// the `@` of a scope percent-encoded (`pkg:npm/%40scope/name@1.0.0`).

@@ -10,10 +10,10 @@ use super::metadata::{
 };
 use super::state::TufState;
 use crate::crypto::Backend;
-use crate::ecosystems::npm::RegistryKeys;
-use crate::encoding::format_time;
 use crate::error::{Check, Error};
 use crate::limits;
+use crate::npm_keys::RegistryKeys;
+use crate::time::format_time;
 use crate::trust_root::TrustedRoot;
 
 /// The embedded TUF `root.json` of the Sigstore public-good repository

@@ -13,9 +13,10 @@ use serde_json::Value;
 
 use super::canonical_json;
 use crate::crypto::{Backend, HashAlg, PublicKey, SigScheme};
-use crate::encoding::{pem, rfc3339, Round};
+use crate::encoding::pem;
 use crate::error::Error;
 use crate::limits;
+use crate::time::{rfc3339, Round};
 
 /// The names of the top-level roles (TUF §2.1), which a delegation may not reuse.
 pub(super) const TOP_LEVEL_ROLES: [&str; 4] = ["root", "timestamp", "snapshot", "targets"];

@@ -12,7 +12,7 @@ const NOW: i64 = 1_767_225_600; // 2026-01-01
 fn repo() -> TufRepo {
     TufRepo::new(
         crate::trust_root::PUBLIC_GOOD.to_vec(),
-        crate::ecosystems::npm::EMBEDDED_KEYS.to_vec(),
+        crate::npm_keys::EMBEDDED_KEYS.to_vec(),
     )
 }
 
@@ -76,10 +76,9 @@ fn requests_and_names() {
     let tr = hex::encode(
         Backend::default().hash(crate::HashAlg::Sha256, crate::trust_root::PUBLIC_GOOD),
     );
-    let npm = hex::encode(Backend::default().hash(
-        crate::HashAlg::Sha256,
-        crate::ecosystems::npm::EMBEDDED_KEYS,
-    ));
+    let npm = hex::encode(
+        Backend::default().hash(crate::HashAlg::Sha256, crate::npm_keys::EMBEDDED_KEYS),
+    );
     assert_eq!(
         names,
         [
