@@ -1,22 +1,19 @@
-//! Every failure the binding reports, and the one function that turns it into a Python exception.
+//! The one function that turns a failure (`sigverify_host::Failure`, the same for every face)
+//! into a Python exception.
 //!
 //! The exception classes live in `sigverify/_errors.py`: `Error(Exception)`,
 //! `VerificationError(Error, ValueError)` and `InvalidInput(Error, ValueError)`, each with `.code`
 //! (the core's stable `Error::code()`, shared with the CLI and the C ABI) and `.check`
 //! (`Error::check().as_str()`, or `None` when no verification step is involved).
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-use std::path::PathBuf;
 use std::sync::Once;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyType};
 
-/// Codes of the binding's own failures (not produced by the core), defined once for every face.
-pub(crate) use sigverify_host::codes::{
-    INTERNAL_ERROR as CODE_INTERNAL, INVALID_ARGUMENT as CODE_INVALID_ARGUMENT, IO_ERROR as CODE_IO,
-};
+use sigverify_host::Class;
+pub(crate) use sigverify_host::{guard, Failure};
 
 static ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static VERIFICATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
@@ -38,95 +35,40 @@ pub(crate) fn silence_panic_messages() {
     ONCE.call_once(|| std::panic::set_hook(Box::new(|_| {})));
 }
 
-/// Runs `f` behind a panic boundary.
-pub(crate) fn guard<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
-    catch_unwind(AssertUnwindSafe(f)).unwrap_or(Err(Failure::Internal))
+/// An argument that Python could not convert: `invalid-argument`, with Python's reason.
+pub(crate) fn argument_caused(message: impl std::fmt::Display, cause: PyErr) -> Failure {
+    Failure::argument(format!("{message}: {cause}"))
 }
 
-/// Why an operation failed, before it becomes a Python exception.
-#[derive(Debug)]
-pub(crate) enum Failure {
-    /// A core error from verification: `InvalidInput` when `is_invalid_input()`, else
-    /// `VerificationError`.
-    Verify(sigverify::Error),
-    /// A core error while loading trusted material or a policy: always `InvalidInput` (what the
-    /// caller passed cannot be used), with the core's code and check.
-    Load(sigverify::Error),
-    /// An argument of the wrong type or value (`InvalidInput`, code `invalid-argument`).
-    Argument {
-        message: String,
-        cause: Option<PyErr>,
-    },
-    /// A file named by an `os.PathLike` argument could not be read (`InvalidInput`, code
-    /// `io-error`, with the `OSError` as `__cause__`).
-    Io {
-        what: &'static str,
-        path: PathBuf,
-        error: std::io::Error,
-    },
-    /// A panic inside Rust: a bug, reported without its message (`Error`, code
-    /// `internal-error`).
-    Internal,
-}
-
-impl Failure {
-    pub(crate) fn argument(message: impl Into<String>) -> Failure {
-        Failure::Argument {
-            message: message.into(),
-            cause: None,
+/// The one conversion from a failure to a Python exception; an `io-error` gets the `OSError`
+/// as its `__cause__`.
+pub(crate) fn to_pyerr(py: Python<'_>, failure: Failure) -> PyErr {
+    let class = match failure.class() {
+        Class::Verification => &VERIFICATION_ERROR,
+        Class::InvalidInput => &INVALID_INPUT,
+        Class::Internal => &ERROR,
+    };
+    let cause = match &failure {
+        Failure::Io { error, .. } => Some(PyErr::from(std::io::Error::new(
+            error.kind(),
+            error.to_string(),
+        ))),
+        _ => None,
+    };
+    match instantiate(
+        py,
+        class,
+        &failure.to_string(),
+        failure.code(),
+        failure.check(),
+    ) {
+        Ok(err) => {
+            if cause.is_some() {
+                err.set_cause(py, cause);
+            }
+            err
         }
-    }
-
-    pub(crate) fn argument_caused(message: impl Into<String>, cause: PyErr) -> Failure {
-        Failure::Argument {
-            message: message.into(),
-            cause: Some(cause),
-        }
-    }
-
-    /// The one conversion from a failure to a Python exception.
-    pub(crate) fn into_pyerr(self, py: Python<'_>) -> PyErr {
-        let (class, message, code, check, cause): (_, String, &str, Option<&str>, _) = match self {
-            Failure::Verify(e) => {
-                let class = if e.is_invalid_input() {
-                    &INVALID_INPUT
-                } else {
-                    &VERIFICATION_ERROR
-                };
-                (class, e.to_string(), e.code(), Some(e.check().as_str()), None)
-            }
-            Failure::Load(e) => (
-                &INVALID_INPUT,
-                e.to_string(),
-                e.code(),
-                Some(e.check().as_str()),
-                None,
-            ),
-            Failure::Argument { message, cause } => {
-                (&INVALID_INPUT, message, CODE_INVALID_ARGUMENT, None, cause)
-            }
-            Failure::Io { what, path, error } => {
-                let message = format!("cannot read {what} {}: {error}", path.display());
-                (&INVALID_INPUT, message, CODE_IO, None, Some(PyErr::from(error)))
-            }
-            Failure::Internal => (
-                &ERROR,
-                "internal error in sigverify (a bug; please report it with the input that caused it)"
-                    .to_owned(),
-                CODE_INTERNAL,
-                None,
-                None,
-            ),
-        };
-        match instantiate(py, class, &message, code, check) {
-            Ok(err) => {
-                if cause.is_some() {
-                    err.set_cause(py, cause);
-                }
-                err
-            }
-            Err(e) => e,
-        }
+        Err(e) => e,
     }
 }
 
@@ -157,6 +99,6 @@ pub(crate) trait IntoPyResult<T> {
 
 impl<T> IntoPyResult<T> for Result<T, Failure> {
     fn or_raise(self, py: Python<'_>) -> PyResult<T> {
-        self.map_err(|f| f.into_pyerr(py))
+        self.map_err(|f| to_pyerr(py, f))
     }
 }

@@ -4,7 +4,7 @@
 //! re-exports them explicitly, and `sigverify/_native.pyi` is the hand-written, documented stub.
 //! The exception classes are plain Python (`sigverify/_errors.py`, so that `VerificationError` can
 //! subclass both `Error` and `ValueError`); every core error becomes one of them in exactly one
-//! place, [`errors::Failure::into_pyerr`].
+//! place, [`errors::to_pyerr`].
 //!
 //! The ecosystem adapters (`sigverify::ecosystems`) are functions of this module with prefixed
 //! names (`pypi_verify_attestation`, `npm_verify`, `github_verify`, ...), re-exported without the

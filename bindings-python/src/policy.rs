@@ -10,7 +10,7 @@ use crate::inputs;
 /// A requirement on the signer. Immutable; share it freely.
 #[pyclass(frozen, module = "sigverify", name = "Policy")]
 pub(crate) struct Policy {
-    pub(crate) inner: sigverify::Policy,
+    pub(crate) inner: std::sync::Arc<sigverify::Policy>,
     repr: String,
 }
 
@@ -21,7 +21,7 @@ impl Policy {
     fn identity(py: Python<'_>, identity: &str, issuer: &str) -> PyResult<Policy> {
         guard(|| sigverify::Policy::identity(identity, issuer).map_err(Failure::Load))
             .map(|inner| Policy {
-                inner,
+                inner: inner.into(),
                 repr: format!("Policy.identity({identity:?}, {issuer:?})"),
             })
             .or_raise(py)
@@ -33,7 +33,7 @@ impl Policy {
         let bytes = inputs::document(pem, "pem").or_raise(py)?;
         guard(|| sigverify::Policy::key_pem(&bytes).map_err(Failure::Load))
             .map(|inner| Policy {
-                inner,
+                inner: inner.into(),
                 repr: "Policy.key(...)".into(),
             })
             .or_raise(py)
@@ -45,7 +45,7 @@ impl Policy {
         let bytes = inputs::document(data, "data").or_raise(py)?;
         guard(|| sigverify::Policy::from_json(&bytes).map_err(Failure::Load))
             .map(|inner| Policy {
-                inner,
+                inner: inner.into(),
                 repr: "Policy.from_json(...)".into(),
             })
             .or_raise(py)
@@ -114,7 +114,7 @@ impl Policy {
     #[staticmethod]
     fn without_identity_unsafe() -> Policy {
         Policy {
-            inner: sigverify::Policy::without_identity_unsafe(),
+            inner: sigverify::Policy::without_identity_unsafe().into(),
             repr: "Policy.without_identity_unsafe()".into(),
         }
     }
@@ -159,7 +159,7 @@ fn shorthand(
         let json = Value::Object(doc).to_string();
         let inner = sigverify::Policy::from_json(json.as_bytes()).map_err(Failure::Load)?;
         Ok(Policy {
-            inner,
+            inner: inner.into(),
             repr: format!("Policy.{provider}({})", repr.join(", ")),
         })
     };

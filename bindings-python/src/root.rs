@@ -13,15 +13,11 @@ pub(crate) struct TrustedRoot {
     pub(crate) name: Option<&'static str>,
 }
 
-fn embedded(
-    py: Python<'_>,
-    name: &'static str,
-    load: fn() -> Result<sigverify::TrustedRoot, sigverify::Error>,
-) -> PyResult<TrustedRoot> {
-    guard(|| load().map_err(Failure::Load))
+fn embedded(py: Python<'_>, instance: sigverify_host::Instance) -> PyResult<TrustedRoot> {
+    guard(|| instance.trusted_root())
         .map(|inner| TrustedRoot {
             inner,
-            name: Some(name),
+            name: Some(instance.name()),
         })
         .or_raise(py)
 }
@@ -31,19 +27,19 @@ impl TrustedRoot {
     /// The embedded Sigstore public-good (production) root.
     #[staticmethod]
     fn public_good(py: Python<'_>) -> PyResult<TrustedRoot> {
-        embedded(py, "public-good", sigverify::TrustedRoot::public_good)
+        embedded(py, sigverify_host::Instance::PublicGood)
     }
 
     /// The embedded Sigstore staging root.
     #[staticmethod]
     fn staging(py: Python<'_>) -> PyResult<TrustedRoot> {
-        embedded(py, "staging", sigverify::TrustedRoot::staging)
+        embedded(py, sigverify_host::Instance::Staging)
     }
 
     /// The embedded root of GitHub's own Sigstore instance.
     #[staticmethod]
     fn github(py: Python<'_>) -> PyResult<TrustedRoot> {
-        embedded(py, "github", sigverify::TrustedRoot::github)
+        embedded(py, sigverify_host::Instance::GitHub)
     }
 
     /// Parses a `trusted_root.json` document (bytes, or str as JSON text).

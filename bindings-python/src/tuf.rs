@@ -5,102 +5,55 @@
 //! arguments are checked and copied while the GIL is held; folders are read, and everything is
 //! verified, after it is released, behind the panic boundary.
 
-use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::PathBuf;
 
 use pyo3::prelude::*;
-use pyo3::types::{PyBytes, PyList, PyMapping, PyString, PyTuple};
+use pyo3::types::{PyBytes, PyList, PyMapping, PyTuple};
 
-use sigverify::tuf::{TufClient, TufState, UpdateOptions, PUBLIC_GOOD_ROOT, STAGING_ROOT};
+use sigverify_host::tuf::{self, Files};
 
 use crate::convert;
-use crate::errors::{guard, Failure, IntoPyResult};
-use crate::inputs;
+use crate::errors::{argument_caused, guard, Failure, IntoPyResult};
+use crate::inputs::{self, given};
 use crate::root::TrustedRoot;
 
-/// The folder searched after the metadata folder itself (the layout of the Sigstore mirrors).
-const ROOT_HISTORY: &str = "root_history";
-
-/// Where the files of one kind (metadata or targets) come from.
-enum Files {
-    Folder(PathBuf),
-    Map(HashMap<String, Vec<u8>>),
-}
-
-impl Files {
-    fn from_arg(obj: &Bound<'_, PyAny>, what: &str) -> Result<Files, Failure> {
-        if !obj.is_instance_of::<PyString>() && obj.hasattr("__fspath__").unwrap_or(false) {
-            return obj
-                .extract::<PathBuf>()
-                .map(Files::Folder)
-                .map_err(|e| Failure::argument_caused(format!("{what}: os.fspath() failed"), e));
-        }
-        let mapping = obj.cast::<PyMapping>().map_err(|_| {
-            Failure::argument(format!(
-                "{what}: expected a folder (os.PathLike) or a mapping of file name to bytes, found {}",
-                inputs::type_name(obj)
-            ))
+/// Where the files of one kind (metadata or targets) come from: a folder or a mapping.
+fn files(obj: &Bound<'_, PyAny>, what: &str) -> Result<Files, Failure> {
+    if let Some(p) = inputs::path_like(obj, what)? {
+        return Ok(Files::Folder(p));
+    }
+    let mapping = obj.cast::<PyMapping>().map_err(|_| {
+        Failure::argument(format!(
+            "{what}: expected a folder (os.PathLike) or a mapping of file name to bytes, found {}",
+            inputs::type_name(obj)
+        ))
+    })?;
+    let items = mapping
+        .items()
+        .map_err(|e| argument_caused(format!("{what}: cannot read the mapping"), e))?;
+    let mut files = HashMap::new();
+    for item in items.iter() {
+        let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
+            .extract()
+            .map_err(|e| argument_caused(format!("{what}: cannot read an item"), e))?;
+        let name: String = key.extract().map_err(|e| {
+            argument_caused(
+                format!(
+                    "{what}: keys must be str, found {}",
+                    inputs::type_name(&key)
+                ),
+                e,
+            )
         })?;
-        let items = mapping
-            .items()
-            .map_err(|e| Failure::argument_caused(format!("{what}: cannot read the mapping"), e))?;
-        let mut files = HashMap::new();
-        for item in items.iter() {
-            let (key, value): (Bound<'_, PyAny>, Bound<'_, PyAny>) = item
-                .extract()
-                .map_err(|e| Failure::argument_caused(format!("{what}: cannot read an item"), e))?;
-            let name: String = key.extract().map_err(|e| {
-                Failure::argument_caused(
-                    format!(
-                        "{what}: keys must be str, found {}",
-                        inputs::type_name(&key)
-                    ),
-                    e,
-                )
-            })?;
-            let bytes = inputs::document(&value, what)?;
-            files.insert(name, bytes);
-        }
-        Ok(Files::Map(files))
+        files.insert(name, inputs::document(&value, what)?);
     }
-
-    /// The file `name` (then `root_history/name` for metadata), `None` when there is none. An
-    /// unreadable file (other than a missing one) is recorded in `error`.
-    fn get(
-        &self,
-        name: &str,
-        metadata: bool,
-        what: &'static str,
-        error: &RefCell<Option<Failure>>,
-    ) -> Option<Vec<u8>> {
-        // One path-safety rule for every face (`sigverify_host::tuf::is_safe_name`).
-        if !sigverify_host::tuf::is_safe_name(name) {
-            return None;
-        }
-        let history = format!("{ROOT_HISTORY}/{name}");
-        let names: &[&str] = if metadata { &[name, &history] } else { &[name] };
-        names.iter().find_map(|n| match self {
-            Files::Map(m) => m.get(*n).cloned(),
-            Files::Folder(dir) => match sigverify_host::tuf::read_mirror_file(dir, n) {
-                Ok(bytes) => bytes,
-                Err(e) => {
-                    error.borrow_mut().get_or_insert(Failure::Io {
-                        what,
-                        path: dir.join(n),
-                        error: e,
-                    });
-                    None
-                }
-            },
-        })
-    }
+    Ok(Files::Map(files))
 }
 
 /// Unix seconds of a timezone-aware `datetime` (floored); naive ones are refused.
 fn unix_seconds(dt: &Bound<'_, PyAny>) -> Result<i64, Failure> {
     let py = dt.py();
-    let bad = |e: PyErr| Failure::argument_caused("now: expected a timezone-aware datetime", e);
+    let bad = |e: PyErr| argument_caused("now: expected a timezone-aware datetime", e);
     let module = py.import("datetime").map_err(bad)?;
     let class = module.getattr("datetime").map_err(bad)?;
     if !dt.is_instance(&class).map_err(bad)? {
@@ -205,10 +158,6 @@ impl TufUpdate {
     }
 }
 
-fn given<'a, 'py>(obj: Option<&'a Bound<'py, PyAny>>) -> Option<&'a Bound<'py, PyAny>> {
-    obj.filter(|o| !o.is_none())
-}
-
 /// `sigverify.tuf.update`.
 #[pyfunction]
 #[pyo3(name = "update", signature = (*, metadata, targets, root=None, instance=None, state=None, now=None, accept_expired_metadata_unsafe=false))]
@@ -223,60 +172,24 @@ pub(crate) fn tuf_update(
     now: Option<&Bound<'_, PyAny>>,
     accept_expired_metadata_unsafe: bool,
 ) -> PyResult<TufUpdate> {
-    let (root, state, now) = (given(root), given(state), given(now));
-    let (metadata, targets, root_json, state, now) = (|| -> Result<_, Failure> {
-        let metadata = Files::from_arg(metadata, "metadata")?;
-        let targets = Files::from_arg(targets, "targets")?;
-        let root_json: Vec<u8> = match (root, instance) {
-            (Some(_), Some(_)) => {
-                return Err(Failure::argument("give root or instance, not both"));
-            }
-            (Some(r), None) => inputs::document(r, "root")?,
-            (None, None | Some("public-good")) => PUBLIC_GOOD_ROOT.to_vec(),
-            (None, Some("staging")) => STAGING_ROOT.to_vec(),
-            (None, Some(other)) => {
-                return Err(Failure::argument(format!(
-                    "instance: expected \"public-good\" or \"staging\", found {other:?}"
-                )));
-            }
-        };
-        let state = state.map(|s| inputs::document(s, "state")).transpose()?;
-        let now = match now {
-            Some(t) => unix_seconds(t)?,
-            None => crate::verifier::now(),
-        };
-        Ok((metadata, targets, root_json, state, now))
+    let job = (|| {
+        tuf::Request {
+            metadata: files(metadata, "metadata")?,
+            targets: files(targets, "targets")?,
+            root: given(root)
+                .map(|r| inputs::document(r, "root"))
+                .transpose()?,
+            instance: instance.map(str::to_owned),
+            state: given(state)
+                .map(|s| inputs::document(s, "state"))
+                .transpose()?,
+            now: given(now).map(unix_seconds).transpose()?,
+            accept_expired_metadata_unsafe,
+        }
+        .validate()
     })()
     .or_raise(py)?;
-    let mut options = UpdateOptions::default();
-    options.accept_expired_metadata_unsafe = accept_expired_metadata_unsafe;
-    let update = py
-        .detach(|| {
-            guard(|| {
-                let client =
-                    TufClient::with_options(&root_json, options, sigverify::Backend::default())
-                        .map_err(Failure::Load)?;
-                let saved = state
-                    .as_deref()
-                    .map(TufState::from_json)
-                    .transpose()
-                    .map_err(Failure::Load)?;
-                let error = RefCell::new(None);
-                let outcome = client.update_from_files(
-                    saved.as_ref(),
-                    now,
-                    &|n| metadata.get(n, true, "TUF metadata", &error),
-                    &|n| targets.get(n, false, "TUF target", &error),
-                );
-                // An unreadable file fails the update, even one whose absence the core tolerates
-                // (a newer root): never a silent downgrade.
-                if let Some(e) = error.into_inner() {
-                    return Err(e);
-                }
-                outcome.map_err(Failure::Verify)
-            })
-        })
-        .or_raise(py)?;
+    let update = py.detach(|| guard(|| job.run())).or_raise(py)?;
     let trusted_root = Py::new(
         py,
         TrustedRoot {

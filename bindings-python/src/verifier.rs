@@ -4,21 +4,21 @@
 use pyo3::prelude::*;
 use pyo3::types::PyList;
 
-use crate::errors::{guard, Failure, IntoPyResult};
-use crate::inputs::{Data, Job, JobArtifact, Request};
+use std::sync::Arc;
+
+use crate::errors::{argument_caused, guard, to_pyerr, Failure, IntoPyResult};
+use crate::inputs::Item;
 use crate::result::VerificationResult;
 use crate::root::TrustedRoot;
 
 /// Verifies bundles against one trusted root. Immutable and thread-safe: build it once, share it.
 #[pyclass(frozen, module = "sigverify", name = "Verifier")]
 pub(crate) struct Verifier {
-    pub(crate) inner: sigverify::Verifier,
+    pub(crate) inner: Arc<sigverify::Verifier>,
     options: sigverify::VerifierOptions,
     root_name: Option<&'static str>,
     witness_threshold: Option<usize>,
 }
-
-type Outcome = Result<sigverify::VerificationResult, Failure>;
 
 /// The system clock, read by the binding-neutral layer for every face.
 pub(crate) use sigverify_host::now;
@@ -31,42 +31,6 @@ fn threshold(value: Option<i64>, name: &str, default: usize) -> Result<usize, Fa
         Some(v) => usize::try_from(v)
             .map_err(|_| Failure::argument(format!("{name}: expected a count, found {v}"))),
     }
-}
-
-/// Verifies one job; never panics (a panic becomes [`Failure::Internal`]).
-///
-/// An artifact file is hashed as a stream when one digest suffices for the bundle
-/// (`Bundle::artifact_digest_algorithm_for`: DSSE statements, and message signatures whose key signs
-/// that digest), so a large file is never held in memory; otherwise it is read.
-fn run(verifier: &sigverify::Verifier, job: &Job<'_>, now: i64) -> Outcome {
-    guard(|| {
-        let json = job
-            .bundle
-            .read("bundle", Some(sigverify::limits::MAX_BUNDLE_BYTES))?;
-        let bundle = sigverify::Bundle::from_json(&json).map_err(Failure::Verify)?;
-        let stream = match &job.artifact {
-            JobArtifact::Data(Data::Path(_)) => bundle.artifact_digest_algorithm_for(job.policy),
-            _ => None,
-        };
-        let bytes;
-        let owned;
-        let artifact = match (&job.artifact, stream) {
-            (JobArtifact::Digest(a), _) => *a,
-            (JobArtifact::Data(Data::Path(p)), Some(alg)) => {
-                owned =
-                    sigverify::Artifact::Digest(alg, crate::inputs::hash_file(p, alg, "artifact")?);
-                &owned
-            }
-            (JobArtifact::Data(d), _) => {
-                bytes = d.read("artifact", None)?;
-                owned = sigverify::Artifact::Bytes(&bytes);
-                &owned
-            }
-        };
-        verifier
-            .verify(&bundle, artifact, job.policy, now)
-            .map_err(Failure::Verify)
-    })
 }
 
 #[pymethods]
@@ -85,7 +49,11 @@ impl Verifier {
         witness_threshold: Option<i64>,
     ) -> PyResult<Verifier> {
         let build = || -> Result<Verifier, Failure> {
-            let mut options = sigverify::VerifierOptions::default();
+            // An embedded instance starts from its own options (GitHub's has no log, no CT).
+            let mut options = match root.name {
+                Some(n) => sigverify_host::Instance::parse(n)?.options(),
+                None => sigverify::VerifierOptions::default(),
+            };
             options.tlog_threshold =
                 threshold(tlog_threshold, "tlog_threshold", options.tlog_threshold)?;
             options.timestamp_threshold = threshold(
@@ -121,7 +89,7 @@ impl Verifier {
                 }
             }
             Ok(Verifier {
-                inner,
+                inner: Arc::new(inner),
                 options,
                 root_name: root.name,
                 witness_threshold: k,
@@ -140,12 +108,12 @@ impl Verifier {
         digest: Option<&Bound<'_, PyAny>>,
         policy: &Bound<'_, PyAny>,
     ) -> PyResult<VerificationResult> {
-        let request = Request::new(bundle, artifact, digest, Some(policy)).or_raise(py)?;
-        let job = request.job();
-        let inner = &self.inner;
-        let now = now();
-        let outcome = py.detach(|| run(inner, &job, now));
-        outcome.map(VerificationResult::new).or_raise(py)
+        let item = Item::new(bundle, artifact, digest, Some(policy)).or_raise(py)?;
+        let job = item.request().validate().or_raise(py)?;
+        let (inner, now) = (&self.inner, now());
+        py.detach(|| guard(|| job.run(inner, now)))
+            .map(VerificationResult::new)
+            .or_raise(py)
     }
 
     /// Verifies many bundles in parallel; returns one result or exception per item, in order.
@@ -157,69 +125,44 @@ impl Verifier {
         policy: Option<&Bound<'py, PyAny>>,
         jobs: Option<i64>,
     ) -> PyResult<Bound<'py, PyList>> {
-        let default_policy = policy.filter(|p| !p.is_none());
-        if let Some(p) = default_policy {
-            crate::inputs::policy(p).or_raise(py)?;
-        }
-        let threads = match jobs {
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            Some(j) => usize::try_from(j)
-                .ok()
-                .filter(|j| (1..=1024).contains(j))
-                .ok_or_else(|| {
-                    Failure::argument(format!("jobs: expected 1 to 1024 or None, found {j}"))
-                        .into_pyerr(py)
-                })?,
-        };
+        let default_policy = crate::inputs::given(policy);
+        crate::inputs::policy(default_policy).or_raise(py)?;
+        let threads = sigverify_host::batch::threads(jobs).or_raise(py)?;
         if items.is_instance_of::<pyo3::types::PyString>()
             || items.is_instance_of::<pyo3::types::PyBytes>()
             || items.is_instance_of::<pyo3::types::PyDict>()
         {
-            return Err(Failure::argument(
-                "items: expected an iterable of (bundle, artifact[, policy]) tuples or dicts",
-            )
-            .into_pyerr(py));
+            return Err(to_pyerr(
+                py,
+                Failure::argument(
+                    "items: expected an iterable of (bundle, artifact[, policy]) tuples or dicts",
+                ),
+            ));
         }
-        let requests: Vec<Result<Request<'py>, Failure>> = items
+        let converted: Vec<Result<Item<'py>, Failure>> = items
             .try_iter()
             .map_err(|e| {
-                Failure::argument_caused("items: expected an iterable of items", e).into_pyerr(py)
+                to_pyerr(
+                    py,
+                    argument_caused("items: expected an iterable of items", e),
+                )
             })?
-            .map(|item| item.map(|item| Request::from_item(&item, default_policy)))
+            .map(|item| item.map(|item| Item::from_item(&item, default_policy)))
             .collect::<PyResult<_>>()?;
-        let mut failures: Vec<Option<Failure>> = Vec::with_capacity(requests.len());
-        let mut work: Vec<Option<Job<'_>>> = Vec::with_capacity(requests.len());
-        for r in &requests {
-            match r {
-                Ok(req) => work.push(Some(req.job())),
-                Err(_) => work.push(None),
-            }
-        }
-        let threads = threads
-            .min(work.iter().filter(|j| j.is_some()).count())
-            .max(1);
-        let inner = &self.inner;
-        let now = now();
-        let outcomes = py.detach(|| {
-            sigverify::parallel_map(&work, threads, |job| {
-                job.as_ref().map(|job| run(inner, job, now))
+        let jobs: Vec<_> = converted
+            .iter()
+            .map(|c| match c {
+                Ok(item) => item.request().validate(),
+                Err(f) => Err(f.clone()),
             })
-        });
-        drop(work);
-        for r in requests {
-            failures.push(r.err());
-        }
+            .collect();
+        let (inner, now) = (&self.inner, now());
+        let outcomes = py.detach(|| sigverify_host::batch::run(inner, &jobs, threads, now));
         let out = PyList::empty(py);
-        for (outcome, failure) in outcomes.into_iter().zip(failures) {
-            let value: Bound<'py, PyAny> = match (outcome, failure) {
-                (_, Some(f)) => f.into_pyerr(py).into_value(py).into_bound(py).into_any(),
-                (Some(Ok(r)), None) => Bound::new(py, VerificationResult::new(r))?.into_any(),
-                (Some(Err(f)), None) => f.into_pyerr(py).into_value(py).into_bound(py).into_any(),
-                (None, None) => Failure::Internal
-                    .into_pyerr(py)
-                    .into_value(py)
-                    .into_bound(py)
-                    .into_any(),
+        for outcome in outcomes {
+            let value: Bound<'py, PyAny> = match outcome {
+                Ok(r) => Bound::new(py, VerificationResult::new(r))?.into_any(),
+                Err(f) => to_pyerr(py, f).into_value(py).into_bound(py).into_any(),
             };
             out.append(value)?;
         }

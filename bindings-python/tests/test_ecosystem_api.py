@@ -485,15 +485,15 @@ def _pypi_call(public_good: sigverify.Verifier, **change: Any) -> Callable[[], o
     [
         ({"dist": b"x"}, "invalid-argument", "not both"),
         ({"digest": None}, "invalid-argument", "is required"),
-        ({"digest": None, "dist": b"x", "filename": None}, "invalid-argument", "filename= is required"),
-        ({"filename": None}, "invalid-argument", "filename= is required"),
+        ({"digest": None, "dist": b"x", "filename": None}, "invalid-argument", "filename is required"),
+        ({"filename": None}, "invalid-argument", "filename is required"),
         ({"filename": ""}, "invalid-argument", "must not be empty"),
         ({"digest": None, "dist": "dist.tar.gz"}, "invalid-argument", "str is ambiguous"),
         ({"digest": None, "dist": 5}, "invalid-argument", "found int"),
         ({"digest": "sha512:" + "00" * 64}, "invalid-artifact", "expected a sha256:HEX digest"),
         ({"digest": "sha256:zz"}, "invalid-artifact", ""),
         ({"digest": b"sha256:00"}, "invalid-argument", "found bytes"),
-        ({"publisher": None}, "invalid-argument", "publisher="),
+        ({"publisher": None}, "invalid-argument", "publisher ("),
         ({"policy": sigverify.Policy.without_identity_unsafe()}, "invalid-argument", "only one of"),
         ({"publisher_from_provenance": True}, "invalid-argument", "only one of"),
         ({"publisher": None, "policy": "identity"}, "invalid-argument", "expected a sigverify.Policy"),
@@ -591,8 +591,8 @@ def test_github_lines_that_are_not_bundles() -> None:
 def test_homebrew_bottle_arguments() -> None:
     sample = _sample("github-attestations")
     cases: list[tuple[dict[str, Any], str]] = [
-        ({"digest": sample.digest}, "name= is required"),
-        ({"bottle": b"x"}, "name= is required"),
+        ({"digest": sample.digest}, "name is required"),
+        ({"bottle": b"x"}, "name is required"),
         ({}, "is required"),
         ({"bottle": b"x", "digest": sample.digest, "name": "b"}, "not both"),
     ]

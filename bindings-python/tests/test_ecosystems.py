@@ -76,15 +76,15 @@ def test_sample_near_miss_identity_is_refused(sample: Sample) -> None:
     assert info.value.check == "policy"
 
 
-def test_github_root_needs_explicit_thresholds() -> None:
-    """GitHub's instance has no transparency log: the default log threshold can never be met,
-    and the verifier says so when it is built rather than failing every bundle."""
-    with pytest.raises(sigverify.InvalidInput) as info:
-        sigverify.Verifier(sigverify.TrustedRoot.github())
-    assert info.value.code == "invalid-options"
-    assert "tlog_threshold 0" in str(info.value)
-    v = sigverify.Verifier(sigverify.TrustedRoot.github(), tlog_threshold=0, timestamp_threshold=1, sct_threshold=0)
+def test_github_root_starts_from_githubs_thresholds() -> None:
+    """GitHub's instance has no transparency log and no CT log: a verifier of its embedded root
+    starts from GitHub's thresholds (as the CLI's --instance github and C do), and a log
+    threshold it can never meet is refused when the verifier is built."""
+    v = sigverify.Verifier(sigverify.TrustedRoot.github())
     assert (v.tlog_threshold, v.timestamp_threshold, v.sct_threshold) == (0, 1, 0)
+    with pytest.raises(sigverify.InvalidInput) as info:
+        sigverify.Verifier(sigverify.TrustedRoot.github(), tlog_threshold=1)
+    assert info.value.code == "invalid-options"
 
 
 def test_github_bundle_against_public_good_is_refused() -> None:

@@ -1,14 +1,17 @@
-//! `sigverify pypi|npm|github|brew|maven|rubygems verify`: each registry's own format and policy.
+//! `sigverify pypi|npm|github|brew|maven|rubygems verify`: each registry's own format and
+//! policy, through the host layer's ecosystem requests (`sigverify_host::ecosystems`), as C,
+//! Python and Node call them.
 
-use std::path::Path;
+use std::path::PathBuf;
+use std::sync::Arc;
 
-use sigverify::ecosystems::{github as gh, npm as npmx, pypi as pypix};
+use sigverify::ecosystems::npm as npmx;
 use sigverify::limits::Document;
-use sigverify::{Artifact, HashAlg, Policy, TrustedRoot, Verifier};
+use sigverify::Policy;
+use sigverify_host::ecosystems::{github as gh, npm, pypi, sidecar};
+use sigverify_host::{Data, Failure, Instance};
 
-use crate::{
-    bad_policy, hash_file, input, now, read, report, trusted_root, usage, verifier_for, Args, Fail,
-};
+use crate::{bad_policy, input, now, read, report, usage, Args, Fail};
 
 fn sub<'a>(raw: &'a [String], eco: &str) -> Result<&'a [String], Fail> {
     match raw.split_first() {
@@ -17,23 +20,28 @@ fn sub<'a>(raw: &'a [String], eco: &str) -> Result<&'a [String], Fail> {
     }
 }
 
-fn digest_arg(d: &str, alg: HashAlg) -> Result<Vec<u8>, Fail> {
-    match Artifact::parse_digest(d).map_err(|e| input(e.to_string()))? {
-        Artifact::Digest(a, v) if a == alg => Ok(v),
-        _ => Err(input(format!("--digest must be {}:HEX", alg.name()))),
-    }
+fn file(path: &str) -> Data<'static> {
+    Data::Path(PathBuf::from(path))
 }
 
-fn file_name(path: &str) -> String {
-    Path::new(path)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| path.to_owned())
+fn owned(s: Option<&str>) -> Option<String> {
+    s.map(str::to_owned)
 }
 
-fn public_good_or(instance: Option<&str>) -> Result<Verifier, Fail> {
-    let root = trusted_root(instance, None)?;
-    verifier_for(&root, instance)
+/// The verifier of an embedded instance (public-good by default).
+fn verifier(instance: Option<&str>) -> Result<Arc<sigverify::Verifier>, Fail> {
+    Instance::parse(instance.unwrap_or("public-good"))
+        .and_then(Instance::verifier)
+        .map_err(|f| crate::from_failure(&f))
+}
+
+/// An argument error of a request as the CLI reports it (usage, exit 2).
+fn checked<T>(r: Result<T, Failure>) -> Result<T, Fail> {
+    r.map_err(|f| match f {
+        Failure::Argument(m) => usage(m),
+        Failure::Load(e) => bad_policy(&e),
+        other => crate::from_failure(&other),
+    })
 }
 
 pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {
@@ -51,9 +59,9 @@ pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {
         ],
         &["json"],
     )?;
-    let (filename, sha256) = match (a.positional.as_slice(), a.get("digest"), a.get("filename")) {
-        ([file], None, None) => (file_name(file), hash_file(file, HashAlg::Sha256)?),
-        ([], Some(d), Some(n)) => (n.to_owned(), digest_arg(d, HashAlg::Sha256)?),
+    let dist = match (a.positional.as_slice(), a.get("digest"), a.get("filename")) {
+        ([f], None, None) => Some(file(f)),
+        ([], Some(_), Some(_)) => None,
         _ => {
             return Err(usage(
                 "give DIST_FILE, or --digest sha256:HEX with --filename NAME",
@@ -63,66 +71,40 @@ pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {
     if matches!(a.get("instance"), Some(i) if i != "public-good" && i != "staging") {
         return Err(usage("--instance is public-good or staging for PyPI"));
     }
-    let verifier = public_good_or(a.get("instance"))?;
-    let publisher = a
-        .get("publisher")
-        .map(pypix::Publisher::parse)
-        .transpose()
-        .map_err(|e| bad_policy(&e))?;
+    let verifier = verifier(a.get("instance"))?;
     let policy = match (a.get("identity"), a.get("issuer")) {
-        (Some(i), Some(s)) if publisher.is_none() => {
-            Some(Policy::identity(i, s).map_err(|e| bad_policy(&e))?)
-        }
+        (Some(i), Some(s)) if a.get("publisher").is_none() => Some(Arc::new(
+            Policy::identity(i, s).map_err(|e| bad_policy(&e))?,
+        )),
         (None, None) => None,
         _ => return Err(usage("give --publisher, or --identity with --issuer")),
     };
-    let expect = match (&publisher, &policy) {
-        (Some(p), _) => pypix::Expect::Publisher(p),
-        (None, Some(p)) => pypix::Expect::Policy(p),
-        (None, None) => pypix::Expect::FromProvenance,
+    let request = |kind, document| pypi::Request {
+        kind,
+        verifier: Arc::clone(&verifier),
+        document,
+        dist: dist.clone(),
+        digest: owned(a.get("digest")),
+        filename: owned(a.get("filename")),
+        publisher: owned(a.get("publisher")),
+        policy: policy.clone(),
+        publisher_from_provenance: kind == pypi::Kind::Provenance
+            && a.get("publisher").is_none()
+            && policy.is_none(),
     };
     let attestations = a.all("attestation");
-    let outcome = match (a.get("provenance"), attestations.is_empty()) {
-        (Some(p), true) => {
-            let prov = pypix::parse_provenance(&read(p, Document::Ecosystem)?)
-                .map_err(|e| input(e.to_string()))?;
-            pypix::verify_provenance(&verifier, &prov, &filename, &sha256, &expect, now())
-        }
+    let jobs = match (a.get("provenance"), attestations.is_empty()) {
+        (Some(p), true) => vec![checked(
+            request(pypi::Kind::Provenance, file(p)).validate(),
+        )?],
         (None, false) => {
-            if matches!(expect, pypix::Expect::FromProvenance) {
+            if a.get("publisher").is_none() && policy.is_none() {
                 return Err(usage("a PEP 740 attestation names no publisher: give --publisher or --identity/--issuer"));
             }
-            let mut out = Vec::new();
-            let mut err = None;
-            for f in &attestations {
-                let b = pypix::parse_attestation(&read(f, Document::Ecosystem)?)
-                    .map_err(|e| input(format!("{f}: {e}")))?;
-                let r = match &expect {
-                    pypix::Expect::Publisher(p) => {
-                        pypix::verify_attestation(&verifier, &b, &filename, &sha256, p, now())
-                    }
-                    pypix::Expect::Policy(p) => pypix::verify_attestation_with_policy(
-                        &verifier,
-                        &b,
-                        &filename,
-                        &sha256,
-                        p,
-                        now(),
-                    ),
-                    pypix::Expect::FromProvenance => unreachable_policy(),
-                };
-                match r {
-                    Ok(r) => out.push(r),
-                    Err(e) => {
-                        err = Some(e);
-                        break;
-                    }
-                }
-            }
-            match err {
-                Some(e) => Err(e),
-                None => Ok(out),
-            }
+            attestations
+                .iter()
+                .map(|f| checked(request(pypi::Kind::Attestation, file(f)).validate()))
+                .collect::<Result<Vec<_>, _>>()?
         }
         _ => {
             return Err(usage(
@@ -130,18 +112,27 @@ pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {
             ))
         }
     };
+    let name = match (a.positional.first(), a.get("filename")) {
+        (_, Some(n)) => n.to_owned(),
+        (Some(f), None) => crate::file_name(f),
+        (None, None) => String::new(),
+    };
+    let mut out = Vec::new();
+    let mut outcome = Ok(());
+    for job in &jobs {
+        match job.run(now()) {
+            Ok(rs) => out.extend(rs),
+            Err(e) => {
+                outcome = Err(e);
+                break;
+            }
+        }
+    }
     report(
         a.has("json"),
-        &filename,
-        outcome.map(|rs| rs.into_iter().map(|r| (String::new(), r)).collect()),
+        &name,
+        outcome.map(|()| out.into_iter().map(|r| (String::new(), r)).collect()),
     )
-}
-
-fn unreachable_policy() -> Result<sigverify::VerificationResult, sigverify::Error> {
-    Err(sigverify::Error::InvalidPolicy {
-        path: "publisher".into(),
-        reason: "required".into(),
-    })
 }
 
 pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
@@ -157,10 +148,9 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
         ],
         &["json"],
     )?;
-    let sha512 = match (a.positional.as_slice(), a.get("integrity"), a.get("digest")) {
-        ([t], None, None) => hash_file(t, HashAlg::Sha512)?,
-        ([], Some(i), None) => npmx::parse_integrity(i).map_err(|e| input(e.to_string()))?,
-        ([], None, Some(d)) => digest_arg(d, HashAlg::Sha512)?,
+    let tarball = match (a.positional.as_slice(), a.get("integrity"), a.get("digest")) {
+        ([t], None, None) => Some(file(t)),
+        ([], Some(_), None) | ([], None, Some(_)) => None,
         _ => {
             return Err(usage(
                 "give TARBALL, --integrity sha512-B64 or --digest sha512:HEX",
@@ -170,27 +160,30 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
     let package = a
         .get("package")
         .ok_or_else(|| usage("--package NAME@VERSION is required"))?;
-    let response = read(
-        a.get("attestations")
-            .ok_or_else(|| usage("--attestations FILE is required"))?,
-        Document::Ecosystem,
-    )?;
+    let attestations = a
+        .get("attestations")
+        .ok_or_else(|| usage("--attestations FILE is required"))?;
     let keys = match a.get("keys") {
-        Some(k) => npmx::RegistryKeys::from_json(&read(k, Document::NpmKeys)?),
-        None => npmx::RegistryKeys::embedded(),
-    }
-    .map_err(|e| input(e.to_string()))?;
-    let verifier = public_good_or(None)?;
-    let outcome = npmx::verify(
-        &verifier,
-        &keys,
-        &response,
-        package,
-        &sha512,
-        a.get("repository"),
-        now(),
-    )
-    .map(|v| {
+        Some(k) => Some(Arc::new(
+            npmx::RegistryKeys::from_json(&read(k, Document::NpmKeys)?)
+                .map_err(|e| input(e.to_string()))?,
+        )),
+        None => None,
+    };
+    let job = checked(
+        npm::Request {
+            verifier: verifier(None)?,
+            keys,
+            document: file(attestations),
+            package: Some(package.to_owned()),
+            tarball,
+            integrity: owned(a.get("integrity")),
+            digest: owned(a.get("digest")),
+            repository: owned(a.get("repository")),
+        }
+        .validate(),
+    )?;
+    let outcome = job.run(now()).map(|v| {
         let mut out = Vec::new();
         if let Some(p) = v.provenance {
             out.push(("provenance".to_owned(), p));
@@ -201,26 +194,6 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
         out
     });
     report(a.has("json"), package, outcome)
-}
-
-fn github_verifiers() -> Result<(Verifier, Verifier), Fail> {
-    let pg = verifier_for(
-        &TrustedRoot::public_good().map_err(|e| input(e.to_string()))?,
-        None,
-    )?;
-    let gh = verifier_for(
-        &TrustedRoot::github().map_err(|e| input(e.to_string()))?,
-        Some("github"),
-    )?;
-    Ok((pg, gh))
-}
-
-/// The attestations file given with `--bundle` (one bundle, or JSON lines of bundles).
-fn github_bundles(a: &Args) -> Result<Vec<sigverify::Bundle>, Fail> {
-    let path = a
-        .get("bundle")
-        .ok_or_else(|| usage("--bundle is required"))?;
-    gh::parse_bundles(&read(path, Document::Ecosystem)?).map_err(|e| input(e.to_string()))
 }
 
 pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
@@ -236,37 +209,30 @@ pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
         ],
         &["json"],
     )?;
-    let bundles = github_bundles(&a)?;
+    let bundle = a
+        .get("bundle")
+        .ok_or_else(|| usage("--bundle is required"))?;
     let (what, artifact) = match (a.positional.as_slice(), a.get("digest")) {
-        // Hashed as a stream, with the algorithm the first attestation's subjects use
-        // (GitHub's are SHA-256).
-        ([f], None) => {
-            let alg = bundles
-                .iter()
-                .find_map(sigverify::Bundle::artifact_digest_algorithm)
-                .unwrap_or(HashAlg::Sha256);
-            (f.clone(), Artifact::Digest(alg, hash_file(f, alg)?))
-        }
-        ([], Some(d)) => (
-            d.to_owned(),
-            Artifact::parse_digest(d).map_err(|e| input(e.to_string()))?,
-        ),
+        ([f], None) => (f.clone(), Some(file(f))),
+        ([], Some(d)) => (d.to_owned(), None),
         _ => return Err(usage("give ARTIFACT or --digest sha256:HEX")),
     };
-    let policy = gh::policy(a.get("repo"), a.get("owner"), a.get("signer-workflow"))
-        .map_err(|e| usage(e.to_string()))?;
-    let instance = match a.get("instance") {
-        None => None,
-        Some("public-good") => Some(gh::Instance::PublicGood),
-        Some("github") => Some(gh::Instance::GitHub),
-        Some(o) => {
-            return Err(usage(format!(
-                "unknown instance {o:?} (public-good, github)"
-            )))
+    let job = checked(
+        gh::Request {
+            document: file(bundle),
+            artifact,
+            digest: owned(a.get("digest")),
+            repository: owned(a.get("repo")),
+            owner: owned(a.get("owner")),
+            signer_workflow: owned(a.get("signer-workflow")),
+            policy: None,
+            instance: owned(a.get("instance")),
+            public_good: None,
+            github_instance: None,
         }
-    };
-    let (pg, ghv) = github_verifiers()?;
-    let outcome = gh::verify(&pg, &ghv, &bundles, &artifact, &policy, instance, now());
+        .validate(),
+    )?;
+    let outcome = job.run(now());
     report(
         a.has("json"),
         &what,
@@ -279,17 +245,21 @@ pub(crate) fn brew(raw: &[String]) -> Result<(), Fail> {
     let [bottle] = a.positional.as_slice() else {
         return Err(usage("give the BOTTLE file"));
     };
-    let sha256 = hash_file(bottle, HashAlg::Sha256)?;
-    let bundles = github_bundles(&a)?;
-    let (pg, ghv) = github_verifiers()?;
-    let outcome = gh::verify_homebrew_bottle(
-        &pg,
-        &ghv,
-        &bundles,
-        &file_name(bottle),
-        &Artifact::Digest(HashAlg::Sha256, sha256),
-        now(),
-    );
+    let bundle = a
+        .get("bundle")
+        .ok_or_else(|| usage("--bundle is required"))?;
+    let job = checked(
+        gh::HomebrewRequest {
+            document: file(bundle),
+            bottle: Some(file(bottle)),
+            digest: None,
+            name: None,
+            public_good: None,
+            github_instance: None,
+        }
+        .validate(),
+    )?;
+    let outcome = job.run(now());
     report(
         a.has("json"),
         bottle,
@@ -312,33 +282,19 @@ pub(crate) fn sidecar(raw: &[String], eco: &str) -> Result<(), Fail> {
         .get("bundle")
         .map(str::to_owned)
         .unwrap_or_else(|| format!("{artifact_path}.sigstore.json"));
-    let issuer = a.get("issuer").unwrap_or(sigverify::GITHUB_ISSUER);
-    let repository = a
-        .get("repository")
-        .map(sigverify::github::repository)
-        .transpose()
-        .map_err(|e| bad_policy(&e))?;
-    if a.get("identity").is_none() && repository.is_none() {
-        return Err(usage(
-            "--identity ID (or --repository OWNER/REPO) is required",
-        ));
-    }
-    let identity = a.get("identity").map(sigverify::Matcher::exact);
-    let policy = Policy::certificate_requirements(
-        identity,
-        sigverify::Matcher::exact(issuer),
-        repository.into_iter().collect(),
-    )
-    .map_err(|e| bad_policy(&e))?;
-    let sha256 = hash_file(artifact_path, HashAlg::Sha256)?;
-    let verifier = public_good_or(None)?;
-    let bundle = read(&bundle_path, Document::Bundle)?;
-    let outcome = verifier.verify_json(
-        &bundle,
-        &Artifact::Digest(HashAlg::Sha256, sha256),
-        &policy,
-        now(),
-    );
+    let job = checked(
+        sidecar::Request {
+            verifier: verifier(None)?,
+            bundle: file(&bundle_path),
+            artifact: Some(file(artifact_path)),
+            digest: None,
+            identity: owned(a.get("identity")),
+            issuer: owned(a.get("issuer")),
+            repository: owned(a.get("repository")),
+        }
+        .validate(),
+    )?;
+    let outcome = job.run(now());
     report(
         a.has("json"),
         artifact_path,

@@ -80,6 +80,36 @@ fn input(msg: impl Into<String>) -> Fail {
     }
 }
 
+/// A host-layer failure: exit 1 when it does not verify, 2 for invalid input (and a bug, caught:
+/// the documented exit codes are 0, 1 and 2).
+pub(crate) fn from_failure(f: &sigverify_host::Failure) -> Fail {
+    use sigverify_host::Class;
+    match f.class() {
+        Class::Verification => Fail {
+            code: 1,
+            message: format!("verification failed [{}]: {f}", f.code()),
+        },
+        Class::InvalidInput => Fail {
+            code: 2,
+            message: match f.core_error() {
+                Some(_) => format!("verification failed [{}]: {f}", f.code()),
+                None => format!("error: {f}"),
+            },
+        },
+        Class::Internal => Fail {
+            code: 2,
+            message: format!("error: {f}"),
+        },
+    }
+}
+
+pub(crate) fn file_name(path: &str) -> String {
+    Path::new(path)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.to_owned())
+}
+
 fn from_error(e: &Error) -> Fail {
     let code = if e.is_invalid_input() { 2 } else { 1 };
     Fail {
@@ -186,29 +216,26 @@ fn policy_from(
 }
 
 fn trusted_root(instance: Option<&str>, file: Option<&str>) -> Result<TrustedRoot, Fail> {
-    let r = match (instance, file) {
-        (Some(_), Some(_)) => {
-            return Err(usage("give either --instance/--staging or --trusted-root"))
-        }
-        (_, Some(f)) => TrustedRoot::from_json(&read(f, Document::TrustedRoot)?),
-        (None | Some("public-good"), None) => TrustedRoot::public_good(),
-        (Some("staging"), None) => TrustedRoot::staging(),
-        (Some("github"), None) => TrustedRoot::github(),
-        (Some(other), None) => return Err(usage(format!("unknown instance {other:?}"))),
-    };
-    r.map_err(|e| input(format!("trusted root: {e}")))
+    match (instance, file) {
+        (Some(_), Some(_)) => Err(usage("give either --instance/--staging or --trusted-root")),
+        (_, Some(f)) => TrustedRoot::from_json(&read(f, Document::TrustedRoot)?)
+            .map_err(|e| input(format!("trusted root: {e}"))),
+        (i, None) => sigverify_host::Instance::parse(i.unwrap_or("public-good"))
+            .map_err(|f| usage(f.to_string()))?
+            .trusted_root()
+            .map_err(|f| input(format!("trusted root: {f}"))),
+    }
 }
 
+/// A verifier of `root`, with the options of the embedded `instance` it is (GitHub's has no
+/// transparency log and no CT: `sigverify_host::Instance::options`, as C, Python and Node use).
 fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Verifier, Fail> {
-    // GitHub's instance has no transparency log and no CT: the thresholds say so explicitly.
-    // The core's own GitHub options, as C, Python and Node use them.
-    let r = if instance == Some("github") {
-        let o = sigverify::ecosystems::github::github_instance_options();
-        Verifier::with_options(root, o, sigverify::Backend::default())
-    } else {
-        Verifier::new(root)
+    let options = match instance.map(sigverify_host::Instance::parse) {
+        Some(Ok(i)) => i.options(),
+        _ => sigverify::VerifierOptions::default(),
     };
-    r.map_err(|e| input(format!("trusted root: {e}")))
+    Verifier::with_options(root, options, sigverify::Backend::default())
+        .map_err(|e| input(format!("trusted root: {e}")))
 }
 
 /// A policy the core refused, as the CLI reports it: the core names policy-document fields, so
@@ -498,7 +525,10 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
 fn report(
     json: bool,
     what: &str,
-    outcome: Result<Vec<(String, sigverify::VerificationResult)>, Error>,
+    outcome: Result<
+        Vec<(String, sigverify::VerificationResult)>,
+        impl Into<sigverify_host::Failure>,
+    >,
 ) -> Result<(), Fail> {
     match outcome {
         Ok(results) => {
@@ -541,14 +571,15 @@ fn report(
             Ok(())
         }
         Err(e) => {
+            let e: sigverify_host::Failure = e.into();
             if json {
                 let j = serde_json::json!({
                     "verified": false,
-                    "error": {"code": e.code(), "check": e.check().as_str(), "message": e.to_string()},
+                    "error": {"code": e.code(), "check": e.check(), "message": e.to_string()},
                 });
                 println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
             }
-            Err(from_error(&e))
+            Err(from_failure(&e))
         }
     }
 }
