@@ -12,16 +12,17 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use serde_json::Value;
 use sigverify::limits::Document;
-use sigverify::{Artifact, Bundle, Policy, TrustedRoot, Verifier};
+use std::sync::Arc;
 
-use crate::{input, now, read, usage, verifier_for, Args, ArtifactInput, Fail};
+use sigverify::{Policy, TrustedRoot, Verifier};
+use sigverify_host::{batch, Data};
+
+use crate::{input, now, read, usage, verifier_for, Args, Fail};
 
 struct Item {
     line: usize,
     bundle: String,
-    artifact: Option<String>,
-    digest: Option<Artifact<'static>>,
-    policy: Policy,
+    job: batch::Job<'static>,
     root: Option<String>,
 }
 
@@ -67,11 +68,8 @@ fn parse_line(n: usize, line: &str, base: &Path) -> Result<Item, Fail> {
         &s("bundle")?.ok_or_else(|| bad("bundle is required".into()))?,
     );
     let (artifact, digest) = match (s("artifact")?, s("digest")?) {
-        (Some(a), None) => (Some(resolve(base, &a)), None),
-        (None, Some(d)) => (
-            None,
-            Some(Artifact::parse_digest(&d).map_err(|e| bad(e.to_string()))?),
-        ),
+        (Some(a), None) => (Some(Data::Path(resolve(base, &a).into())), None),
+        (None, Some(d)) => (None, Some(d)),
         _ => return Err(bad("exactly one of artifact and digest is required".into())),
     };
     let policy = match (s("identity")?, s("issuer")?, s("key")?) {
@@ -83,12 +81,18 @@ fn parse_line(n: usize, line: &str, base: &Path) -> Result<Item, Fail> {
         }
         _ => return Err(bad("identity and issuer, or key, are required".into())),
     };
+    let job = batch::Request {
+        bundle: Data::Path(bundle.clone().into()),
+        artifact,
+        digest,
+        policy: Some(Arc::new(policy)),
+    }
+    .validate()
+    .map_err(|f| bad(f.to_string()))?;
     Ok(Item {
         line: n,
         bundle,
-        artifact,
-        digest,
-        policy,
+        job,
         root: s("trusted_root")?.map(|r| resolve(base, &r)),
     })
 }
@@ -98,25 +102,10 @@ fn verify_item(
     verifiers: &HashMap<Option<String>, Verifier>,
 ) -> Result<sigverify::VerificationResult, String> {
     let verifier = verifiers.get(&it.root).ok_or("no verifier")?;
-    let json = sigverify_host::read_document(Path::new(&it.bundle), Document::Bundle).map_err(
-        |e| match e {
-            sigverify_host::ReadError::Io(e) => format!("cannot read bundle {}: {e}", it.bundle),
-            sigverify_host::ReadError::TooLarge(e) => format!("[{}] {e}", e.code()),
-        },
-    )?;
-    let bundle = Bundle::from_json(&json).map_err(|e| format!("[{}] {e}", e.code()))?;
-    let loaded;
-    let artifact = match (&it.artifact, &it.digest) {
-        (Some(p), _) => {
-            loaded = ArtifactInput::load(p, &bundle, &it.policy).map_err(|f| f.message)?;
-            loaded.get()
-        }
-        (None, Some(d)) => d.clone(),
-        (None, None) => return Err("no artifact".into()),
-    };
-    verifier
-        .verify(&bundle, &artifact, &it.policy, now())
-        .map_err(|e| format!("[{}] {e}", e.code()))
+    sigverify_host::guard(|| it.job.run(verifier, now())).map_err(|f| match f.core_error() {
+        Some(_) => format!("[{}] {f}", f.code()),
+        None => f.to_string(),
+    })
 }
 
 pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {

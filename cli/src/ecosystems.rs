@@ -9,9 +9,9 @@ use sigverify::ecosystems::npm as npmx;
 use sigverify::limits::Document;
 use sigverify::Policy;
 use sigverify_host::ecosystems::{github as gh, npm, pypi, sidecar};
-use sigverify_host::{Data, Failure, Instance};
+use sigverify_host::{Data, Instance};
 
-use crate::{bad_policy, input, now, read, report, usage, Args, Fail};
+use crate::{bad_policy, checked, input, now, read, report, usage, Args, Fail};
 
 fn sub<'a>(raw: &'a [String], eco: &str) -> Result<&'a [String], Fail> {
     match raw.split_first() {
@@ -33,15 +33,6 @@ fn verifier(instance: Option<&str>) -> Result<Arc<sigverify::Verifier>, Fail> {
     Instance::parse(instance.unwrap_or("public-good"))
         .and_then(Instance::verifier)
         .map_err(|f| crate::from_failure(&f))
-}
-
-/// An argument error of a request as the CLI reports it (usage, exit 2).
-fn checked<T>(r: Result<T, Failure>) -> Result<T, Fail> {
-    r.map_err(|f| match f {
-        Failure::Argument(m) => usage(m),
-        Failure::Load(e) => bad_policy(&e),
-        other => crate::from_failure(&other),
-    })
 }
 
 pub(crate) fn pypi(raw: &[String]) -> Result<(), Fail> {

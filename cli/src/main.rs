@@ -6,7 +6,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use sigverify::limits::Document;
-use sigverify::{Artifact, Bundle, Error, Policy, TrustedRoot, Verifier};
+use std::sync::Arc;
+
+use sigverify::{Bundle, Error, Policy, TrustedRoot, Verifier};
+use sigverify_host::Data;
 use sigverify_host::ReadError;
 
 mod batch;
@@ -101,6 +104,16 @@ pub(crate) fn from_failure(f: &sigverify_host::Failure) -> Fail {
             message: format!("error: {f}"),
         },
     }
+}
+
+/// A request's argument errors as the CLI reports them: usage (exit 2) for a missing or
+/// conflicting argument, a refused policy with the flags that fix it.
+pub(crate) fn checked<T>(r: Result<T, sigverify_host::Failure>) -> Result<T, Fail> {
+    r.map_err(|f| match f {
+        sigverify_host::Failure::Argument(m) => usage(m),
+        sigverify_host::Failure::Load(e) => bad_policy(&e),
+        other => from_failure(&other),
+    })
 }
 
 pub(crate) fn file_name(path: &str) -> String {
@@ -383,12 +396,6 @@ fn with_witnesses(verifier: Verifier, a: &Args) -> Result<Verifier, Fail> {
     Ok(verifier.with_witness_policy(policy))
 }
 
-/// An artifact read whole, for signatures over the message itself (Ed25519, RSA): artifacts
-/// are not documents and have no size limit; ECDSA and DSSE subjects are hashed as a stream.
-fn artifact_bytes(path: &str) -> Result<Vec<u8>, Fail> {
-    std::fs::read(path).map_err(|e| input(format!("cannot read artifact {path}: {e}")))
-}
-
 fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
     let a = Args::parse(
         raw,
@@ -415,53 +422,19 @@ fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
     let instance = a.has("staging").then_some("staging");
     let root = trusted_root(instance, a.get("trusted-root"))?;
     let verifier = verifier_for(&root, instance)?;
-    let bundle =
-        Bundle::from_json(&read(bundle_path, Document::Bundle)?).map_err(|e| from_error(&e))?;
-    let artifact = if target.starts_with("sha256:") && !Path::new(target).exists() {
-        ArtifactInput::Digest(Artifact::parse_digest(target).map_err(|e| input(e.to_string()))?)
-    } else {
-        ArtifactInput::load(target, &bundle, &policy)?
-    };
-    verifier
-        .verify(&bundle, &artifact.get(), &policy, now())
+    let digest = target.starts_with("sha256:") && !Path::new(target).exists();
+    let job = checked(
+        sigverify_host::batch::Request {
+            bundle: Data::Path(bundle_path.into()),
+            artifact: (!digest).then(|| Data::Path(target.into())),
+            digest: digest.then(|| target.clone()),
+            policy: Some(Arc::new(policy)),
+        }
+        .validate(),
+    )?;
+    job.run(&verifier, now())
         .map(|_| ())
-        .map_err(|e| from_error(&e))
-}
-
-/// The artifact as the verification needs it: a digest hashed from the file as a stream when
-/// the bundle allows it, otherwise the file's bytes.
-pub(crate) enum ArtifactInput {
-    Bytes(Vec<u8>),
-    Digest(Artifact<'static>),
-}
-
-impl ArtifactInput {
-    pub(crate) fn load(
-        path: &str,
-        bundle: &Bundle,
-        policy: &Policy,
-    ) -> Result<ArtifactInput, Fail> {
-        match bundle.artifact_digest_algorithm_for(policy) {
-            Some(alg) => Ok(ArtifactInput::Digest(Artifact::Digest(
-                alg,
-                hash_file(path, alg)?,
-            ))),
-            None => Ok(ArtifactInput::Bytes(artifact_bytes(path)?)),
-        }
-    }
-
-    pub(crate) fn get(&self) -> Artifact<'_> {
-        match self {
-            ArtifactInput::Bytes(b) => Artifact::Bytes(b),
-            ArtifactInput::Digest(d) => d.clone(),
-        }
-    }
-}
-
-/// Hashes a file as a stream (no whole-file read).
-pub(crate) fn hash_file(path: &str, alg: sigverify::HashAlg) -> Result<Vec<u8>, Fail> {
-    sigverify_host::hash_file(Path::new(path), alg)
-        .map_err(|e| input(format!("cannot read {path}: {e}")))
+        .map_err(|f| from_failure(&f))
 }
 
 fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
@@ -497,26 +470,20 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
     let policy = verify_policy(&a)?;
     let root = trusted_root(a.get("instance"), a.get("trusted-root"))?;
     let verifier = with_witnesses(verifier_for(&root, a.get("instance"))?, &a)?;
-    let bundle = Bundle::from_json(&read(bundle_path, Document::Bundle)?);
-    let bundle = match bundle {
-        Ok(b) => b,
-        Err(e) => return report(a.has("json"), bundle_path, Err(e)),
-    };
-    let loaded;
-    let artifact = match (artifact_path, a.get("digest")) {
-        (Some(p), None) => {
-            loaded = ArtifactInput::load(p, &bundle, &policy)?;
-            loaded.get()
+    let job = checked(
+        sigverify_host::batch::Request {
+            bundle: Data::Path(bundle_path.into()),
+            artifact: artifact_path.map(|p| Data::Path(p.into())),
+            digest: a.get("digest").map(str::to_owned),
+            policy: Some(Arc::new(policy)),
         }
-        (None, Some(d)) => Artifact::parse_digest(d).map_err(|e| input(e.to_string()))?,
-        (Some(_), Some(_)) => return Err(usage("give either ARTIFACT or --digest, not both")),
-        (None, None) => return Err(usage("ARTIFACT or --digest is required")),
-    };
+        .validate(),
+    )?;
     let what = artifact_path.map_or_else(
         || a.get("digest").unwrap_or_default().to_owned(),
         |p| p.to_string(),
     );
-    let r = verifier.verify(&bundle, &artifact, &policy, now());
+    let r = job.run(&verifier, now());
     report(a.has("json"), &what, r.map(|r| vec![(String::new(), r)]))
 }
 
