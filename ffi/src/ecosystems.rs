@@ -7,10 +7,13 @@ use std::sync::OnceLock;
 
 use sigverify::ecosystems::{github as gh, npm, pypi};
 use sigverify::{Artifact, HashAlg, TrustedRoot, VerificationResult, Verifier};
+use sigverify_host::now;
 
-use crate::boundary::{give, guard, handle, out_param, slice, utf8, Failure};
+use crate::boundary::{give, guard, handle, out_param, slice, utf8};
+use crate::error::Failure;
 use crate::result::sigverify_result;
-use crate::{now, sigverify_verification, sigverify_verifier};
+use crate::verification::sigverify_verification;
+use crate::verifier::sigverify_verifier;
 
 fn verification(result: VerificationResult) -> sigverify_verification {
     sigverify_verification {
