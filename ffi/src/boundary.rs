@@ -1,5 +1,6 @@
-//! The C boundary: the panic guard and the checked conversions of the pointers and lengths C
-//! hands us.
+//! The C boundary: the panic guard, the checked conversions of the pointers, lengths and strings
+//! C hands us, and every write through a pointer C hands us (`give`, `give_optional`,
+//! `write_out`, `write_str`): no other module writes through a raw pointer.
 
 use std::any::Any;
 use std::ffi::{c_char, CStr};
@@ -135,9 +136,29 @@ pub(crate) fn out_param<T>(func: &str, arg: &str, out: *mut T) -> Result<*mut T,
 /// # Safety
 /// `out` must be non-NULL (see `out_param`) and writable.
 pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
-    // SAFETY: the caller checked `out` with `out_param`; C owns the box from here on and frees it
-    // with the matching `_free`.
-    unsafe { out.write(Box::into_raw(Box::new(value))) };
+    // SAFETY: forwarded from this function's contract.
+    unsafe { give_optional(out, Some(value)) };
+}
+
+/// Hands a new object to C through `out`, or NULL when there is none (called only on success).
+///
+/// # Safety
+/// `out` must be non-NULL (see `out_param`) and writable.
+pub(crate) unsafe fn give_optional<T>(out: *mut *mut T, value: Option<T>) {
+    let ptr = value.map_or(std::ptr::null_mut(), |v| Box::into_raw(Box::new(v)));
+    // SAFETY: the caller promises `out` is non-NULL and writable. C owns the box from here on and
+    // frees it with the matching `_free`, which also accepts the NULL of `None`.
+    unsafe { out.write(ptr) };
+}
+
+/// Writes a number to an out-parameter (called only on success).
+///
+/// # Safety
+/// `out` must be non-NULL (see `out_param`) and writable.
+pub(crate) unsafe fn write_out<T: Copy>(out: *mut T, value: T) {
+    // SAFETY: the caller promises `out` is non-NULL and writable (C's `T *` is aligned for `T`);
+    // a `Copy` value has no destructor, so not dropping the old one loses nothing.
+    unsafe { out.write(value) };
 }
 
 /// Frees a handle made by `give`; NULL is a no-op.
@@ -178,18 +199,19 @@ pub(crate) unsafe fn write_str(
     let need = s.len() + 1;
     if len < need {
         // SAFETY: `written` is non-NULL and the caller promises it is writable.
-        unsafe { written.write(need) };
+        unsafe { write_out(written, need) };
         return Err(Failure::new(
             sigverify_result::BufferTooSmall,
             format!("{func}: the buffer holds {len} bytes; {need} are needed (with the NUL)"),
         ));
     }
     // SAFETY: `buf` is non-NULL (len >= need > 0) and writable for `len >= s.len() + 1` bytes; a
-    // Rust `&str` never overlaps memory that C hands us to write.
+    // Rust `&str` never overlaps memory that C hands us to write. `written` is non-NULL and the
+    // caller promises it is writable.
     unsafe {
         std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), s.len());
         buf.add(s.len()).write(0);
-        written.write(s.len());
+        write_out(written, s.len());
     }
     Ok(())
 }

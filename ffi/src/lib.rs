@@ -13,12 +13,14 @@
 //!
 //! The core takes the current time as an argument; this layer reads the system clock.
 //!
-//! As in rustls-ffi, this file only declares the modules, one per handle type or concept.
+//! As in rustls-ffi, this file only declares the modules, one per handle type or concept. Every
+//! write through a pointer from C happens in `boundary`.
 // C spells types in lower case with the `sigverify_` prefix, as rustls-ffi does.
 #![allow(non_camel_case_types)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::indexing_slicing))]
 
-// The panic guard and the checked conversions of C's arguments.
+// The panic guard, the checked conversions of C's arguments, every write through a pointer C
+// hands us.
 mod boundary;
 
 // The modules below are in the order of the header, which cbindgen writes module by module in

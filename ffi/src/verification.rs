@@ -9,7 +9,7 @@ use sigverify::{Artifact, VerificationResult};
 use sigverify_host::now;
 
 use crate::boundary::{
-    give, guard, guard_value, handle, out_param, shareable, slice, take, utf8, write_str,
+    give, guard, guard_value, handle, out_param, shareable, slice, take, utf8, write_out, write_str,
 };
 use crate::error::Failure;
 use crate::policy::sigverify_policy;
@@ -276,7 +276,7 @@ pub unsafe extern "C" fn sigverify_verification_earliest_time(
             )
         })?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { out.write(t) };
+        unsafe { write_out(out, t) };
         Ok(())
     })
 }
