@@ -1,94 +1,13 @@
-//! The C boundary: the panic guard, the thread's last error, and the checked conversions of the
-//! pointers and lengths C hands us.
+//! The C boundary: the panic guard, the checked conversions of the pointers, lengths and strings
+//! C hands us, and every write through a pointer C hands us (`give`, `give_optional`,
+//! `write_out`, `write_str`): no other module writes through a raw pointer.
 
 use std::any::Any;
-use std::cell::RefCell;
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use crate::result::{check_name, sigverify_result};
-
-/// Why a call failed: its code, the message for a person, and the check that failed (for core
-/// errors).
-#[derive(Debug)]
-pub(crate) struct Failure {
-    pub(crate) code: sigverify_result,
-    pub(crate) message: String,
-    pub(crate) check: Option<&'static CStr>,
-}
-
-impl Failure {
-    pub(crate) fn new(code: sigverify_result, message: impl Into<String>) -> Failure {
-        Failure {
-            code,
-            message: message.into(),
-            check: None,
-        }
-    }
-
-    pub(crate) fn null(func: &str, arg: &str) -> Failure {
-        Failure::new(
-            sigverify_result::NullParameter,
-            format!("{func}: the argument `{arg}` is NULL"),
-        )
-    }
-}
-
-/// The one conversion of the core's error: its code by `Error::code()`, its message as the CLI
-/// prints it (which check, expected vs found), its check.
-impl From<sigverify::Error> for Failure {
-    fn from(err: sigverify::Error) -> Failure {
-        Failure {
-            code: sigverify_result::from_core(&err),
-            message: err.to_string(),
-            check: Some(check_name(err.check())),
-        }
-    }
-}
-
-/// The last failure on this thread, as `sigverify_last_error_*` report it.
-pub(crate) struct LastError {
-    pub(crate) code: sigverify_result,
-    /// Never contains a NUL byte (see `record`).
-    pub(crate) message: String,
-    pub(crate) check: Option<&'static CStr>,
-}
-
-thread_local! {
-    static LAST_ERROR: RefCell<Option<LastError>> = const { RefCell::new(None) };
-}
-
-fn record(f: Failure) {
-    // A message is handed to C as a C string: an interior NUL would cut it short.
-    let message = f.message.replace('\0', "\\0");
-    let last = LastError {
-        code: f.code,
-        message,
-        check: f.check,
-    };
-    // `try_with`: during thread teardown the slot may be gone; then there is no one to tell.
-    let _ = LAST_ERROR.try_with(|slot| {
-        if let Ok(mut slot) = slot.try_borrow_mut() {
-            *slot = Some(last);
-        }
-    });
-}
-
-/// A copy of the last error of this thread (None when it has had no failure).
-pub(crate) fn last_error() -> Option<LastError> {
-    LAST_ERROR
-        .try_with(|slot| {
-            slot.try_borrow().ok().and_then(|b| {
-                b.as_ref().map(|e| LastError {
-                    code: e.code,
-                    message: e.message.clone(),
-                    check: e.check,
-                })
-            })
-        })
-        .ok()
-        .flatten()
-}
+use crate::error::{record, Failure};
+use crate::result::sigverify_result;
 
 fn panic_text(payload: &(dyn Any + Send)) -> &str {
     payload
@@ -217,9 +136,29 @@ pub(crate) fn out_param<T>(func: &str, arg: &str, out: *mut T) -> Result<*mut T,
 /// # Safety
 /// `out` must be non-NULL (see `out_param`) and writable.
 pub(crate) unsafe fn give<T>(out: *mut *mut T, value: T) {
-    // SAFETY: the caller checked `out` with `out_param`; C owns the box from here on and frees it
-    // with the matching `_free`.
-    unsafe { out.write(Box::into_raw(Box::new(value))) };
+    // SAFETY: forwarded from this function's contract.
+    unsafe { give_optional(out, Some(value)) };
+}
+
+/// Hands a new object to C through `out`, or NULL when there is none (called only on success).
+///
+/// # Safety
+/// `out` must be non-NULL (see `out_param`) and writable.
+pub(crate) unsafe fn give_optional<T>(out: *mut *mut T, value: Option<T>) {
+    let ptr = value.map_or(std::ptr::null_mut(), |v| Box::into_raw(Box::new(v)));
+    // SAFETY: the caller promises `out` is non-NULL and writable. C owns the box from here on and
+    // frees it with the matching `_free`, which also accepts the NULL of `None`.
+    unsafe { out.write(ptr) };
+}
+
+/// Writes a number to an out-parameter (called only on success).
+///
+/// # Safety
+/// `out` must be non-NULL (see `out_param`) and writable.
+pub(crate) unsafe fn write_out<T: Copy>(out: *mut T, value: T) {
+    // SAFETY: the caller promises `out` is non-NULL and writable (C's `T *` is aligned for `T`);
+    // a `Copy` value has no destructor, so not dropping the old one loses nothing.
+    unsafe { out.write(value) };
 }
 
 /// Frees a handle made by `give`; NULL is a no-op.
@@ -260,18 +199,44 @@ pub(crate) unsafe fn write_str(
     let need = s.len() + 1;
     if len < need {
         // SAFETY: `written` is non-NULL and the caller promises it is writable.
-        unsafe { written.write(need) };
+        unsafe { write_out(written, need) };
         return Err(Failure::new(
             sigverify_result::BufferTooSmall,
             format!("{func}: the buffer holds {len} bytes; {need} are needed (with the NUL)"),
         ));
     }
     // SAFETY: `buf` is non-NULL (len >= need > 0) and writable for `len >= s.len() + 1` bytes; a
-    // Rust `&str` never overlaps memory that C hands us to write.
+    // Rust `&str` never overlaps memory that C hands us to write. `written` is non-NULL and the
+    // caller promises it is writable.
     unsafe {
         std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), s.len());
         buf.add(s.len()).write(0);
-        written.write(s.len());
+        write_out(written, s.len());
     }
     Ok(())
+}
+
+/// A compile-time proof, one per handle type (`const _: () = shareable::<T>();` beside its
+/// definition), that what the header says may be shared between threads can be.
+pub(crate) const fn shareable<T: Send + Sync>() {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::{last_error, sigverify_last_error_code};
+
+    #[test]
+    fn a_panic_becomes_a_code_and_a_message() {
+        let r = guard("test_fn", || {
+            #[allow(clippy::panic)]
+            {
+                panic!("boom")
+            }
+        });
+        assert_eq!(r, sigverify_result::Panic);
+        assert_eq!(sigverify_last_error_code(), sigverify_result::Panic);
+        let m = last_error().map(|e| e.message).unwrap_or_default();
+        assert!(m.contains("test_fn") && m.contains("boom"), "{m}");
+        assert_eq!(guard_value(7, || -> i32 { std::panic::panic_any(1u8) }), 7);
+    }
 }

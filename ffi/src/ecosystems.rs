@@ -7,10 +7,13 @@ use std::sync::OnceLock;
 
 use sigverify::ecosystems::{github as gh, npm, pypi};
 use sigverify::{Artifact, HashAlg, TrustedRoot, VerificationResult, Verifier};
+use sigverify_host::now;
 
-use crate::boundary::{give, guard, handle, out_param, slice, utf8, Failure};
+use crate::boundary::{give, give_optional, guard, handle, out_param, slice, utf8};
+use crate::error::Failure;
 use crate::result::sigverify_result;
-use crate::{now, sigverify_verification, sigverify_verifier};
+use crate::verification::sigverify_verification;
+use crate::verifier::sigverify_verifier;
 
 fn verification(result: VerificationResult) -> sigverify_verification {
     sigverify_verification {
@@ -221,16 +224,10 @@ pub unsafe extern "C" fn sigverify_npm_verify(
             repository,
             now(),
         )?;
-        let boxed = |r: Option<VerificationResult>| {
-            r.map_or(std::ptr::null_mut(), |r| {
-                Box::into_raw(Box::new(verification(r)))
-            })
-        };
-        // SAFETY: both are checked non-NULL; the caller promises they are writable. C owns the
-        // boxes from here on and frees them with `sigverify_verification_free`.
+        // SAFETY: both are checked non-NULL; the caller promises they are writable.
         unsafe {
-            provenance_out.write(boxed(outcome.provenance));
-            publish_out.write(boxed(outcome.publish));
+            give_optional(provenance_out, outcome.provenance.map(verification));
+            give_optional(publish_out, outcome.publish.map(verification));
         }
         Ok(())
     })

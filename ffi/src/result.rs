@@ -1,6 +1,9 @@
-//! The numbered result codes of the C ABI and their one mapping from the core's error codes.
+//! The numbered result codes of the C ABI, their one mapping from the core's error codes, and
+//! their names and descriptions for C.
 
-use std::ffi::CStr;
+use std::ffi::{c_char, CStr};
+
+use crate::boundary::{guard_quiet, guard_value, write_str};
 
 /// The result of every fallible sigverify function.
 ///
@@ -303,6 +306,49 @@ pub(crate) fn check_name(check: sigverify::Check) -> &'static CStr {
         .find(|c| c.to_bytes() == check.as_str().as_bytes())
         .copied()
         .unwrap_or(c"unknown")
+}
+
+/// The stable name of a result code: `"ok"`, `"null-parameter"`, ..., and from 100 on the Rust
+/// core's error code (`"invalid-json"`, `"policy-mismatch"`), the same string that the Python and
+/// Node bindings expose. `"unknown"` for a number that is not a `sigverify_result`.
+///
+/// Returns a static NUL-terminated string: never NULL, never to be freed.
+#[no_mangle]
+pub extern "C" fn sigverify_result_name(code: sigverify_result_code) -> *const c_char {
+    guard_value(c"unknown".as_ptr(), || {
+        sigverify_result::from_code(code)
+            .map_or(c"unknown", sigverify_result::name)
+            .as_ptr()
+    })
+}
+
+/// Writes a one-line description of a result code (of its kind, not of one failure: for that,
+/// see `sigverify_last_error_message`) into `buf`, NUL-terminated. A number that is not a
+/// `sigverify_result` gets the description `"unknown result N"`.
+///
+/// `buf` is owned by the caller and holds `len` bytes. On success `*written` is the length of the
+/// string without its NUL. When `len` is too small, nothing is written to `buf`, `*written` is the
+/// size needed (with the NUL) and the result is `SIGVERIFY_RESULT_BUFFER_TOO_SMALL`; `buf` may be
+/// NULL when `len` is 0, to ask for that size. This function never changes the last error.
+///
+/// # Safety
+/// `buf` must be writable for `len` bytes (or NULL with `len` 0); `written` must be writable.
+#[no_mangle]
+pub unsafe extern "C" fn sigverify_result_message(
+    code: sigverify_result_code,
+    buf: *mut c_char,
+    len: usize,
+    written: *mut usize,
+) -> sigverify_result {
+    const F: &str = "sigverify_result_message";
+    guard_quiet(|| {
+        let text = match sigverify_result::from_code(code) {
+            Some(r) => r.description().to_string_lossy().into_owned(),
+            None => format!("unknown result {code}"),
+        };
+        // SAFETY: forwarded from this function's contract.
+        unsafe { write_str(F, &text, buf, len, written) }
+    })
 }
 
 #[cfg(test)]

@@ -5,12 +5,14 @@ use std::ffi::c_char;
 use std::path::{Path, PathBuf};
 
 use sigverify::tuf::{TufClient, TufState, TufUpdate, UpdateOptions, PUBLIC_GOOD_ROOT};
+use sigverify_host::now;
 
 use crate::boundary::{
-    give, guard, guard_value, handle, out_param, slice, take, utf8, write_str, Failure,
+    give, guard, guard_value, handle, out_param, shareable, slice, take, utf8, write_str,
 };
+use crate::error::Failure;
 use crate::result::sigverify_result;
-use crate::{now, sigverify_trusted_root};
+use crate::root::sigverify_trusted_root;
 
 /// `sigverify_tuf_update_from_dirs` flag: accept metadata whose `expires` time has passed.
 /// Unsafe: expired metadata is how a freeze attack serves an old, vulnerable state forever. Without it an expired
@@ -25,6 +27,8 @@ pub struct sigverify_tuf_update {
     state_json: String,
     root_json: String,
 }
+
+const _: () = shareable::<sigverify_tuf_update>();
 
 /// Reads `dir/name` for a file name the update asks for (`sigverify_host::tuf`: one
 /// path-safety rule for every face, read against the TUF limits); a name that could leave `dir`
