@@ -70,23 +70,16 @@ impl Verifier {
                 sigverify::Backend::default(),
             )
             .map_err(Failure::Load)?;
-            let mut k = None;
-            match (witnesses, witness_threshold) {
-                (None, None) => {}
-                (None, Some(_)) => {
-                    return Err(Failure::argument("witness_threshold needs witnesses"));
-                }
-                (Some(keys), t) => {
-                    let list = keys
-                        .iter()
-                        .map(|v| sigverify::Witness::from_vkey(v))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(Failure::Load)?;
-                    let n = threshold(t, "witness_threshold", list.len())?;
-                    let policy = sigverify::WitnessPolicy::new(n, list).map_err(Failure::Load)?;
-                    inner = inner.with_witness_policy(policy);
-                    k = Some(n);
-                }
+            // The core decides the quorum (default: every witness) and refuses a threshold
+            // without witnesses.
+            let k = witness_threshold
+                .map(|t| threshold(Some(t), "witness_threshold", 0))
+                .transpose()?;
+            let policy = sigverify::WitnessPolicy::from_vkeys(witnesses.as_deref(), k)
+                .map_err(Failure::Load)?;
+            let k = policy.as_ref().map(sigverify::WitnessPolicy::threshold);
+            if let Some(p) = policy {
+                inner = inner.with_witness_policy(p);
             }
             Ok(Verifier {
                 inner: Arc::new(inner),

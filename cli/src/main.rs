@@ -373,27 +373,22 @@ fn cmd_policy(raw: &[String]) -> Result<(), Fail> {
     Ok(())
 }
 
-/// `--witness VKEY` (repeatable) and `--witness-threshold K` (default: all of them).
+/// `--witness VKEY` (repeatable) and `--witness-threshold K`: the core decides the quorum
+/// (default: all of them) and refuses a threshold without witnesses.
 fn with_witnesses(verifier: Verifier, a: &Args) -> Result<Verifier, Fail> {
     let keys = a.all("witness");
-    if keys.is_empty() {
-        if a.has("witness-threshold") {
-            return Err(usage("--witness-threshold needs at least one --witness"));
-        }
-        return Ok(verifier);
+    let k = a
+        .get("witness-threshold")
+        .map(|t| {
+            t.parse::<usize>()
+                .map_err(|_| usage("--witness-threshold takes a whole number"))
+        })
+        .transpose()?;
+    let keys = (!keys.is_empty()).then_some(keys.as_slice());
+    match sigverify::WitnessPolicy::from_vkeys(keys, k).map_err(|e| input(e.to_string()))? {
+        Some(policy) => Ok(verifier.with_witness_policy(policy)),
+        None => Ok(verifier),
     }
-    let witnesses = keys
-        .iter()
-        .map(|k| sigverify::Witness::from_vkey(k).map_err(|e| input(e.to_string())))
-        .collect::<Result<Vec<_>, _>>()?;
-    let k = match a.get("witness-threshold") {
-        Some(t) => t
-            .parse::<usize>()
-            .map_err(|_| usage("--witness-threshold takes a whole number"))?,
-        None => witnesses.len(),
-    };
-    let policy = sigverify::WitnessPolicy::new(k, witnesses).map_err(|e| input(e.to_string()))?;
-    Ok(verifier.with_witness_policy(policy))
 }
 
 fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {

@@ -141,6 +141,35 @@ impl WitnessPolicy {
         })
     }
 
+    /// How many of the witnesses must have cosigned.
+    pub fn threshold(&self) -> usize {
+        self.threshold
+    }
+
+    /// The witness policy of a verifier's options, as every face takes them: note verifier keys
+    /// (`name+hexid+base64`) and a threshold that defaults to all of them. No keys and no
+    /// threshold is no witness policy; a threshold without keys is refused (a quorum of nobody
+    /// would pass every checkpoint, or none).
+    pub fn from_vkeys<S: AsRef<str>>(
+        vkeys: Option<&[S]>,
+        threshold: Option<usize>,
+    ) -> Result<Option<WitnessPolicy>, Error> {
+        match (vkeys, threshold) {
+            (None, None) => Ok(None),
+            (None, Some(_)) => Err(invalid(
+                "a witness threshold needs witnesses (note verifier keys)",
+            )),
+            (Some(keys), k) => {
+                let list = keys
+                    .iter()
+                    .map(|v| Witness::from_vkey(v.as_ref()))
+                    .collect::<Result<Vec<_>, _>>()?;
+                let n = k.unwrap_or(list.len());
+                WitnessPolicy::new(n, list).map(Some)
+            }
+        }
+    }
+
     /// Checks a checkpoint; returns the names of the witnesses whose cosignature verified.
     pub(crate) fn check(
         &self,
@@ -200,5 +229,30 @@ mod tests {
         assert!(WitnessPolicy::new(2, vec![w.clone()]).is_err());
         assert!(WitnessPolicy::new(1, vec![w.clone(), w.clone()]).is_err());
         assert!(WitnessPolicy::new(1, vec![w]).is_ok());
+    }
+
+    #[test]
+    fn quorum_from_options() {
+        let key = ["PeterNeumann+c74f20a3+ARpc2QcUPDhMQegwxbzhKqiBfsVkmqq/LDE4izWy10TW"];
+        let none: Option<&[&str]> = None;
+        assert_eq!(WitnessPolicy::from_vkeys(none, None).unwrap(), None);
+        let all = WitnessPolicy::from_vkeys(Some(&key[..]), None)
+            .unwrap()
+            .unwrap();
+        assert_eq!(all.threshold, 1);
+        for (keys, k) in [
+            (none, Some(1)),
+            (Some(&key[..]), Some(0)),
+            (Some(&key[..]), Some(2)),
+        ] {
+            let e = WitnessPolicy::from_vkeys(keys, k).unwrap_err();
+            assert_eq!(e.code(), "invalid-policy", "{keys:?} {k:?}");
+        }
+        assert_eq!(
+            WitnessPolicy::from_vkeys::<&str>(Some(&["nope"][..]), None)
+                .unwrap_err()
+                .code(),
+            "invalid-policy"
+        );
     }
 }
