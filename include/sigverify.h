@@ -97,6 +97,15 @@ enum sigverify_result
    */
   SIGVERIFY_RESULT_UNKNOWN_ERROR = 7,
   /**
+   * An argument is missing, empty or conflicts with another (both an artifact and a digest,
+   * neither): the binding-level `invalid-argument` of every face.
+   */
+  SIGVERIFY_RESULT_INVALID_ARGUMENT = 8,
+  /**
+   * A file named by an argument could not be read: the binding-level `io-error`.
+   */
+  SIGVERIFY_RESULT_IO_ERROR = 9,
+  /**
    * The input is not valid JSON, or does not have the shape its schema requires.
    */
   SIGVERIFY_RESULT_INVALID_JSON = 100,
@@ -328,8 +337,8 @@ sigverify_result sigverify_trusted_root_staging(sigverify_trusted_root **out);
 /**
  * The trusted root of GitHub's own Sigstore instance (private-repository attestations: a Fulcio
  * CA and a timestamp authority, no transparency log), embedded in the library. It has no log and
- * no CT log, so verify with `sigverify_verifier_new_with_options(root, 0, 0, 1, &verifier)`: no
- * log entry, no SCT, at least one RFC 3161 timestamp.
+ * no CT log: `sigverify_verifier_new` gives its verifier GitHub's thresholds (no log entry, no
+ * SCT, at least one RFC 3161 timestamp), as the CLI, Python and Node do.
  *
  * On success, `*out` is a new trusted root owned by the caller, to be freed with
  * `sigverify_trusted_root_free`; on failure `*out` is untouched.
@@ -365,7 +374,9 @@ void sigverify_trusted_root_free(sigverify_trusted_root *root);
 
 /**
  * A verifier for `root` with the default thresholds: at least one transparency log entry, at
- * least one signed certificate timestamp, and every RFC 3161 timestamp present must verify.
+ * least one signed certificate timestamp, and every RFC 3161 timestamp present must verify;
+ * for GitHub's embedded root (`sigverify_trusted_root_github`), GitHub's: no log entry, no SCT,
+ * at least one RFC 3161 timestamp.
  *
  * `root` is borrowed for the call only: it may be freed afterwards. On success, `*out` is a new
  * verifier owned by the caller, to be freed with `sigverify_verifier_free`; on failure `*out` is
@@ -699,7 +710,8 @@ sigverify_result sigverify_github_verify(const uint8_t *input,
  * (`timestamp.json`, `snapshot.json`, `targets.json`, delegated roles, and the roots
  * `N.root.json` there or in `metadata_dir/root_history/`), `targets_dir` the target files
  * (`trusted_root.json`, `registry.npmjs.org/keys.json`), each looked up by its consistent-snapshot
- * name and then by its plain name. Names with `..` are refused.
+ * name and then by its plain name. Names with `..` are refused. A file that exists but cannot be
+ * read fails the update with `SIGVERIFY_RESULT_IO_ERROR`.
  *
  * `root_json` (`root_len` bytes) is the TUF root the caller trusts (shipped with the
  * application, or the newest root of the last update, `sigverify_tuf_update_root_json`); (NULL,

@@ -3,11 +3,11 @@
 //! `sigverify::ecosystems`.
 
 use std::ffi::c_char;
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
-use sigverify::ecosystems::{github as gh, npm, pypi};
-use sigverify::{Artifact, HashAlg, TrustedRoot, VerificationResult, Verifier};
-use sigverify_host::now;
+use sigverify::VerificationResult;
+use sigverify_host::ecosystems::{github as gh, npm, pypi};
+use sigverify_host::{now, Data};
 
 use crate::boundary::{give, give_optional, guard, handle, out_param, slice, utf8};
 use crate::error::Failure;
@@ -36,19 +36,6 @@ unsafe fn opt_utf8<'a>(
     } else {
         // SAFETY: forwarded from this function's contract.
         unsafe { utf8(func, arg, ptr) }.map(Some)
-    }
-}
-
-/// A `"ALG:HEX"` digest that must use `alg`.
-fn digest_of(func: &str, digest: &str, alg: HashAlg) -> Result<Vec<u8>, Failure> {
-    match Artifact::parse_digest(digest)? {
-        Artifact::Digest(a, d) if a == alg => Ok(d),
-        _ => Err(Failure::from(sigverify::Error::InvalidArtifact {
-            reason: format!(
-                "{func}: `digest` must be {}:HEX, found {digest:?}",
-                alg.name()
-            ),
-        })),
     }
 }
 
@@ -88,21 +75,45 @@ pub unsafe extern "C" fn sigverify_pypi_verify_attestation(
             )
         };
         let out = out_param(F, "out", out)?;
-        let sha256 = digest_of(F, digest, HashAlg::Sha256)?;
-        let publisher = pypi::Publisher::parse(publisher)?;
-        let bundle = pypi::parse_attestation(attestation)?;
-        let r = pypi::verify_attestation(
-            &verifier.verifier,
-            &bundle,
+        let r = pypi_run(
+            verifier,
+            pypi::Kind::Attestation,
+            attestation,
             filename,
-            &sha256,
-            &publisher,
-            now(),
+            digest,
+            Some(publisher),
         )?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
         unsafe { give(out, verification(r)) };
         Ok(())
     })
+}
+
+/// A PyPI request: the first result (a provenance object's every attestation must verify).
+fn pypi_run(
+    verifier: &sigverify_verifier,
+    kind: pypi::Kind,
+    document: &[u8],
+    filename: &str,
+    digest: &str,
+    publisher: Option<&str>,
+) -> Result<VerificationResult, Failure> {
+    let job = pypi::Request {
+        kind,
+        verifier: Arc::clone(&verifier.verifier),
+        document: Data::slice(document),
+        dist: None,
+        digest: Some(digest.to_owned()),
+        filename: Some(filename.to_owned()),
+        publisher: publisher.map(str::to_owned),
+        policy: None,
+        publisher_from_provenance: publisher.is_none(),
+    }
+    .validate()?;
+    job.run(now())?
+        .into_iter()
+        .next()
+        .ok_or_else(|| Failure::from(sigverify_host::Failure::Internal("no result".into())))
 }
 
 /// Verifies every attestation of a PyPI Integrity API provenance object (`provenance`, the JSON
@@ -141,32 +152,18 @@ pub unsafe extern "C" fn sigverify_pypi_verify_provenance(
             )
         };
         let out = out_param(F, "out", out)?;
-        let sha256 = digest_of(F, digest, HashAlg::Sha256)?;
-        let publisher = publisher.map(pypi::Publisher::parse).transpose()?;
-        let expect = match &publisher {
-            Some(p) => pypi::Expect::Publisher(p),
-            None => pypi::Expect::FromProvenance,
-        };
-        let prov = pypi::parse_provenance(provenance)?;
-        let results =
-            pypi::verify_provenance(&verifier.verifier, &prov, filename, &sha256, &expect, now())?;
-        let first = results.into_iter().next().ok_or_else(|| {
-            Failure::from(sigverify::Error::InvalidJson {
-                what: "PyPI provenance object",
-                detail: "no attestation".into(),
-            })
-        })?;
+        let r = pypi_run(
+            verifier,
+            pypi::Kind::Provenance,
+            provenance,
+            filename,
+            digest,
+            publisher,
+        )?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { give(out, verification(first)) };
+        unsafe { give(out, verification(r)) };
         Ok(())
     })
-}
-
-fn npm_keys() -> Result<&'static npm::RegistryKeys, Failure> {
-    static KEYS: OnceLock<Result<npm::RegistryKeys, sigverify::Error>> = OnceLock::new();
-    KEYS.get_or_init(npm::RegistryKeys::embedded)
-        .as_ref()
-        .map_err(|e| Failure::from(e.clone()))
 }
 
 /// Verifies an npm registry attestations response (`response`, the JSON of
@@ -210,20 +207,19 @@ pub unsafe extern "C" fn sigverify_npm_verify(
         };
         let provenance_out = out_param(F, "provenance_out", provenance_out)?;
         let publish_out = out_param(F, "publish_out", publish_out)?;
-        let sha512 = if digest.starts_with("sha512-") {
-            npm::parse_integrity(digest)?
-        } else {
-            digest_of(F, digest, HashAlg::Sha512)?
-        };
-        let outcome = npm::verify(
-            &verifier.verifier,
-            npm_keys()?,
-            response,
-            package,
-            &sha512,
-            repository,
-            now(),
-        )?;
+        let integrity = digest.starts_with("sha512-");
+        let outcome = npm::Request {
+            verifier: Arc::clone(&verifier.verifier),
+            keys: None,
+            document: Data::slice(response),
+            package: Some(package.to_owned()),
+            tarball: None,
+            integrity: integrity.then(|| digest.to_owned()),
+            digest: (!integrity).then(|| digest.to_owned()),
+            repository: repository.map(str::to_owned),
+        }
+        .validate()?
+        .run(now())?;
         // SAFETY: both are checked non-NULL; the caller promises they are writable.
         unsafe {
             give_optional(provenance_out, outcome.provenance.map(verification));
@@ -231,22 +227,6 @@ pub unsafe extern "C" fn sigverify_npm_verify(
         }
         Ok(())
     })
-}
-
-fn github_verifiers() -> Result<&'static (Verifier, Verifier), Failure> {
-    static VERIFIERS: OnceLock<Result<(Verifier, Verifier), sigverify::Error>> = OnceLock::new();
-    VERIFIERS
-        .get_or_init(|| {
-            let public_good = Verifier::new(&TrustedRoot::public_good()?)?;
-            let github = Verifier::with_options(
-                &TrustedRoot::github()?,
-                gh::github_instance_options(),
-                sigverify::Backend::default(),
-            )?;
-            Ok((public_good, github))
-        })
-        .as_ref()
-        .map_err(|e| Failure::from(e.clone()))
 }
 
 /// Verifies GitHub artifact attestations (`input`, one Sigstore bundle or the JSON lines of the
@@ -289,19 +269,20 @@ pub unsafe extern "C" fn sigverify_github_verify(
             )
         };
         let out = out_param(F, "out", out)?;
-        let artifact = Artifact::parse_digest(digest)?;
-        let policy = gh::policy(repo, owner, signer_workflow)?;
-        let bundles = gh::parse_bundles(input)?;
-        let (public_good, github) = github_verifiers()?;
-        let r = gh::verify(
-            public_good,
-            github,
-            &bundles,
-            &artifact,
-            &policy,
-            None,
-            now(),
-        )?;
+        let r = gh::Request {
+            document: Data::slice(input),
+            artifact: None,
+            digest: Some(digest.to_owned()),
+            repository: repo.map(str::to_owned),
+            owner: owner.map(str::to_owned),
+            signer_workflow: signer_workflow.map(str::to_owned),
+            policy: None,
+            instance: None,
+            public_good: None,
+            github_instance: None,
+        }
+        .validate()?
+        .run(now())?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
         unsafe { give(out, verification(r)) };
         Ok(())

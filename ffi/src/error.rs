@@ -45,6 +45,20 @@ impl From<sigverify::Error> for Failure {
     }
 }
 
+/// A failure of the host layer: the core's errors as above, its binding-level classes as
+/// `SIGVERIFY_RESULT_INVALID_ARGUMENT`, `_IO_ERROR` and `_PANIC`.
+impl From<sigverify_host::Failure> for Failure {
+    fn from(f: sigverify_host::Failure) -> Failure {
+        use sigverify_host::Failure as H;
+        match f {
+            H::Verify(e) | H::Load(e) => Failure::from(e),
+            H::Argument(_) => Failure::new(sigverify_result::InvalidArgument, f.to_string()),
+            H::Io { .. } => Failure::new(sigverify_result::IoError, f.to_string()),
+            H::Internal(_) => Failure::new(sigverify_result::Panic, f.to_string()),
+        }
+    }
+}
+
 /// The last failure on this thread, as `sigverify_last_error_*` report it.
 pub(crate) struct LastError {
     pub(crate) code: sigverify_result,

@@ -47,6 +47,11 @@ pub enum sigverify_result {
     /// An error of a kind this version of the C ABI does not know (never returned unless the Rust
     /// core gains a kind before the C ABI does).
     UnknownError = 7,
+    /// An argument is missing, empty or conflicts with another (both an artifact and a digest,
+    /// neither): the binding-level `invalid-argument` of every face.
+    InvalidArgument = 8,
+    /// A file named by an argument could not be read: the binding-level `io-error`.
+    IoError = 9,
 
     /// The input is not valid JSON, or does not have the shape its schema requires.
     InvalidJson = 100,
@@ -144,6 +149,16 @@ const TABLE: &[(R, &CStr, &CStr)] = &[
         R::UnknownError,
         c"unknown-error",
         c"an error of a kind this version of the C ABI does not know",
+    ),
+    (
+        R::InvalidArgument,
+        c"invalid-argument",
+        c"an argument is missing, empty or conflicts with another",
+    ),
+    (
+        R::IoError,
+        c"io-error",
+        c"a file named by an argument could not be read",
     ),
     (
         R::InvalidJson,

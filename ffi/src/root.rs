@@ -2,6 +2,7 @@
 //! `trusted_root.json`.
 
 use sigverify::TrustedRoot;
+use sigverify_host::Instance;
 
 use crate::boundary::{give, guard, guard_value, out_param, shareable, slice, take};
 use crate::error::Failure;
@@ -12,6 +13,8 @@ use crate::result::sigverify_result;
 /// freed with `sigverify_trusted_root_free`. Immutable: safe to share between threads.
 pub struct sigverify_trusted_root {
     pub(crate) root: TrustedRoot,
+    /// The embedded instance it is, whose options `sigverify_verifier_new` starts from.
+    pub(crate) instance: Option<Instance>,
 }
 
 const _: () = shareable::<sigverify_trusted_root>();
@@ -19,13 +22,14 @@ const _: () = shareable::<sigverify_trusted_root>();
 fn new_root(
     func: &'static str,
     out: *mut *mut sigverify_trusted_root,
+    instance: Option<Instance>,
     load: impl FnOnce() -> Result<TrustedRoot, Failure>,
 ) -> sigverify_result {
     guard(func, || {
         let out = out_param(func, "out", out)?;
         let root = load()?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { give(out, sigverify_trusted_root { root }) };
+        unsafe { give(out, sigverify_trusted_root { root, instance }) };
         Ok(())
     })
 }
@@ -41,9 +45,12 @@ fn new_root(
 pub unsafe extern "C" fn sigverify_trusted_root_public_good(
     out: *mut *mut sigverify_trusted_root,
 ) -> sigverify_result {
-    new_root("sigverify_trusted_root_public_good", out, || {
-        Ok(TrustedRoot::public_good()?)
-    })
+    new_root(
+        "sigverify_trusted_root_public_good",
+        out,
+        Some(Instance::PublicGood),
+        || Ok(Instance::PublicGood.trusted_root()?),
+    )
 }
 
 /// The Sigstore staging trusted root, embedded in the library.
@@ -57,15 +64,18 @@ pub unsafe extern "C" fn sigverify_trusted_root_public_good(
 pub unsafe extern "C" fn sigverify_trusted_root_staging(
     out: *mut *mut sigverify_trusted_root,
 ) -> sigverify_result {
-    new_root("sigverify_trusted_root_staging", out, || {
-        Ok(TrustedRoot::staging()?)
-    })
+    new_root(
+        "sigverify_trusted_root_staging",
+        out,
+        Some(Instance::Staging),
+        || Ok(Instance::Staging.trusted_root()?),
+    )
 }
 
 /// The trusted root of GitHub's own Sigstore instance (private-repository attestations: a Fulcio
 /// CA and a timestamp authority, no transparency log), embedded in the library. It has no log and
-/// no CT log, so verify with `sigverify_verifier_new_with_options(root, 0, 0, 1, &verifier)`: no
-/// log entry, no SCT, at least one RFC 3161 timestamp.
+/// no CT log: `sigverify_verifier_new` gives its verifier GitHub's thresholds (no log entry, no
+/// SCT, at least one RFC 3161 timestamp), as the CLI, Python and Node do.
 ///
 /// On success, `*out` is a new trusted root owned by the caller, to be freed with
 /// `sigverify_trusted_root_free`; on failure `*out` is untouched.
@@ -76,9 +86,12 @@ pub unsafe extern "C" fn sigverify_trusted_root_staging(
 pub unsafe extern "C" fn sigverify_trusted_root_github(
     out: *mut *mut sigverify_trusted_root,
 ) -> sigverify_result {
-    new_root("sigverify_trusted_root_github", out, || {
-        Ok(TrustedRoot::github()?)
-    })
+    new_root(
+        "sigverify_trusted_root_github",
+        out,
+        Some(Instance::GitHub),
+        || Ok(Instance::GitHub.trusted_root()?),
+    )
 }
 
 /// Parses a `trusted_root.json` document (`json`, `len` bytes, not NUL-terminated, borrowed for
@@ -96,7 +109,7 @@ pub unsafe extern "C" fn sigverify_trusted_root_from_json(
     out: *mut *mut sigverify_trusted_root,
 ) -> sigverify_result {
     const F: &str = "sigverify_trusted_root_from_json";
-    new_root(F, out, || {
+    new_root(F, out, None, || {
         // SAFETY: forwarded from this function's contract.
         let json = unsafe { slice(F, "json", json, len) }?;
         Ok(TrustedRoot::from_json(json)?)

@@ -2,10 +2,9 @@
 //! over `sigverify::tuf`.
 
 use std::ffi::c_char;
-use std::path::{Path, PathBuf};
 
-use sigverify::tuf::{TufClient, TufState, TufUpdate, UpdateOptions, PUBLIC_GOOD_ROOT};
-use sigverify_host::now;
+use sigverify::tuf::TufUpdate;
+use sigverify_host::tuf::{self, Files};
 
 use crate::boundary::{
     give, guard, guard_value, handle, out_param, shareable, slice, take, utf8, write_str,
@@ -30,20 +29,12 @@ pub struct sigverify_tuf_update {
 
 const _: () = shareable::<sigverify_tuf_update>();
 
-/// Reads `dir/name` for a file name the update asks for (`sigverify_host::tuf`: one
-/// path-safety rule for every face, read against the TUF limits); a name that could leave `dir`
-/// is read as absent.
-fn read_in(dir: &Path, name: &str) -> Option<Vec<u8>> {
-    sigverify_host::tuf::read_mirror_file(dir, name)
-        .ok()
-        .flatten()
-}
-
 /// Updates from a TUF repository mirrored in two folders: `metadata_dir` holds the metadata
 /// (`timestamp.json`, `snapshot.json`, `targets.json`, delegated roles, and the roots
 /// `N.root.json` there or in `metadata_dir/root_history/`), `targets_dir` the target files
 /// (`trusted_root.json`, `registry.npmjs.org/keys.json`), each looked up by its consistent-snapshot
-/// name and then by its plain name. Names with `..` are refused.
+/// name and then by its plain name. Names with `..` are refused. A file that exists but cannot be
+/// read fails the update with `SIGVERIFY_RESULT_IO_ERROR`.
 ///
 /// `root_json` (`root_len` bytes) is the TUF root the caller trusts (shipped with the
 /// application, or the newest root of the last update, `sigverify_tuf_update_root_json`); (NULL,
@@ -102,30 +93,20 @@ pub unsafe extern "C" fn sigverify_tuf_update_from_dirs(
                 format!("{F}: unknown flags {flags:#x}"),
             ));
         }
-        let mut options = UpdateOptions::default();
-        options.accept_expired_metadata_unsafe =
-            flags & SIGVERIFY_TUF_ACCEPT_EXPIRED_METADATA_UNSAFE != 0;
-        let saved = state.map(TufState::from_json).transpose()?;
-        let client = TufClient::with_options(
-            root.unwrap_or(PUBLIC_GOOD_ROOT),
-            options,
-            sigverify::Backend::default(),
-        )?;
-        let now = if now_unix == 0 { now() } else { now_unix };
-        let metadata_dir = PathBuf::from(metadata_dir);
-        let history = metadata_dir.join("root_history");
-        let targets_dir = PathBuf::from(targets_dir);
-        let metadata = |name: &str| {
-            read_in(&metadata_dir, name).or_else(|| {
-                if name.ends_with(".root.json") {
-                    read_in(&history, name)
-                } else {
-                    None
-                }
-            })
-        };
-        let targets = |name: &str| read_in(&targets_dir, name);
-        let update = client.update_from_files(saved.as_ref(), now, &metadata, &targets)?;
+        // An unreadable file fails the update (`SIGVERIFY_RESULT_IO_ERROR`), as on every face:
+        // never taken for an absent one.
+        let update = tuf::Request {
+            metadata: Files::Folder(metadata_dir.into()),
+            targets: Files::Folder(targets_dir.into()),
+            root: root.map(<[u8]>::to_vec),
+            instance: None,
+            state: state.map(<[u8]>::to_vec),
+            now: (now_unix != 0).then_some(now_unix),
+            accept_expired_metadata_unsafe: flags & SIGVERIFY_TUF_ACCEPT_EXPIRED_METADATA_UNSAFE
+                != 0,
+        }
+        .validate()?
+        .run()?;
         let state_json = String::from_utf8_lossy(&update.state.to_json()).into_owned();
         let root_json = String::from_utf8_lossy(&update.root_json).into_owned();
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
@@ -164,7 +145,15 @@ pub unsafe extern "C" fn sigverify_tuf_update_trusted_root(
         let out = out_param(F, "out", out)?;
         let root = update.update.trusted_root.clone();
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { give(out, sigverify_trusted_root { root }) };
+        unsafe {
+            give(
+                out,
+                sigverify_trusted_root {
+                    root,
+                    instance: None,
+                },
+            )
+        };
         Ok(())
     })
 }

@@ -10,7 +10,7 @@ use crate::root::sigverify_trusted_root;
 /// thresholds it requires. Made by `sigverify_verifier_new*`, owned by the caller, freed with
 /// `sigverify_verifier_free`. Immutable: one verifier may be used by many threads at once.
 pub struct sigverify_verifier {
-    pub(crate) verifier: Verifier,
+    pub(crate) verifier: std::sync::Arc<Verifier>,
 }
 
 const _: () = shareable::<sigverify_verifier>();
@@ -18,22 +18,36 @@ const _: () = shareable::<sigverify_verifier>();
 fn new_verifier(
     func: &'static str,
     root: *const sigverify_trusted_root,
-    options: VerifierOptions,
+    options: Option<VerifierOptions>,
     out: *mut *mut sigverify_verifier,
 ) -> sigverify_result {
     guard(func, || {
         // SAFETY: the exported callers' contract: a live trusted root or NULL.
         let root = unsafe { handle(func, "root", root) }?;
         let out = out_param(func, "out", out)?;
+        // An embedded instance starts from its own options (GitHub's has no log, no CT).
+        let options = options.unwrap_or_else(|| {
+            root.instance
+                .map_or_else(VerifierOptions::default, sigverify_host::Instance::options)
+        });
         let verifier = Verifier::with_options(&root.root, options, sigverify::Backend::default())?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { give(out, sigverify_verifier { verifier }) };
+        unsafe {
+            give(
+                out,
+                sigverify_verifier {
+                    verifier: verifier.into(),
+                },
+            )
+        };
         Ok(())
     })
 }
 
 /// A verifier for `root` with the default thresholds: at least one transparency log entry, at
-/// least one signed certificate timestamp, and every RFC 3161 timestamp present must verify.
+/// least one signed certificate timestamp, and every RFC 3161 timestamp present must verify;
+/// for GitHub's embedded root (`sigverify_trusted_root_github`), GitHub's: no log entry, no SCT,
+/// at least one RFC 3161 timestamp.
 ///
 /// `root` is borrowed for the call only: it may be freed afterwards. On success, `*out` is a new
 /// verifier owned by the caller, to be freed with `sigverify_verifier_free`; on failure `*out` is
@@ -46,12 +60,7 @@ pub unsafe extern "C" fn sigverify_verifier_new(
     root: *const sigverify_trusted_root,
     out: *mut *mut sigverify_verifier,
 ) -> sigverify_result {
-    new_verifier(
-        "sigverify_verifier_new",
-        root,
-        VerifierOptions::default(),
-        out,
-    )
+    new_verifier("sigverify_verifier_new", root, None, out)
 }
 
 /// A verifier for `root` with explicit thresholds: how many transparency log entries (from
@@ -78,7 +87,12 @@ pub unsafe extern "C" fn sigverify_verifier_new_with_options(
     options.tlog_threshold = tlog_threshold;
     options.sct_threshold = sct_threshold;
     options.timestamp_threshold = timestamp_threshold;
-    new_verifier("sigverify_verifier_new_with_options", root, options, out)
+    new_verifier(
+        "sigverify_verifier_new_with_options",
+        root,
+        Some(options),
+        out,
+    )
 }
 
 /// Frees a verifier. NULL is a no-op. No other thread may be using it.

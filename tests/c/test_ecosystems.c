@@ -230,8 +230,9 @@ static void test_github(void) {
                  "github, another repository");
   CHECK_REJECTED(sigverify_github_verify(jsonl, len, ZERO_SHA256, "actions/attest-demo", NULL, NULL, &v),
                  "github, another digest");
+  /* Neither a repository nor an owner: a missing argument, as in every face. */
   CHECK_RC(sigverify_github_verify(jsonl, len, digest, NULL, NULL, NULL, &v),
-           SIGVERIFY_RESULT_INVALID_POLICY);
+           SIGVERIFY_RESULT_INVALID_ARGUMENT);
   CHECK_RC(sigverify_github_verify(NULL, len, digest, "actions/attest-demo", NULL, NULL, &v),
            SIGVERIFY_RESULT_NULL_PARAMETER);
   CHECK_RC(sigverify_github_verify(jsonl, len, NULL, "actions/attest-demo", NULL, NULL, &v),
