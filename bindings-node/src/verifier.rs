@@ -275,33 +275,6 @@ impl Verifier {
         })
     }
 
-    /// `bundle` and `{ artifact | digest, policy }` as the host's request, validated.
-    fn request(
-        &self,
-        env: &Env,
-        bundle: Option<Unknown<'_>>,
-        options: Option<Fields<'_>>,
-        arg: &str,
-        default_policy: Option<&Arc<sigverify::Policy>>,
-    ) -> Result<batch::Job<'static>, Failure> {
-        let f = options.ok_or_else(|| {
-            Failure::argument(format!(
-                "{arg} is required: {{ artifact | digest, policy }}"
-            ))
-        })?;
-        let bundle =
-            bundle.ok_or_else(|| Failure::argument(format!("{arg}.bundle is required")))?;
-        batch::Request {
-            policy: f
-                .read("policy", crate::policy::arg)?
-                .or_else(|| default_policy.cloned()),
-            artifact: f.data("artifact")?,
-            digest: f.string("digest")?,
-            bundle: inputs::document(env, bundle, "bundle", "bundle")?,
-        }
-        .validate()
-    }
-
     fn one(
         &self,
         env: &Env,
@@ -309,7 +282,7 @@ impl Verifier {
         options: Option<Unknown<'_>>,
     ) -> Result<One, Failure> {
         let options = inputs::object(options, "options")?;
-        let job = self.request(env, Some(bundle), options, "options", None)?;
+        let job = request(env, Some(bundle), options, "options", None)?;
         Ok(One(Arc::clone(&self.inner), job))
     }
 
@@ -335,7 +308,7 @@ impl Verifier {
                 let f = inputs::object(Some(item), &arg)?
                     .ok_or_else(|| Failure::argument(format!("{arg} must be an object")))?;
                 let bundle = f.get("bundle")?;
-                self.request(env, bundle, Some(f), &arg, policy.as_ref())
+                request(env, bundle, Some(f), &arg, policy.as_ref())
             })
             .collect();
         Ok(Many {
@@ -344,6 +317,31 @@ impl Verifier {
             threads,
         })
     }
+}
+
+/// `bundle` and `{ artifact | digest, policy }` as the host's request, validated.
+fn request(
+    env: &Env,
+    bundle: Option<Unknown<'_>>,
+    options: Option<Fields<'_>>,
+    arg: &str,
+    default_policy: Option<&Arc<sigverify::Policy>>,
+) -> Result<batch::Job<'static>, Failure> {
+    let f = options.ok_or_else(|| {
+        Failure::argument(format!(
+            "{arg} is required: {{ artifact | digest, policy }}"
+        ))
+    })?;
+    let bundle = bundle.ok_or_else(|| Failure::argument(format!("{arg}.bundle is required")))?;
+    batch::Request {
+        policy: f
+            .read("policy", crate::policy::arg)?
+            .or_else(|| default_policy.cloned()),
+        artifact: f.data("artifact")?,
+        digest: f.string("digest")?,
+        bundle: inputs::document(env, bundle, "bundle", "bundle")?,
+    }
+    .validate()
 }
 
 /// One verification (`verify`, `verifySync`).
