@@ -110,9 +110,9 @@ export declare class TrustedRoot {
   static staging(): TrustedRoot
   /**
    * The root of GitHub's own Sigstore instance (artifact attestations of private repositories:
-   * Fulcio and a timestamp authority, no transparency log), embedded in the package. Verify
-   * with explicit thresholds: `new Verifier(TrustedRoot.github(), { tlogThreshold: 0,
-   * timestampThreshold: 1, sctThreshold: 0 })`.
+   * Fulcio and a timestamp authority, no transparency log), embedded in the package. A
+   * `Verifier` of it starts from GitHub's thresholds (`{ tlogThreshold: 0,
+   * timestampThreshold: 1, sctThreshold: 0 }`).
    */
   static github(): TrustedRoot
   /**
@@ -569,10 +569,11 @@ export interface VerifiedTime {
 }
 
 /**
- * How much evidence every bundle must carry. Each field is optional; the defaults are the
- * core's: `{ tlogThreshold: 1, sctThreshold: 1, timestampThreshold: 0 }` and no witnesses.
- * GitHub's instance has no transparency log: say so explicitly, `{ tlogThreshold: 0,
- * timestampThreshold: 1, sctThreshold: 0 }`.
+ * How much evidence every bundle must carry. Each field is optional; the defaults are those of
+ * the root's instance: for the public-good and staging roots and a root read with `fromJSON`
+ * the core's, `{ tlogThreshold: 1, sctThreshold: 1, timestampThreshold: 0 }`; for
+ * `TrustedRoot.github()` (no transparency log, no CT log) GitHub's, `{ tlogThreshold: 0,
+ * timestampThreshold: 1, sctThreshold: 0 }`. No witnesses.
  */
 export interface VerifierOptions {
   /** Transparency log entries (from distinct logs) that must verify, 0 to 1024. */
@@ -605,7 +606,7 @@ export interface VerifyItem {
 /** The options of `verifyMany`. */
 export interface VerifyManyOptions {
   /**
-   * How many threads verify at once: an integer from 1 to 256 (default: the number of CPUs;
+   * How many threads verify at once: an integer from 1 to 1024 (default: the number of CPUs;
    * never more than one per item).
    */
   jobs?: number

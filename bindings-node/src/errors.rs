@@ -1,14 +1,15 @@
-//! Every failure becomes a JavaScript error here, in one function: [`Failure::into_js`].
+//! Every failure becomes a JavaScript error here, in one function: [`to_js`]. What failed, its
+//! class, code and check are the host's ([`sigverify_host::Failure`]); this file only picks the
+//! JavaScript class for each [`Class`].
 //!
 //! The error classes themselves are plain JavaScript (`errors.js`, so that they can extend
 //! `Error`); `index.js` hands them to the addon once per environment (main thread or worker)
 //! through [`register_error_classes`], and they are kept as that environment's instance data.
 
-use std::panic::{catch_unwind, AssertUnwindSafe};
-
 use napi::bindgen_prelude::{FnArgs, Function, FunctionRef, JsObjectValue, Null};
 use napi::{Env, JsValue, Status};
 use napi_derive::napi;
+use sigverify_host::{Class, Failure};
 
 /// What a sigverify error carries besides its message (the second argument of the error classes'
 /// constructors).
@@ -53,89 +54,23 @@ pub fn register_error_classes(
     env.set_instance_data(classes, (), |_| {})
 }
 
-/// Everything that can go wrong in a call, kept as Rust data until there is a JavaScript thread
-/// to turn it into an error (work off the thread hands it back through `Task::resolve`). The
-/// same kinds, classes and codes as the Python binding.
-#[derive(Clone, Debug)]
-pub enum Failure {
-    /// A core error from verification: `InvalidInputError` when `is_invalid_input()`, else
-    /// `VerificationError` (as the CLI's exit codes 2 and 1).
-    Verify(sigverify::Error),
-    /// A core error while loading what the caller supplies (a trusted root, a key, a policy
-    /// document, a witness key): always `InvalidInputError`, with the core's code and check.
-    Load(sigverify::Error),
-    /// An argument of the wrong type or value: `InvalidInputError` with code `invalid-argument`.
-    Argument(String),
-    /// A panic in sigverify, caught at the boundary: `SigverifyError` with code
-    /// `internal-error`.
-    Internal(String),
-}
-
-/// The codes of [`Failure::Argument`] and [`Failure::Internal`], defined once for every face.
-use sigverify_host::codes::{
-    INTERNAL_ERROR as CODE_INTERNAL, INVALID_ARGUMENT as CODE_INVALID_ARGUMENT,
-};
-
-impl Failure {
-    pub(crate) fn argument(message: impl Into<String>) -> Failure {
-        Failure::Argument(message.into())
-    }
-
-    /// The one conversion of a failure to the JavaScript error that is thrown or rejected.
-    pub(crate) fn into_js(self, env: &Env) -> napi::Error {
-        let core = |e: &sigverify::Error| ErrorDetails {
-            code: e.code().to_owned(),
-            check: Some(e.check().as_str().to_owned()),
-        };
-        let (class, message, details) = match self {
-            Failure::Verify(e) => {
-                let class = if e.is_invalid_input() {
-                    Class::InvalidInput
-                } else {
-                    Class::Verification
-                };
-                (class, e.to_string(), core(&e))
-            }
-            Failure::Load(e) => (Class::InvalidInput, e.to_string(), core(&e)),
-            Failure::Argument(message) => (
-                Class::InvalidInput,
-                message,
-                ErrorDetails {
-                    code: CODE_INVALID_ARGUMENT.into(),
-                    check: None,
-                },
-            ),
-            Failure::Internal(message) => (
-                Class::Base,
-                format!("internal error in sigverify (a bug; please report it with the input that caused it): {message}"),
-                ErrorDetails {
-                    code: CODE_INTERNAL.into(),
-                    check: None,
-                },
-            ),
-        };
-        construct(env, class, message, details)
-    }
-}
-
-#[derive(Clone, Copy)]
-enum Class {
-    Base,
-    Verification,
-    InvalidInput,
-}
-
-/// `new Class(message, { code, check })`; without registered classes (the raw addon loaded
-/// without `index.js`), a plain `Error` with the same message, `code` and `check`.
-fn construct(env: &Env, class: Class, message: String, details: ErrorDetails) -> napi::Error {
-    let registered = env.get_instance_data::<ErrorClasses>().ok().flatten();
-    let Some(classes) = registered else {
+/// The one conversion of a failure to the JavaScript error that is thrown or rejected:
+/// `new Class(message, { code, check })` with `VerificationError`, `InvalidInputError` or
+/// `SigverifyError` (internal errors) by [`Failure::class`]. Without registered classes (the raw
+/// addon loaded without `index.js`), a plain `Error` with the same message, `code` and `check`.
+pub(crate) fn to_js(env: &Env, failure: &Failure) -> napi::Error {
+    let message = failure.to_string();
+    let details = ErrorDetails {
+        code: failure.code().to_owned(),
+        check: failure.check().map(str::to_owned),
+    };
+    let Some(classes) = env.get_instance_data::<ErrorClasses>().ok().flatten() else {
         return plain(env, message, details);
     };
-    let class = match class {
-        Class::Base => &classes.base,
+    let class = match failure.class() {
         Class::Verification => &classes.verification,
         Class::InvalidInput => &classes.invalid_input,
+        Class::Internal => &classes.base,
     };
     let created = class
         .borrow_back(env)
@@ -144,6 +79,11 @@ fn construct(env: &Env, class: Class, message: String, details: ErrorDetails) ->
         Ok(error) => napi::Error::from(error),
         Err(e) => e,
     }
+}
+
+/// A host outcome as a napi one: the failure converted by [`to_js`].
+pub(crate) fn throw<T>(env: &Env, outcome: Result<T, Failure>) -> napi::Result<T> {
+    outcome.map_err(|f| to_js(env, &f))
 }
 
 fn plain(env: &Env, message: String, details: ErrorDetails) -> napi::Error {
@@ -158,20 +98,4 @@ fn plain(env: &Env, message: String, details: ErrorDetails) -> napi::Error {
             Ok(napi::Error::from(error.to_unknown()))
         });
     made.unwrap_or_else(|_| napi::Error::new(Status::GenericFailure, message))
-}
-
-/// Runs `f`, turning a panic into [`Failure::Internal`]: a bug in sigverify must never take the
-/// process down (a panic cannot cross into Node, least of all from a worker thread).
-pub(crate) fn panic_boundary<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r,
-        Err(payload) => {
-            let what = payload
-                .downcast_ref::<&str>()
-                .map(|s| (*s).to_owned())
-                .or_else(|| payload.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "a panic".to_owned());
-            Err(Failure::Internal(what))
-        }
-    }
 }

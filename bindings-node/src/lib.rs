@@ -1,13 +1,16 @@
-//! `sigverify` for Node.js: the sigverify core through napi-rs.
+//! `sigverify` for Node.js: the sigverify core through napi-rs, by way of the binding-neutral
+//! layer `sigverify-host`, which decides every rule (which arguments a call needs, the embedded
+//! instances, the batch runner, the panic guard). This crate only converts: JavaScript values
+//! to the host's requests ([`inputs`]), the host's results and failures back ([`result`],
+//! [`errors::to_js`]).
 //!
 //! Shaped like the `@node-rs` packages: `#[napi]` classes and functions, an `index.d.ts` generated
 //! by `napi build` from these `///` comments (committed), async work off the JavaScript thread
-//! (`verify`, `verifyMany`) with a `verifySync` twin that shares one code path
-//! ([`verifier::Job::run`]). The error classes are plain JavaScript (`errors.js`, extending
-//! `Error`); every failure becomes one of them in exactly one place, [`errors::Failure::into_js`].
+//! with a `...Sync` twin that shares one code path ([`task`]). The error classes are plain
+//! JavaScript (`errors.js`, extending `Error`).
 //!
-//! Every call into the core runs behind a panic boundary: a bug surfaces as a `SigverifyError`
-//! with code `internal-error`, never as a crash.
+//! Every call into the core runs behind the host's panic boundary (`sigverify_host::guard`): a
+//! bug surfaces as a `SigverifyError` with code `internal-error`, never as a crash.
 
 mod ecosystems;
 mod errors;
@@ -15,6 +18,7 @@ mod inputs;
 mod policy;
 mod result;
 mod root;
+mod task;
 mod tuf;
 mod verifier;
 

@@ -2,13 +2,13 @@
 
 use std::sync::Arc;
 
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{ClassInstance, FromNapiValue, Unknown};
 use napi::Env;
 use napi_derive::napi;
+use sigverify_host::{guard, Failure};
 
-use crate::errors::{panic_boundary, Failure};
+use crate::errors::throw;
 use crate::inputs;
-use crate::root::material;
 
 /// What one verification requires of the signer: an exact certificate identity and OIDC issuer,
 /// a managed public key that you supply (never one taken from the bundle), or a policy document.
@@ -18,10 +18,21 @@ pub struct Policy {
     pub(crate) inner: Arc<sigverify::Policy>,
 }
 
+/// A policy built by `f`: every failure is the caller's input (`InvalidInputError`).
 fn make(env: &Env, f: impl FnOnce() -> Result<sigverify::Policy, Failure>) -> napi::Result<Policy> {
-    panic_boundary(f)
-        .map(|p| Policy { inner: Arc::new(p) })
-        .map_err(|f| material(f).into_js(env))
+    let policy = guard(f).map_err(Failure::loading);
+    throw(env, policy).map(|p| Policy { inner: Arc::new(p) })
+}
+
+/// A `Policy` argument.
+pub(crate) fn arg(value: Unknown<'_>, arg: &str) -> Result<Arc<sigverify::Policy>, Failure> {
+    ClassInstance::<Policy>::from_unknown(value)
+        .map(|p| Arc::clone(&p.inner))
+        .map_err(|_| {
+            Failure::argument(format!(
+                "{arg} must be a Policy (Policy.identity, Policy.key or Policy.fromJSON)"
+            ))
+        })
 }
 
 #[napi]
@@ -71,9 +82,8 @@ impl Policy {
         env: Env,
         #[napi(ts_arg_type = "Uint8Array | string | object")] json: Unknown<'_>,
     ) -> napi::Result<Policy> {
-        let bytes = inputs::json_bytes(&env, json, "policy document", "json")
-            .map_err(|f| material(f).into_js(&env))?;
         make(&env, || {
+            let bytes = inputs::json(&env, json, "policy document", "json")?;
             sigverify::Policy::from_json(&bytes).map_err(Failure::Load)
         })
     }
@@ -177,19 +187,19 @@ fn shorthand(
     kind: &str,
     who: &[&str],
 ) -> Result<sigverify::Policy, Failure> {
-    let arg = "requirements";
-    let obj = inputs::object(requirements, arg)?.ok_or_else(|| {
-        Failure::argument(format!("{arg} is required: {{ {} ... }}", who.join(", ")))
+    let obj = inputs::object(requirements, "requirements")?.ok_or_else(|| {
+        Failure::argument(format!(
+            "requirements is required: {{ {} ... }}",
+            who.join(", ")
+        ))
     })?;
     let mut fields = serde_json::Map::new();
     for name in who.iter().chain(&["sourceRef", "sourceDigest"]) {
-        if let Some(v) = inputs::field(&obj, name)? {
-            let v = inputs::string(v, &format!("{arg}.{name}"))?;
+        if let Some(v) = obj.string(name)? {
             fields.insert((*name).to_owned(), serde_json::Value::String(v));
         }
     }
-    if let Some(v) = inputs::field(&obj, "denySelfHostedRunners")? {
-        let deny = inputs::boolean(v, &format!("{arg}.denySelfHostedRunners"))?;
+    if let Some(deny) = obj.read("denySelfHostedRunners", inputs::boolean)? {
         fields.insert(
             "denySelfHostedRunners".into(),
             serde_json::Value::Bool(deny),
@@ -198,8 +208,7 @@ fn shorthand(
     let mut doc = serde_json::Map::new();
     doc.insert("version".into(), 1.into());
     doc.insert(kind.to_owned(), serde_json::Value::Object(fields));
-    if let Some(v) = inputs::field(&obj, "predicateType")? {
-        let t = inputs::string(v, &format!("{arg}.predicateType"))?;
+    if let Some(t) = obj.string("predicateType")? {
         doc.insert(
             "statement".into(),
             serde_json::json!({ "predicateType": t }),

@@ -5,18 +5,10 @@ use std::sync::Arc;
 use napi::bindgen_prelude::Unknown;
 use napi::Env;
 use napi_derive::napi;
+use sigverify_host::{guard, Failure, Instance};
 
-use crate::errors::{panic_boundary, Failure};
+use crate::errors::throw;
 use crate::inputs;
-
-/// Which embedded instance a root is, if any.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Instance {
-    PublicGood,
-    Staging,
-    Github,
-    Custom,
-}
 
 /// The trusted material of one Sigstore instance: Fulcio CAs, Rekor logs, CT logs and timestamp
 /// authorities, with their validity periods (a `trusted_root.json`). Immutable; share it freely.
@@ -25,20 +17,16 @@ pub(crate) enum Instance {
 #[napi]
 pub struct TrustedRoot {
     pub(crate) inner: Arc<sigverify::TrustedRoot>,
-    pub(crate) instance: Instance,
+    /// The embedded instance it is, if any: a `Verifier` of it starts from that instance's
+    /// options.
+    pub(crate) instance: Option<Instance>,
 }
 
-fn load(
-    env: &Env,
-    instance: Instance,
-    f: impl FnOnce() -> Result<sigverify::TrustedRoot, sigverify::Error>,
-) -> napi::Result<TrustedRoot> {
-    panic_boundary(|| f().map_err(Failure::Load))
-        .map(|root| TrustedRoot {
-            inner: Arc::new(root),
-            instance,
-        })
-        .map_err(|f| f.into_js(env))
+fn embedded(env: &Env, instance: Instance) -> napi::Result<TrustedRoot> {
+    throw(env, guard(|| instance.trusted_root())).map(|root| TrustedRoot {
+        inner: Arc::new(root),
+        instance: Some(instance),
+    })
 }
 
 #[napi]
@@ -47,26 +35,22 @@ impl TrustedRoot {
     /// rekor.sigstore.dev), embedded in the package.
     #[napi(factory)]
     pub fn public_good(env: Env) -> napi::Result<TrustedRoot> {
-        load(
-            &env,
-            Instance::PublicGood,
-            sigverify::TrustedRoot::public_good,
-        )
+        embedded(&env, Instance::PublicGood)
     }
 
     /// The root of Sigstore's staging instance, embedded in the package.
     #[napi(factory)]
     pub fn staging(env: Env) -> napi::Result<TrustedRoot> {
-        load(&env, Instance::Staging, sigverify::TrustedRoot::staging)
+        embedded(&env, Instance::Staging)
     }
 
     /// The root of GitHub's own Sigstore instance (artifact attestations of private repositories:
-    /// Fulcio and a timestamp authority, no transparency log), embedded in the package. Verify
-    /// with explicit thresholds: `new Verifier(TrustedRoot.github(), { tlogThreshold: 0,
-    /// timestampThreshold: 1, sctThreshold: 0 })`.
+    /// Fulcio and a timestamp authority, no transparency log), embedded in the package. A
+    /// `Verifier` of it starts from GitHub's thresholds (`{ tlogThreshold: 0,
+    /// timestampThreshold: 1, sctThreshold: 0 }`).
     #[napi(factory)]
     pub fn github(env: Env) -> napi::Result<TrustedRoot> {
-        load(&env, Instance::Github, sigverify::TrustedRoot::github)
+        embedded(&env, Instance::GitHub)
     }
 
     /// Reads a `trusted_root.json` (Sigstore protobuf-specs `TrustedRoot`, JSON form), given as a
@@ -77,18 +61,17 @@ impl TrustedRoot {
         env: Env,
         #[napi(ts_arg_type = "Uint8Array | string | object")] json: Unknown<'_>,
     ) -> napi::Result<TrustedRoot> {
-        let bytes = inputs::json_bytes(&env, json, "trusted root", "json")
-            .map_err(|f| material(f).into_js(&env))?;
-        load(&env, Instance::Custom, || {
-            sigverify::TrustedRoot::from_json(&bytes)
-        })
+        let root = inputs::json(&env, json, "trusted root", "json").and_then(|bytes| {
+            guard(|| sigverify::TrustedRoot::from_json(&bytes).map_err(Failure::Load))
+        });
+        throw(&env, root.map_err(Failure::loading)).map(TrustedRoot::custom)
     }
 
     /// `"public-good"`, `"staging"` or `"github"` for the embedded roots, `null` for one read
     /// with `fromJSON`.
     #[napi(getter, ts_return_type = "'public-good' | 'staging' | 'github' | null")]
     pub fn name(&self) -> Option<&'static str> {
-        self.instance_name()
+        self.instance.map(Instance::name)
     }
 
     /// The number of transparency logs (Rekor).
@@ -117,24 +100,15 @@ impl TrustedRoot {
 }
 
 impl TrustedRoot {
-    pub(crate) fn instance_name(&self) -> Option<&'static str> {
-        match self.instance {
-            Instance::PublicGood => Some("public-good"),
-            Instance::Staging => Some("staging"),
-            Instance::Github => Some("github"),
-            Instance::Custom => None,
+    /// A root that is none of the embedded instances (read by `fromJSON`, or by a TUF update).
+    pub(crate) fn custom(root: sigverify::TrustedRoot) -> TrustedRoot {
+        TrustedRoot {
+            inner: Arc::new(root),
+            instance: None,
         }
     }
 }
 
-/// A document that the caller supplies and that is not usable JSON is bad input.
-pub(crate) fn material(f: Failure) -> Failure {
-    match f {
-        Failure::Verify(e) => Failure::Load(e),
-        other => other,
-    }
-}
-
-fn saturate(n: usize) -> u32 {
+pub(crate) fn saturate(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }

@@ -1,7 +1,8 @@
 //! `Tuf`: the core's offline TUF client (`sigverify::tuf`), which verifies and never fetches.
 //! The caller hands over the repository's files as two plain objects (metadata and targets,
-//! file name → bytes), read on the JavaScript thread; the update runs off it (`Tuf.update`) or on
-//! it (`Tuf.updateSync`) through the same [`TufJob::run`].
+//! file name → bytes), read on the JavaScript thread into the host's request
+//! ([`sigverify_host::tuf`]); the update runs off it (`Tuf.update`) or on it (`Tuf.updateSync`)
+//! through [`crate::task`].
 
 // In `cargo test` builds nothing registers the `#[napi]` functions with N-API, so they look
 // unused there.
@@ -10,17 +11,15 @@
 use std::collections::HashMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use napi::bindgen_prelude::{AsyncTask, Buffer, FromNapiValue, Object, Unknown};
-use napi::{Env, JsValue, Task};
+use napi::bindgen_prelude::{AsyncTask, Buffer, FromNapiValue, Unknown};
+use napi::{Env, JsValue};
 use napi_derive::napi;
+use sigverify_host::tuf::{self, Files};
+use sigverify_host::Failure;
 
-use sigverify::tuf::{TufClient, TufState, UpdateOptions};
-use sigverify::Backend;
-
-use crate::errors::{panic_boundary, Failure};
-use crate::inputs::{self, napi_failure};
-use crate::root::{Instance, TrustedRoot};
-use crate::verifier::now;
+use crate::inputs::{self, napi_failure, Fields};
+use crate::root::TrustedRoot;
+use crate::task::{sync, task, Job, JobTask};
 
 /// The options of `Tuf.update`.
 // Typing only (index.d.ts): the options are read field by field, with errors that name them.
@@ -90,161 +89,75 @@ pub struct TufUpdate {
     pub expired: Vec<ExpiredMetadata>,
 }
 
-/// One update, with everything copied out of JavaScript values.
-pub struct TufJob {
-    root: Option<Vec<u8>>,
-    staging: bool,
-    metadata: HashMap<String, Vec<u8>>,
-    targets: HashMap<String, Vec<u8>>,
-    state: Option<Vec<u8>>,
-    now: i64,
-    accept_expired: bool,
-}
-
-fn files(value: Option<Unknown<'_>>, arg: &str) -> Result<HashMap<String, Vec<u8>>, Failure> {
-    let Some(obj) = inputs::object(value, arg)? else {
+/// The files of one kind: an object mapping file names to bytes.
+fn files(o: &Fields<'_>, name: &str) -> Result<Files, Failure> {
+    let arg = format!("options.{name}");
+    let Some(obj) = o.read(name, |v, a| inputs::object(Some(v), a))?.flatten() else {
         return Err(Failure::argument(format!(
             "{arg} is required: an object mapping file names to Buffers"
         )));
     };
     let mut out = HashMap::new();
-    for name in Object::keys(&obj).map_err(napi_failure)? {
-        if let Some(v) = inputs::field(&obj, &name)? {
-            let bytes = inputs::bytes(v, &format!("{arg}[{name:?}]"))?;
-            out.insert(name, bytes.to_vec());
-        }
-    }
-    Ok(out)
-}
-
-impl TufJob {
-    fn read(options: Option<Unknown<'_>>) -> Result<TufJob, Failure> {
-        let Some(o) = inputs::object(options, "options")? else {
-            return Err(Failure::argument(
-                "options is required: { metadata, targets, root?, state?, now? }",
-            ));
-        };
-        let root = inputs::field(&o, "root")?
-            .map(|v| inputs::bytes(v, "options.root").map(|b| b.to_vec()))
-            .transpose()?;
-        let staging = match inputs::field(&o, "instance")?
-            .map(|v| inputs::string(v, "options.instance"))
-            .transpose()?
-            .as_deref()
+    for file in obj.keys()? {
+        if let Some(bytes) =
+            obj.read(&file, |v, _| inputs::bytes(v, &format!("{arg}[{file:?}]")))?
         {
-            None | Some("public-good") => false,
-            Some("staging") => true,
-            Some(other) => {
-                return Err(Failure::argument(format!(
-                    "options.instance must be \"public-good\" or \"staging\", found {other:?}"
-                )))
-            }
-        };
-        if root.is_some() && inputs::field(&o, "instance")?.is_some() {
-            return Err(Failure::argument(
-                "give either options.root or options.instance, not both",
-            ));
+            out.insert(file, bytes);
         }
-        let metadata = files(inputs::field(&o, "metadata")?, "options.metadata")?;
-        let targets = files(inputs::field(&o, "targets")?, "options.targets")?;
-        let state = inputs::field(&o, "state")?
-            .map(|v| inputs::text_or_bytes(v, "options.state"))
-            .transpose()?;
-        let now = match inputs::field(&o, "now")? {
-            None => now(),
-            Some(v) => {
-                if !v.is_date().map_err(napi_failure)? {
-                    return Err(Failure::argument("options.now must be a Date"));
-                }
-                NaiveDateTime::from_unknown(v)
-                    .map_err(|_| Failure::argument("options.now must be a valid Date"))?
-                    .and_utc()
-                    .timestamp()
-            }
-        };
-        let accept_expired = match inputs::field(&o, "acceptExpiredMetadataUnsafe")? {
-            Some(v) => inputs::boolean(v, "options.acceptExpiredMetadataUnsafe")?,
-            None => false,
-        };
-        Ok(TufJob {
-            root,
-            staging,
-            metadata,
-            targets,
-            state,
-            now,
-            accept_expired,
-        })
     }
-
-    fn run(&self) -> Result<sigverify::tuf::TufUpdate, Failure> {
-        panic_boundary(|| {
-            let mut options = UpdateOptions::default();
-            options.accept_expired_metadata_unsafe = self.accept_expired;
-            let root: &[u8] = match (&self.root, self.staging) {
-                (Some(r), _) => r,
-                (None, true) => sigverify::tuf::STAGING_ROOT,
-                (None, false) => sigverify::tuf::PUBLIC_GOOD_ROOT,
-            };
-            let client = TufClient::with_options(root, options, Backend::default())
-                .map_err(Failure::Load)?;
-            let state = self
-                .state
-                .as_deref()
-                .map(TufState::from_json)
-                .transpose()
-                .map_err(Failure::Load)?;
-            let metadata = |name: &str| self.metadata.get(name).cloned();
-            let targets = |name: &str| self.targets.get(name).cloned();
-            client
-                .update_from_files(state.as_ref(), self.now, &metadata, &targets)
-                .map_err(Failure::Verify)
-        })
-    }
+    Ok(Files::Map(out))
 }
 
-fn to_js(u: sigverify::tuf::TufUpdate) -> TufUpdate {
-    TufUpdate {
-        trusted_root: TrustedRoot {
-            inner: std::sync::Arc::new(u.trusted_root),
-            instance: Instance::Custom,
-        },
-        trusted_root_json: u.trusted_root_json.into(),
-        npm_keys_json: u.npm_keys_json.map(Buffer::from),
-        root_json: u.root_json.into(),
-        state: u.state.to_json().into(),
-        expired: u
-            .expired
-            .into_iter()
-            .map(|e| ExpiredMetadata {
-                role: e.role,
-                version: i64::try_from(e.version).unwrap_or(i64::MAX),
-                expires: DateTime::from_timestamp(e.expires, 0).unwrap_or_default(),
-                age_seconds: e.age_seconds,
-            })
-            .collect(),
+/// A `Date`, as Unix seconds.
+fn date(value: Unknown<'_>, arg: &str) -> Result<i64, Failure> {
+    if !value.is_date().map_err(napi_failure)? {
+        return Err(Failure::argument(format!("{arg} must be a Date")));
     }
+    let date = NaiveDateTime::from_unknown(value)
+        .map_err(|_| Failure::argument(format!("{arg} must be a valid Date")))?;
+    Ok(date.and_utc().timestamp())
 }
 
-/// The off-thread half of `Tuf.update`.
-pub struct TufTask {
-    job: Option<Result<TufJob, Failure>>,
+fn request(options: Option<Unknown<'_>>) -> Result<tuf::Job, Failure> {
+    let o = inputs::options(options, "{ metadata, targets, root?, state?, now? }")?;
+    tuf::Request {
+        root: o.read("root", inputs::bytes)?,
+        instance: o.string("instance")?,
+        metadata: files(&o, "metadata")?,
+        targets: files(&o, "targets")?,
+        state: o.read("state", inputs::text_or_bytes)?,
+        now: o.read("now", date)?,
+        accept_expired_metadata_unsafe: o.flag("acceptExpiredMetadataUnsafe")?,
+    }
+    .validate()
 }
 
-impl Task for TufTask {
-    type Output = Result<sigverify::tuf::TufUpdate, Failure>;
-    type JsValue = TufUpdate;
+impl Job for tuf::Job {
+    type Out = sigverify::tuf::TufUpdate;
+    type Js = TufUpdate;
 
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(match self.job.take() {
-            Some(Ok(job)) => job.run(),
-            Some(Err(f)) => Err(f),
-            None => Err(Failure::Internal("a TUF task ran twice".into())),
+    fn call(&self) -> Result<Self::Out, Failure> {
+        self.run()
+    }
+
+    fn to_js(_: &Env, u: Self::Out) -> napi::Result<Self::Js> {
+        Ok(TufUpdate {
+            trusted_root: TrustedRoot::custom(u.trusted_root),
+            trusted_root_json: u.trusted_root_json.into(),
+            npm_keys_json: u.npm_keys_json.map(Buffer::from),
+            root_json: u.root_json.into(),
+            state: u.state.to_json().into(),
+            expired: u
+                .expired
+                .into_iter()
+                .map(|e| ExpiredMetadata {
+                    role: e.role,
+                    version: i64::try_from(e.version).unwrap_or(i64::MAX),
+                    expires: DateTime::from_timestamp(e.expires, 0).unwrap_or_default(),
+                    age_seconds: e.age_seconds,
+                })
+                .collect(),
         })
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        output.map(to_js).map_err(|f| f.into_js(&env))
     }
 }
 
@@ -265,18 +178,13 @@ impl Tuf {
         ts_args_type = "options: TufUpdateOptions",
         ts_return_type = "Promise<TufUpdate>"
     )]
-    pub fn update(options: Option<Unknown<'_>>) -> AsyncTask<TufTask> {
-        AsyncTask::new(TufTask {
-            job: Some(TufJob::read(options)),
-        })
+    pub fn update(options: Option<Unknown<'_>>) -> AsyncTask<JobTask<tuf::Job>> {
+        task(request(options))
     }
 
     /// `update`, on the calling thread.
     #[napi(ts_args_type = "options: TufUpdateOptions")]
     pub fn update_sync(env: Env, options: Option<Unknown<'_>>) -> napi::Result<TufUpdate> {
-        TufJob::read(options)
-            .and_then(|j| j.run())
-            .map(to_js)
-            .map_err(|f| f.into_js(&env))
+        sync(&env, request(options))
     }
 }

@@ -1,25 +1,25 @@
 //! `Verifier`: verify bundles, on the JavaScript thread (`verifySync`) or off it (`verify`,
-//! `verifyMany`), through one code path ([`Job::run`]).
+//! `verifyMany`), through the host's one verification ([`sigverify_host::batch`]).
 
-use napi::bindgen_prelude::{
-    AsyncTask, ClassInstance, FromNapiValue, JsObjectValue, Object, Uint8Array, Unknown,
-};
-use napi::{Env, JsValue, Task};
+use std::sync::Arc;
+
+use napi::bindgen_prelude::{AsyncTask, ClassInstance, FromNapiValue, Unknown};
+use napi::Env;
 use napi_derive::napi;
+use sigverify::{Backend, VerifierOptions as Options, Witness, WitnessPolicy};
+use sigverify_host::{batch, guard, now, Failure};
 
-use crate::errors::{panic_boundary, Failure};
-use crate::inputs::{self, napi_failure};
-use crate::policy::Policy;
+use crate::errors::{throw, to_js};
+use crate::inputs::{self, Fields};
 use crate::result::VerificationResult;
-use crate::root::TrustedRoot;
+use crate::root::{saturate, TrustedRoot};
+use crate::task::{self, Job, JobTask};
 
-/// The most threads one `verifyMany` call starts, whatever `jobs` asks for.
-const MAX_JOBS: u32 = 256;
-
-/// How much evidence every bundle must carry. Each field is optional; the defaults are the
-/// core's: `{ tlogThreshold: 1, sctThreshold: 1, timestampThreshold: 0 }` and no witnesses.
-/// GitHub's instance has no transparency log: say so explicitly, `{ tlogThreshold: 0,
-/// timestampThreshold: 1, sctThreshold: 0 }`.
+/// How much evidence every bundle must carry. Each field is optional; the defaults are those of
+/// the root's instance: for the public-good and staging roots and a root read with `fromJSON`
+/// the core's, `{ tlogThreshold: 1, sctThreshold: 1, timestampThreshold: 0 }`; for
+/// `TrustedRoot.github()` (no transparency log, no CT log) GitHub's, `{ tlogThreshold: 0,
+/// timestampThreshold: 1, sctThreshold: 0 }`. No witnesses.
 // Typing only (index.d.ts): the options are read field by field, with errors that name them.
 #[allow(dead_code)]
 #[napi(object, object_to_js = false, object_from_js = false)]
@@ -42,8 +42,8 @@ pub struct VerifierOptions {
 /// "Now" (to refuse verified times in the future) is the system clock at each call.
 #[napi]
 pub struct Verifier {
-    pub(crate) inner: std::sync::Arc<sigverify::Verifier>,
-    options: sigverify::VerifierOptions,
+    pub(crate) inner: Arc<sigverify::Verifier>,
+    options: Options,
     witness_threshold: Option<usize>,
 }
 
@@ -59,7 +59,7 @@ impl Verifier {
         #[napi(ts_arg_type = "TrustedRoot")] root: Unknown<'_>,
         #[napi(ts_arg_type = "VerifierOptions")] options: Option<Unknown<'_>>,
     ) -> napi::Result<Verifier> {
-        Verifier::build(root, options).map_err(|f| f.into_js(&env))
+        throw(&env, guard(|| Verifier::build(root, options)))
     }
 
     /// Transparency log entries (from distinct logs) that every bundle must carry.
@@ -109,10 +109,8 @@ impl Verifier {
         env: Env,
         bundle: Unknown<'_>,
         options: Option<Unknown<'_>>,
-    ) -> AsyncTask<VerifyTask> {
-        let job = inputs::object(options, "options")
-            .and_then(|options| self.job(&env, Some(bundle), options.as_ref(), "options", None));
-        AsyncTask::new(VerifyTask { job: Some(job) })
+    ) -> AsyncTask<JobTask<One>> {
+        task::task(self.one(&env, bundle, options))
     }
 
     /// `verify`, on the calling thread: returns the result or throws the same errors.
@@ -123,13 +121,7 @@ impl Verifier {
         bundle: Unknown<'_>,
         options: Option<Unknown<'_>>,
     ) -> napi::Result<VerificationResult> {
-        let outcome = inputs::object(options, "options")
-            .and_then(|options| self.job(&env, Some(bundle), options.as_ref(), "options", None))
-            .and_then(|job| job.run());
-        match outcome {
-            Ok(r) => Ok(VerificationResult::from(&r)),
-            Err(f) => Err(f.into_js(&env)),
-        }
+        task::sync(&env, self.one(&env, bundle, options))
     }
 
     /// Verifies many bundles in parallel, off the JavaScript thread, on up to `jobs` threads
@@ -149,10 +141,8 @@ impl Verifier {
         env: Env,
         items: Unknown<'_>,
         options: Option<Unknown<'_>>,
-    ) -> AsyncTask<VerifyManyTask> {
-        AsyncTask::new(VerifyManyTask {
-            batch: Some(self.batch(&env, items, options)),
-        })
+    ) -> AsyncTask<JobTask<Many>> {
+        task::task(self.many(&env, items, options))
     }
 }
 
@@ -196,7 +186,7 @@ pub struct VerifyItem {
 #[allow(dead_code)]
 #[napi(object, object_to_js = false, object_from_js = false)]
 pub struct VerifyManyOptions {
-    /// How many threads verify at once: an integer from 1 to 256 (default: the number of CPUs;
+    /// How many threads verify at once: an integer from 1 to 1024 (default: the number of CPUs;
     /// never more than one per item).
     pub jobs: Option<u32>,
     /// The policy of the items that name none.
@@ -216,286 +206,182 @@ pub struct VerifyOutcome {
     pub error: Option<napi::Error>,
 }
 
-/// What the bundle is checked against: the artifact's bytes or a digest string.
-enum Target {
-    Bytes(Vec<u8>),
-    Digest(String),
-}
-
-/// One verification, with everything it needs copied out of JavaScript values: the artifact's
-/// bytes too, even for `verifySync`, because reading the other arguments can run JavaScript
-/// (getters, `toJSON`) that could detach or change the artifact's buffer.
-pub struct Job {
-    verifier: std::sync::Arc<sigverify::Verifier>,
-    bundle: Vec<u8>,
-    target: Target,
-    policy: std::sync::Arc<sigverify::Policy>,
-}
-
-impl Job {
-    /// The one verification path of `verify`, `verifySync` and `verifyMany`. "Now" is the system
-    /// clock: the core itself never reads one.
-    fn run(&self) -> Result<sigverify::VerificationResult, Failure> {
-        panic_boundary(|| {
-            let artifact = match &self.target {
-                Target::Bytes(b) => sigverify::Artifact::Bytes(b),
-                Target::Digest(d) => {
-                    sigverify::Artifact::parse_digest(d).map_err(Failure::Verify)?
-                }
-            };
-            self.verifier
-                .verify_json(&self.bundle, &artifact, &self.policy, now())
-                .map_err(Failure::Verify)
-        })
-    }
-}
-
-/// The system clock, read by the binding-neutral layer for every face.
-pub(crate) use sigverify_host::now;
-
-fn saturate(n: usize) -> u32 {
-    u32::try_from(n).unwrap_or(u32::MAX)
-}
-
-/// A `Policy` argument.
-pub(crate) fn policy_arg(
-    value: Unknown<'_>,
-    arg: &str,
-) -> Result<std::sync::Arc<sigverify::Policy>, Failure> {
-    ClassInstance::<Policy>::from_unknown(value)
-        .map(|p| std::sync::Arc::clone(&p.inner))
-        .map_err(|_| {
-            Failure::argument(format!(
-                "{arg} must be a Policy (Policy.identity, Policy.key or Policy.fromJSON)"
-            ))
-        })
+/// A `Verifier` argument.
+pub(crate) fn arg(value: Unknown<'_>, arg: &str) -> Result<Arc<sigverify::Verifier>, Failure> {
+    ClassInstance::<Verifier>::from_unknown(value)
+        .map(|v| Arc::clone(&v.inner))
+        .map_err(|_| Failure::argument(format!("{arg} must be a Verifier")))
 }
 
 impl Verifier {
+    /// The root's instance options ([`sigverify_host::Instance::options`]; the core's defaults
+    /// for a root read from JSON), with the thresholds given; the core refuses those out of
+    /// range or that the root can never meet.
     fn build(root: Unknown<'_>, options: Option<Unknown<'_>>) -> Result<Verifier, Failure> {
         let root = ClassInstance::<TrustedRoot>::from_unknown(root).map_err(|_| {
             Failure::argument("root must be a TrustedRoot (TrustedRoot.publicGood() ...)")
         })?;
-        let mut o = sigverify::VerifierOptions::default();
-        let mut witnesses = None;
-        let mut witness_threshold = None;
-        if let Some(obj) = inputs::object(options, "options")? {
+        let mut o = root.instance.map_or_else(Options::default, |i| i.options());
+        let (mut witnesses, mut threshold) = (None, None);
+        if let Some(f) = inputs::object(options, "options")? {
             for (name, slot) in [
                 ("tlogThreshold", &mut o.tlog_threshold),
                 ("sctThreshold", &mut o.sct_threshold),
                 ("timestampThreshold", &mut o.timestamp_threshold),
             ] {
-                if let Some(v) = inputs::field(&obj, name)? {
-                    *slot = inputs::count(v, &format!("options.{name}"), 0, u32::MAX)?;
+                if let Some(n) = f.read(name, inputs::count)? {
+                    *slot = n;
                 }
             }
-            witnesses = inputs::field(&obj, "witnesses")?
-                .map(|v| inputs::strings(v, "options.witnesses"))
-                .transpose()?;
-            witness_threshold = inputs::field(&obj, "witnessThreshold")?
-                .map(|v| inputs::count(v, "options.witnessThreshold", 0, u32::MAX))
-                .transpose()?;
+            witnesses = f.read("witnesses", inputs::strings)?;
+            threshold = f.read("witnessThreshold", inputs::count)?;
         }
-        // The core refuses thresholds out of range or that the root can never meet.
-        panic_boundary(|| {
-            let mut inner =
-                sigverify::Verifier::with_options(&root.inner, o, sigverify::Backend::default())
-                    .map_err(Failure::Load)?;
-            let mut k = None;
-            match (witnesses, witness_threshold) {
-                (None, None) => {}
-                (None, Some(_)) => {
-                    return Err(Failure::argument(
-                        "options.witnessThreshold needs options.witnesses",
-                    ))
-                }
-                (Some(keys), t) => {
-                    let list = keys
-                        .iter()
-                        .map(|v| sigverify::Witness::from_vkey(v))
-                        .collect::<Result<Vec<_>, _>>()
-                        .map_err(Failure::Load)?;
-                    let n = t.unwrap_or(list.len());
-                    let policy = sigverify::WitnessPolicy::new(n, list).map_err(Failure::Load)?;
-                    inner = inner.with_witness_policy(policy);
-                    k = Some(n);
-                }
+        // The binding's own rule until the core has one: the witness threshold defaults to all
+        // the witnesses, and a threshold without witnesses is refused.
+        let witnesses = match (witnesses, threshold) {
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(Failure::argument(
+                    "options.witnessThreshold needs options.witnesses",
+                ))
             }
-            Ok(Verifier {
-                inner: std::sync::Arc::new(inner),
-                options: o,
-                witness_threshold: k,
-            })
+            (Some(keys), k) => {
+                let list = keys
+                    .iter()
+                    .map(|v| Witness::from_vkey(v))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(Failure::Load)?;
+                let k = k.unwrap_or(list.len());
+                Some((k, WitnessPolicy::new(k, list).map_err(Failure::Load)?))
+            }
+        };
+        let witness_threshold = witnesses.as_ref().map(|(k, _)| *k);
+        let inner = match (root.instance, witnesses) {
+            // The embedded instance as it is: its verifier, built once per process.
+            (Some(i), None) if o == i.options() => i.verifier()?,
+            (_, w) => {
+                let v = sigverify::Verifier::with_options(&root.inner, o, Backend::default())
+                    .map_err(Failure::Load)?;
+                Arc::new(match w {
+                    Some((_, p)) => v.with_witness_policy(p),
+                    None => v,
+                })
+            }
+        };
+        Ok(Verifier {
+            inner,
+            options: o,
+            witness_threshold,
         })
     }
 
-    /// Reads `bundle` and `{ artifact | digest, policy }` into a [`Job`]. A missing or doubled
-    /// artifact is the core's `invalid-artifact`; the rest of the shape is `invalid-argument`.
-    fn job(
+    fn one(
         &self,
         env: &Env,
-        bundle: Option<Unknown<'_>>,
-        options: Option<&Object<'_>>,
-        arg: &str,
-        default_policy: Option<&std::sync::Arc<sigverify::Policy>>,
-    ) -> Result<Job, Failure> {
-        let Some(options) = options else {
-            return Err(Failure::argument(format!(
-                "{arg} is required: {{ artifact | digest, policy }}"
-            )));
-        };
-        let bundle =
-            bundle.ok_or_else(|| Failure::argument(format!("{arg}.bundle is required")))?;
-        let policy = match (inputs::field(options, "policy")?, default_policy) {
-            (Some(p), _) => policy_arg(p, &format!("{arg}.policy"))?,
-            (None, Some(p)) => std::sync::Arc::clone(p),
-            (None, None) => {
-                return Err(Failure::argument(format!(
-                    "{arg}.policy is required (Policy.identity(identity, issuer), Policy.key(pem) or Policy.fromJSON(doc))"
-                )))
-            }
-        };
-        let target = match (
-            inputs::field(options, "artifact")?,
-            inputs::field(options, "digest")?,
-        ) {
-            (Some(a), None) => {
-                let bytes: Uint8Array = inputs::bytes(a, &format!("{arg}.artifact"))?;
-                Target::Bytes(bytes.to_vec())
-            }
-            (None, Some(d)) => Target::Digest(inputs::string(d, &format!("{arg}.digest"))?),
-            // Argument errors, as in every face (invalid-argument).
-            (Some(_), Some(_)) => {
-                return Err(Failure::argument(format!(
-                    "give either {arg}.artifact or {arg}.digest, not both"
-                )))
-            }
-            (None, None) => {
-                return Err(Failure::argument(format!(
-                    "{arg}.artifact (the bytes) or {arg}.digest (\"sha256:HEX\") is required"
-                )))
-            }
-        };
-        let bundle = inputs::json_bytes(env, bundle, "bundle", "bundle")?;
-        Ok(Job {
-            verifier: std::sync::Arc::clone(&self.inner),
-            bundle,
-            target,
-            policy,
-        })
+        bundle: Unknown<'_>,
+        options: Option<Unknown<'_>>,
+    ) -> Result<One, Failure> {
+        let options = inputs::object(options, "options")?;
+        let job = request(env, Some(bundle), options, "options", None)?;
+        Ok(One(Arc::clone(&self.inner), job))
     }
 
     /// The arguments of `verifyMany`: every item read on this thread, a problem with one item
     /// kept as that item's outcome.
-    fn batch(
+    fn many(
         &self,
         env: &Env,
         items: Unknown<'_>,
         options: Option<Unknown<'_>>,
-    ) -> Result<Batch, Failure> {
-        let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let mut default_policy = None;
-        if let Some(obj) = inputs::object(options, "options")? {
-            if let Some(v) = inputs::field(&obj, "jobs")? {
-                threads = inputs::count(v, "options.jobs", 1, MAX_JOBS)?;
-            }
-            if let Some(p) = inputs::field(&obj, "policy")? {
-                default_policy = Some(policy_arg(p, "options.policy")?);
-            }
+    ) -> Result<Many, Failure> {
+        let (mut jobs, mut policy) = (None, None);
+        if let Some(f) = inputs::object(options, "options")? {
+            jobs = f.read("jobs", inputs::integer)?;
+            policy = f.read("policy", crate::policy::arg)?;
         }
-        if !items.is_array().map_err(napi_failure)? {
-            return Err(Failure::argument("items must be an array"));
-        }
-        let array = Object::from_unknown(items).map_err(napi_failure)?;
-        let len = array.get_array_length().map_err(napi_failure)?;
-        let mut jobs = Vec::with_capacity(len as usize);
-        for i in 0..len {
-            let arg = format!("items[{i}]");
-            let item: Unknown<'_> = array.get_element(i).map_err(napi_failure)?;
-            let job = inputs::object(Some(item), &arg).and_then(|obj| {
-                let obj =
-                    obj.ok_or_else(|| Failure::argument(format!("{arg} must be an object")))?;
-                let bundle = inputs::field(&obj, "bundle")?;
-                self.job(env, bundle, Some(&obj), &arg, default_policy.as_ref())
-            });
-            jobs.push(job);
-        }
-        Ok(Batch { jobs, threads })
+        let threads = batch::threads(jobs)?;
+        let items = inputs::elements(items, "items")?
+            .into_iter()
+            .enumerate()
+            .map(|(i, item)| {
+                let arg = format!("items[{i}]");
+                let f = inputs::object(Some(item), &arg)?
+                    .ok_or_else(|| Failure::argument(format!("{arg} must be an object")))?;
+                let bundle = f.get("bundle")?;
+                request(env, bundle, Some(f), &arg, policy.as_ref())
+            })
+            .collect();
+        Ok(Many {
+            verifier: Arc::clone(&self.inner),
+            items,
+            threads,
+        })
+    }
+}
+
+/// `bundle` and `{ artifact | digest, policy }` as the host's request, validated.
+fn request(
+    env: &Env,
+    bundle: Option<Unknown<'_>>,
+    options: Option<Fields<'_>>,
+    arg: &str,
+    default_policy: Option<&Arc<sigverify::Policy>>,
+) -> Result<batch::Job<'static>, Failure> {
+    let f = options.ok_or_else(|| {
+        Failure::argument(format!(
+            "{arg} is required: {{ artifact | digest, policy }}"
+        ))
+    })?;
+    let bundle = bundle.ok_or_else(|| Failure::argument(format!("{arg}.bundle is required")))?;
+    batch::Request {
+        policy: f
+            .read("policy", crate::policy::arg)?
+            .or_else(|| default_policy.cloned()),
+        artifact: f.data("artifact")?,
+        digest: f.string("digest")?,
+        bundle: inputs::document(env, bundle, "bundle", "bundle")?,
+    }
+    .validate()
+}
+
+/// One verification (`verify`, `verifySync`).
+pub struct One(Arc<sigverify::Verifier>, batch::Job<'static>);
+
+impl Job for One {
+    type Out = sigverify::VerificationResult;
+    type Js = VerificationResult;
+
+    fn call(&self) -> Result<Self::Out, Failure> {
+        self.1.run(&self.0, now())
+    }
+
+    fn to_js(_: &Env, out: Self::Out) -> napi::Result<Self::Js> {
+        Ok(VerificationResult::from(&out))
     }
 }
 
 /// The prepared items of a `verifyMany` call.
-pub struct Batch {
-    jobs: Vec<Result<Job, Failure>>,
+pub struct Many {
+    verifier: Arc<sigverify::Verifier>,
+    items: Vec<Result<batch::Job<'static>, Failure>>,
     threads: usize,
 }
 
-/// The off-thread half of `verify`.
-pub struct VerifyTask {
-    job: Option<Result<Job, Failure>>,
-}
+impl Job for Many {
+    type Out = Vec<Result<sigverify::VerificationResult, Failure>>;
+    type Js = Vec<VerifyOutcome>;
 
-impl Task for VerifyTask {
-    type Output = Result<sigverify::VerificationResult, Failure>;
-    type JsValue = VerificationResult;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(match self.job.take() {
-            Some(Ok(job)) => job.run(),
-            Some(Err(f)) => Err(f),
-            None => Err(Failure::Internal("a verify task ran twice".into())),
-        })
+    fn call(&self) -> Result<Self::Out, Failure> {
+        Ok(batch::run(&self.verifier, &self.items, self.threads, now()))
     }
 
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        match output {
-            Ok(r) => Ok(VerificationResult::from(&r)),
-            Err(f) => Err(f.into_js(&env)),
-        }
-    }
-}
-
-/// The off-thread half of `verifyMany`: the core's `parallel_map` over the items.
-pub struct VerifyManyTask {
-    batch: Option<Result<Batch, Failure>>,
-}
-
-impl Task for VerifyManyTask {
-    type Output = Result<Vec<Result<sigverify::VerificationResult, Failure>>, Failure>;
-    type JsValue = Vec<VerifyOutcome>;
-
-    fn compute(&mut self) -> napi::Result<Self::Output> {
-        Ok(match self.batch.take() {
-            Some(Ok(batch)) => {
-                Ok(sigverify::parallel_map(
-                    &batch.jobs,
-                    batch.threads,
-                    |job| match job {
-                        Ok(job) => job.run(),
-                        Err(f) => Err(f.clone()),
-                    },
-                ))
-            }
-            Some(Err(f)) => Err(f),
-            None => Err(Failure::Internal("a verifyMany task ran twice".into())),
-        })
-    }
-
-    fn resolve(&mut self, env: Env, output: Self::Output) -> napi::Result<Self::JsValue> {
-        let outcomes = output.map_err(|f| f.into_js(&env))?;
-        Ok(outcomes
+    fn to_js(env: &Env, out: Self::Out) -> napi::Result<Self::Js> {
+        Ok(out
             .into_iter()
-            .map(|o| match o {
-                Ok(r) => VerifyOutcome {
-                    ok: true,
-                    result: Some(VerificationResult::from(&r)),
-                    error: None,
-                },
-                Err(f) => VerifyOutcome {
-                    ok: false,
-                    result: None,
-                    error: Some(f.into_js(&env)),
-                },
+            .map(|o| VerifyOutcome {
+                ok: o.is_ok(),
+                result: o.as_ref().ok().map(VerificationResult::from),
+                error: o.err().map(|f| to_js(env, &f)),
             })
             .collect())
     }

@@ -244,14 +244,20 @@ describe('Verifier', () => {
     )
     const github = new Verifier(TrustedRoot.github(), { tlogThreshold: 0, timestampThreshold: 1, sctThreshold: 0 })
     assert.deepEqual(thresholds(github), [0, 0, 1, null])
+    // An embedded root starts from its instance's options (issue 17): GitHub's for GitHub's.
+    assert.deepEqual(thresholds(new Verifier(TrustedRoot.github())), [0, 0, 1, null])
+    assert.deepEqual(thresholds(new Verifier(TrustedRoot.github(), { timestampThreshold: 0 })), [0, 0, 0, null])
   })
 
   it('refuses thresholds that the root can never meet, saying what to pass', () => {
     // The core decides (the same code in every face): invalid-options, naming what to pass.
-    const e = thrown(() => new Verifier(TrustedRoot.github()))
+    // The GitHub root read as JSON is no embedded instance: it starts from the core's defaults.
+    const githubJSON = fs.readFileSync(path.join(__dirname, '..', '..', 'core', 'roots', 'github.trusted_root.json'))
+    const e = thrown(() => new Verifier(TrustedRoot.fromJSON(githubJSON)))
     assert.equal(e.name, 'InvalidInputError')
     assert.equal(e.code, 'invalid-options')
     assert.match(e.message, /tlog_threshold 0 \(and timestamp_threshold 1\)/)
+    assert.equal(thrown(() => new Verifier(TrustedRoot.github(), { tlogThreshold: 1 })).code, 'invalid-options')
     assert.equal(thrown(() => new Verifier(TrustedRoot.publicGood(), { sctThreshold: 1025 })).code, 'invalid-options')
     const doc = JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', 'core', 'roots', 'public-good.trusted_root.json')))
     delete doc.timestampAuthorities
@@ -550,7 +556,8 @@ describe('verifyMany', () => {
       [undefined, undefined],
       [items, { jobs: 0 }],
       [items, { jobs: 1.5 }],
-      [items, { jobs: 257 }],
+      // The host's bound, the same in every face (Node's own was 256 before issue 17).
+      [items, { jobs: 1025 }],
       [items, { jobs: '2' }],
       [items, { policy: 'p' }],
       [items, 5],

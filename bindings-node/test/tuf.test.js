@@ -152,7 +152,7 @@ describe('Tuf.update', () => {
     await bad({ ...options(), metadata: undefined }, /options\.metadata/)
     await bad({ ...options(), targets: { 'trusted_root.json': 'text' } }, /options\.targets/)
     await bad({ ...options(), now: '2026-08-01' }, /options\.now must be a Date/)
-    await bad({ ...options(), root: undefined, instance: 'prod' }, /options\.instance/)
+    await bad({ ...options(), root: undefined, instance: 'prod' }, /instance: expected/)
     await bad({ ...options(), instance: 'staging' }, /not both/)
     await bad({ ...options(), acceptExpiredMetadataUnsafe: 'yes' }, /acceptExpiredMetadataUnsafe/)
     await rejects(Tuf.update({ ...options(), root: Buffer.from('{}') }), InvalidInputError)
