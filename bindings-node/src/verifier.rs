@@ -6,7 +6,7 @@ use std::sync::Arc;
 use napi::bindgen_prelude::{AsyncTask, ClassInstance, FromNapiValue, Unknown};
 use napi::Env;
 use napi_derive::napi;
-use sigverify::{Backend, VerifierOptions as Options, Witness, WitnessPolicy};
+use sigverify::VerifierOptions as Options;
 use sigverify_host::{batch, guard, now, Failure};
 
 use crate::errors::{throw, to_js};
@@ -221,57 +221,27 @@ impl Verifier {
         let root = ClassInstance::<TrustedRoot>::from_unknown(root).map_err(|_| {
             Failure::argument("root must be a TrustedRoot (TrustedRoot.publicGood() ...)")
         })?;
-        let mut o = root.instance.map_or_else(Options::default, |i| i.options());
-        let (mut witnesses, mut threshold) = (None, None);
+        let mut request = sigverify_host::VerifierRequest {
+            root: &root.inner,
+            instance: root.instance,
+            tlog_threshold: None,
+            sct_threshold: None,
+            timestamp_threshold: None,
+            witnesses: None,
+            witness_threshold: None,
+        };
         if let Some(f) = inputs::object(options, "options")? {
-            for (name, slot) in [
-                ("tlogThreshold", &mut o.tlog_threshold),
-                ("sctThreshold", &mut o.sct_threshold),
-                ("timestampThreshold", &mut o.timestamp_threshold),
-            ] {
-                if let Some(n) = f.read(name, inputs::count)? {
-                    *slot = n;
-                }
-            }
-            witnesses = f.read("witnesses", inputs::strings)?;
-            threshold = f.read("witnessThreshold", inputs::count)?;
+            request.tlog_threshold = f.read("tlogThreshold", inputs::count)?;
+            request.sct_threshold = f.read("sctThreshold", inputs::count)?;
+            request.timestamp_threshold = f.read("timestampThreshold", inputs::count)?;
+            request.witnesses = f.read("witnesses", inputs::strings)?;
+            request.witness_threshold = f.read("witnessThreshold", inputs::count)?;
         }
-        // The binding's own rule until the core has one: the witness threshold defaults to all
-        // the witnesses, and a threshold without witnesses is refused.
-        let witnesses = match (witnesses, threshold) {
-            (None, None) => None,
-            (None, Some(_)) => {
-                return Err(Failure::argument(
-                    "options.witnessThreshold needs options.witnesses",
-                ))
-            }
-            (Some(keys), k) => {
-                let list = keys
-                    .iter()
-                    .map(|v| Witness::from_vkey(v))
-                    .collect::<Result<Vec<_>, _>>()
-                    .map_err(Failure::Load)?;
-                let k = k.unwrap_or(list.len());
-                Some((k, WitnessPolicy::new(k, list).map_err(Failure::Load)?))
-            }
-        };
-        let witness_threshold = witnesses.as_ref().map(|(k, _)| *k);
-        let inner = match (root.instance, witnesses) {
-            // The embedded instance as it is: its verifier, built once per process.
-            (Some(i), None) if o == i.options() => i.verifier()?,
-            (_, w) => {
-                let v = sigverify::Verifier::with_options(&root.inner, o, Backend::default())
-                    .map_err(Failure::Load)?;
-                Arc::new(match w {
-                    Some((_, p)) => v.with_witness_policy(p),
-                    None => v,
-                })
-            }
-        };
+        let built = request.build()?;
         Ok(Verifier {
-            inner,
-            options: o,
-            witness_threshold,
+            inner: built.verifier,
+            options: built.options,
+            witness_threshold: built.witness_threshold,
         })
     }
 

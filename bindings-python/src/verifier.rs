@@ -49,43 +49,22 @@ impl Verifier {
         witness_threshold: Option<i64>,
     ) -> PyResult<Verifier> {
         let build = || -> Result<Verifier, Failure> {
-            // An embedded instance starts from its own options (GitHub's has no log, no CT).
-            let mut options = match root.name {
-                Some(n) => sigverify_host::Instance::parse(n)?.options(),
-                None => sigverify::VerifierOptions::default(),
-            };
-            options.tlog_threshold =
-                threshold(tlog_threshold, "tlog_threshold", options.tlog_threshold)?;
-            options.timestamp_threshold = threshold(
-                timestamp_threshold,
-                "timestamp_threshold",
-                options.timestamp_threshold,
-            )?;
-            options.sct_threshold =
-                threshold(sct_threshold, "sct_threshold", options.sct_threshold)?;
-            // The core refuses thresholds out of range or that the root can never meet.
-            let mut inner = sigverify::Verifier::with_options(
-                &root.inner,
-                options,
-                sigverify::Backend::default(),
-            )
-            .map_err(Failure::Load)?;
-            // The core decides the quorum (default: every witness) and refuses a threshold
-            // without witnesses.
-            let k = witness_threshold
-                .map(|t| threshold(Some(t), "witness_threshold", 0))
-                .transpose()?;
-            let policy = sigverify::WitnessPolicy::from_vkeys(witnesses.as_deref(), k)
-                .map_err(Failure::Load)?;
-            let k = policy.as_ref().map(sigverify::WitnessPolicy::threshold);
-            if let Some(p) = policy {
-                inner = inner.with_witness_policy(p);
+            let count = |v, name| threshold(v, name, 0).map(|n| v.map(|_| n));
+            let built = sigverify_host::VerifierRequest {
+                root: &root.inner,
+                instance: root.name.map(sigverify_host::Instance::parse).transpose()?,
+                tlog_threshold: count(tlog_threshold, "tlog_threshold")?,
+                sct_threshold: count(sct_threshold, "sct_threshold")?,
+                timestamp_threshold: count(timestamp_threshold, "timestamp_threshold")?,
+                witnesses,
+                witness_threshold: count(witness_threshold, "witness_threshold")?,
             }
+            .build()?;
             Ok(Verifier {
-                inner: Arc::new(inner),
-                options,
+                inner: built.verifier,
+                options: built.options,
                 root_name: root.name,
-                witness_threshold: k,
+                witness_threshold: built.witness_threshold,
             })
         };
         guard(build).or_raise(py)

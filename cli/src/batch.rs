@@ -99,7 +99,7 @@ fn parse_line(n: usize, line: &str, base: &Path) -> Result<Item, Fail> {
 
 fn verify_item(
     it: &Item,
-    verifiers: &HashMap<Option<String>, Verifier>,
+    verifiers: &HashMap<Option<String>, std::sync::Arc<Verifier>>,
 ) -> Result<sigverify::VerificationResult, String> {
     let verifier = verifiers.get(&it.root).ok_or("no verifier")?;
     sigverify_host::guard(|| it.job.run(verifier, now())).map_err(|f| match f.core_error() {

@@ -241,14 +241,29 @@ fn trusted_root(instance: Option<&str>, file: Option<&str>) -> Result<TrustedRoo
 }
 
 /// A verifier of `root`, with the options of the embedded `instance` it is (GitHub's has no
-/// transparency log and no CT: `sigverify_host::Instance::options`, as C, Python and Node use).
-fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Verifier, Fail> {
-    let options = match instance.map(sigverify_host::Instance::parse) {
-        Some(Ok(i)) => i.options(),
-        _ => sigverify::VerifierOptions::default(),
-    };
-    Verifier::with_options(root, options, sigverify::Backend::default())
-        .map_err(|e| input(format!("trusted root: {e}")))
+/// transparency log and no CT), as C, Python and Node build it (`sigverify_host::VerifierRequest`).
+fn verifier_for(root: &TrustedRoot, instance: Option<&str>) -> Result<Arc<Verifier>, Fail> {
+    verifier_with(root, instance, None, None)
+}
+
+fn verifier_with(
+    root: &TrustedRoot,
+    instance: Option<&str>,
+    witnesses: Option<Vec<String>>,
+    witness_threshold: Option<usize>,
+) -> Result<Arc<Verifier>, Fail> {
+    let built = sigverify_host::VerifierRequest {
+        root,
+        instance: instance.and_then(|i| sigverify_host::Instance::parse(i).ok()),
+        tlog_threshold: None,
+        sct_threshold: None,
+        timestamp_threshold: None,
+        witnesses,
+        witness_threshold,
+    }
+    .build()
+    .map_err(|f| input(format!("verifier: {f}")))?;
+    Ok(built.verifier)
 }
 
 /// A policy the core refused, as the CLI reports it: the core names policy-document fields, so
@@ -373,24 +388,6 @@ fn cmd_policy(raw: &[String]) -> Result<(), Fail> {
     Ok(())
 }
 
-/// `--witness VKEY` (repeatable) and `--witness-threshold K`: the core decides the quorum
-/// (default: all of them) and refuses a threshold without witnesses.
-fn with_witnesses(verifier: Verifier, a: &Args) -> Result<Verifier, Fail> {
-    let keys = a.all("witness");
-    let k = a
-        .get("witness-threshold")
-        .map(|t| {
-            t.parse::<usize>()
-                .map_err(|_| usage("--witness-threshold takes a whole number"))
-        })
-        .transpose()?;
-    let keys = (!keys.is_empty()).then_some(keys.as_slice());
-    match sigverify::WitnessPolicy::from_vkeys(keys, k).map_err(|e| input(e.to_string()))? {
-        Some(policy) => Ok(verifier.with_witness_policy(policy)),
-        None => Ok(verifier),
-    }
-}
-
 fn cmd_verify_bundle(raw: &[String]) -> Result<(), Fail> {
     let a = Args::parse(
         raw,
@@ -464,7 +461,22 @@ fn cmd_verify(raw: &[String]) -> Result<(), Fail> {
     };
     let policy = verify_policy(&a)?;
     let root = trusted_root(a.get("instance"), a.get("trusted-root"))?;
-    let verifier = with_witnesses(verifier_for(&root, a.get("instance"))?, &a)?;
+    // `--witness VKEY` (repeatable), `--witness-threshold K`: the core decides the quorum
+    // (default: all of them) and refuses a threshold without witnesses.
+    let keys: Vec<String> = a.all("witness").into_iter().map(str::to_owned).collect();
+    let k = a
+        .get("witness-threshold")
+        .map(|t| {
+            t.parse::<usize>()
+                .map_err(|_| usage("--witness-threshold takes a whole number"))
+        })
+        .transpose()?;
+    let verifier = verifier_with(
+        &root,
+        a.get("instance"),
+        (!keys.is_empty()).then_some(keys),
+        k,
+    )?;
     let job = checked(
         sigverify_host::batch::Request {
             bundle: Data::Path(bundle_path.into()),

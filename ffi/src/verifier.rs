@@ -26,20 +26,19 @@ fn new_verifier(
         let root = unsafe { handle(func, "root", root) }?;
         let out = out_param(func, "out", out)?;
         // An embedded instance starts from its own options (GitHub's has no log, no CT).
-        let options = options.unwrap_or_else(|| {
-            root.instance
-                .map_or_else(VerifierOptions::default, sigverify_host::Instance::options)
-        });
-        let verifier = Verifier::with_options(&root.root, options, sigverify::Backend::default())?;
+        let verifier = sigverify_host::VerifierRequest {
+            root: &root.root,
+            instance: root.instance,
+            tlog_threshold: options.map(|o| o.tlog_threshold),
+            sct_threshold: options.map(|o| o.sct_threshold),
+            timestamp_threshold: options.map(|o| o.timestamp_threshold),
+            witnesses: None,
+            witness_threshold: None,
+        }
+        .build()?
+        .verifier;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe {
-            give(
-                out,
-                sigverify_verifier {
-                    verifier: verifier.into(),
-                },
-            )
-        };
+        unsafe { give(out, sigverify_verifier { verifier }) };
         Ok(())
     })
 }

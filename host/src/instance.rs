@@ -121,3 +121,73 @@ pub fn npm_keys() -> Result<Arc<npm::RegistryKeys>, Failure> {
         .clone()
         .map_err(Failure::Load)
 }
+
+/// A verifier as a caller asks for one: a trusted root (and the embedded instance it is, if
+/// any), thresholds that override the instance's options, witnesses.
+pub struct VerifierRequest<'a> {
+    /// The trusted root.
+    pub root: &'a TrustedRoot,
+    /// The embedded instance `root` is: its options are the starting point.
+    pub instance: Option<Instance>,
+    /// Log entries required (default: the instance's, else the core's).
+    pub tlog_threshold: Option<usize>,
+    /// Signed certificate timestamps required.
+    pub sct_threshold: Option<usize>,
+    /// RFC 3161 timestamps required.
+    pub timestamp_threshold: Option<usize>,
+    /// Witnesses, as note verifier keys.
+    pub witnesses: Option<Vec<String>>,
+    /// How many witnesses must have cosigned (default: all; the core decides).
+    pub witness_threshold: Option<usize>,
+}
+
+/// A verifier built from a [`VerifierRequest`], with what it was built with.
+pub struct BuiltVerifier {
+    /// The verifier, shared.
+    pub verifier: Arc<Verifier>,
+    /// Its thresholds.
+    pub options: VerifierOptions,
+    /// Its witness quorum, if it has witnesses.
+    pub witness_threshold: Option<usize>,
+}
+
+impl VerifierRequest<'_> {
+    /// Builds the verifier: the instance's options (the core's defaults for a root of its
+    /// own) with the thresholds given; the core refuses thresholds out of range or that the
+    /// root can never meet, and decides the witness quorum. An embedded instance as it is reuses
+    /// the verifier built once per process.
+    pub fn build(self) -> Result<BuiltVerifier, Failure> {
+        let mut options = self
+            .instance
+            .map_or_else(VerifierOptions::default, Instance::options);
+        for (value, slot) in [
+            (self.tlog_threshold, &mut options.tlog_threshold),
+            (self.sct_threshold, &mut options.sct_threshold),
+            (self.timestamp_threshold, &mut options.timestamp_threshold),
+        ] {
+            if let Some(v) = value {
+                *slot = v;
+            }
+        }
+        let witnesses =
+            sigverify::WitnessPolicy::from_vkeys(self.witnesses.as_deref(), self.witness_threshold)
+                .map_err(Failure::Load)?;
+        let witness_threshold = witnesses.as_ref().map(sigverify::WitnessPolicy::threshold);
+        let verifier = match (self.instance, witnesses) {
+            (Some(i), None) if options == i.options() => i.verifier()?,
+            (_, w) => {
+                let v = Verifier::with_options(self.root, options, sigverify::Backend::default())
+                    .map_err(Failure::Load)?;
+                Arc::new(match w {
+                    Some(p) => v.with_witness_policy(p),
+                    None => v,
+                })
+            }
+        };
+        Ok(BuiltVerifier {
+            verifier,
+            options,
+            witness_threshold,
+        })
+    }
+}

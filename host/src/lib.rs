@@ -30,7 +30,7 @@ pub mod tuf;
 
 pub use failure::{codes, guard, Class, Failure};
 pub use input::{required, Data, OwnedArtifact, Target};
-pub use instance::{github_verifiers, npm_keys, Instance};
+pub use instance::{github_verifiers, npm_keys, BuiltVerifier, Instance, VerifierRequest};
 pub use io::{hash_file, read_document, read_prefix, ReadError};
 
 /// Seconds since the Unix epoch by the system clock: the "now" every face passes to the core
