@@ -294,7 +294,6 @@ describe('Verifier', () => {
       { tlogThreshold: Number.NaN },
       { sctThreshold: Infinity },
       { sctThreshold: '1' },
-      { witnessThreshold: 1 },
       { witnesses: 'key' },
       { witnesses: [5] },
       3,
@@ -302,6 +301,10 @@ describe('Verifier', () => {
     ]) {
       assertArgumentError(thrown(() => new Verifier(TrustedRoot.publicGood(), options)))
     }
+    // A witness threshold without witnesses is the core's quorum rule, as in every face.
+    const quorum = thrown(() => new Verifier(TrustedRoot.publicGood(), { witnessThreshold: 1 }))
+    assert.ok(quorum instanceof InvalidInputError)
+    assert.equal(quorum.code, 'invalid-policy')
     for (const witnesses of [['not a key'], []]) {
       const e = thrown(() => new Verifier(TrustedRoot.publicGood(), { witnesses }))
       assert.ok(e instanceof InvalidInputError, `${e}`)
