@@ -10,14 +10,16 @@
 #  5. ffi/install.sh into a temporary prefix; everything below links through its sigverify.pc
 #  6. tests/c/*.c compiled with -Wall -Wextra -Werror -Wpedantic, and run: the ABI contract
 #     (test_api), every conformance vector (test_conformance), the ecosystem samples
-#     (test_ecosystems), TUF updates (test_tuf), 8 threads sharing one verifier (test_threads);
+#     (test_ecosystems), TUF updates (test_tuf), 8 threads sharing one verifier (test_threads),
+#     the table of argument cases shared with Python and Node (test_argument_cases, over
+#     argument_cases.h, which tests/c/argument_cases.py generates from tests/argument-cases.json);
 #     test_api once more linked statically against libsigverify.a
 #  7. each again under valgrind: no error, no leak (definite, indirect or possible)
 #  8. the C example of ffi/README.md, compiled with `cc app.c $(pkg-config --cflags --libs
 #     sigverify)` exactly as documented, run on a good and a bad conformance vector
 # The last line is "ffi: N passed, N failed"; the exit status is non-zero on any failure.
 #
-# Needs a C compiler (cc), pkg-config and valgrind, and the conformance vectors in
+# Needs a C compiler (cc), pkg-config, valgrind and python3, and the conformance vectors in
 # ../shared/vectors/conformance beside the repository (or $SIGVERIFY_CONFORMANCE_DIR): without
 # them the suite fails loudly, it never passes by not running.
 set -uo pipefail
@@ -52,8 +54,8 @@ count() {
   failed=$((failed + f))
 }
 
-for tool in cc pkg-config valgrind; do
-  command -v "$tool" >/dev/null || fatal "$tool is not installed (Debian: apt-get install gcc pkg-config valgrind)"
+for tool in cc pkg-config valgrind python3; do
+  command -v "$tool" >/dev/null || fatal "$tool is not installed (Debian: apt-get install gcc pkg-config valgrind python3)"
 done
 vectors=${SIGVERIFY_CONFORMANCE_DIR:-$repo/../shared/vectors/conformance}
 [ -f "$vectors/happy-path-v0.3/bundle.sigstore.json" ] \
@@ -131,8 +133,12 @@ for f in $declared; do
   echo "$exported" | grep -qx "$f" || bad "$f is declared in the header but not exported"
 done
 
+step "the argument cases as C: tests/c/argument_cases.py tests/argument-cases.json"
+python3 tests/c/argument_cases.py tests/argument-cases.json "$work/argument-cases" \
+  || fatal "tests/c/argument_cases.py could not turn tests/argument-cases.json into C"
+
 step "compile tests/c/*.c (-Wall -Wextra -Werror -Wpedantic)"
-cflags=(-std=c11 -O1 -g -Wall -Wextra -Werror -Wpedantic -pthread)
+cflags=(-std=c11 -O1 -g -Wall -Wextra -Werror -Wpedantic -pthread -I"$work/argument-cases")
 rpath=-Wl,-rpath,$prefix/lib
 tests=()
 for src in tests/c/*.c; do
