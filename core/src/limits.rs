@@ -24,6 +24,10 @@ pub const MAX_ECOSYSTEM_DOCUMENT_BYTES: usize = MAX_BUNDLE_BYTES;
 pub const MAX_BATCH_MANIFEST_BYTES: usize = 512 * 1024 * 1024;
 /// Largest TUF state document (`TufState::to_json`) accepted, in bytes (a real one is about 300).
 pub const MAX_TUF_STATE_BYTES: usize = 1024 * 1024;
+/// Most entries (files, directories, links) in a model directory listing.
+pub const MAX_MODEL_ENTRIES: usize = 1_000_000;
+/// Most files and shards one model verification hashes.
+pub const MAX_MODEL_JOBS: usize = 1_000_000;
 
 /// Every kind of document sigverify reads, with the size limit a reader must stop at. A host
 /// that reads one from a file reads at most `max_bytes() + 1` bytes (or refuses it from its size)

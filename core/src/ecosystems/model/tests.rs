@@ -284,3 +284,330 @@ fn resources_sort_as_model_signing_does() {
     assert!(k("a", Some((2, 4))) < k("a", Some((10, 12))));
     assert!(k("a", Some((10, 12))) < k("a/b", Some((0, 1))));
 }
+
+fn listing(files: &[(&str, u64)]) -> Vec<Entry> {
+    files
+        .iter()
+        .map(|(p, s)| Entry::new(*p, EntryKind::File { size: *s }))
+        .collect()
+}
+
+fn names(p: &Plan) -> Vec<String> {
+    p.jobs().iter().map(|j| j.name.clone()).collect()
+}
+
+#[test]
+fn plans_files_in_order_and_ignores() {
+    let m = manifest_of(&two_files()).unwrap();
+    let mut l = listing(&[
+        ("signme-2", 3),
+        ("a.txt", 1),
+        ("a/b", 1),
+        ("model.sig", 5),
+        (".git/HEAD", 1),
+        (".gitattributes", 1),
+        (".github/workflows/x.yml", 1),
+        (".gitignore", 1),
+        ("sub/.git/HEAD", 1),
+        ("ignore-me", 0),
+        ("dir/x", 1),
+        ("dir2/x", 1),
+    ]);
+    l.push(Entry::new("dir", EntryKind::Directory));
+    let o = PlanOptions {
+        signature_path: Some("model.sig".into()),
+        ignore_paths: vec!["ignore-me".into(), "./dir/".into(), "../elsewhere".into()],
+        ..Default::default()
+    };
+    let p = m.plan(&l, &o).unwrap();
+    // Git paths only at the top; "dir" ignores what is in it, not "dir2".
+    assert_eq!(
+        names(&p),
+        ["a/b", "a.txt", "dir2/x", "signme-2", "sub/.git/HEAD"]
+    );
+    assert_eq!(p.hash_alg(), HashAlg::Sha256);
+    assert_eq!(p.total_bytes(), 7);
+    assert!(p.jobs().iter().all(|j| j.range.is_none()));
+    let ig = Ignore::new(&m, &o).unwrap();
+    assert!(ig.matches(".git") && ig.matches(".git/objects/ab") && ig.matches("dir"));
+    assert!(!ig.matches("dir2") && !ig.matches("sub/.git") && !ig.matches(""));
+
+    // Without the git defaults, and with the signature's own ignore paths.
+    let mut v = two_files();
+    v["predicate"]["serialization"]["ignore_paths"] = json!(["a.txt", "/a", "a/.."]);
+    let m2 = manifest_of(&v).unwrap();
+    let o = PlanOptions {
+        ignore_git_paths: false,
+        ..Default::default()
+    };
+    let p = m2
+        .plan(&listing(&[("a.txt", 1), (".gitignore", 1), ("a", 1)]), &o)
+        .unwrap();
+    assert_eq!(names(&p), [".gitignore", "a"]);
+
+    // Only the signed files.
+    let o = PlanOptions {
+        ignore_unsigned_files: true,
+        ..Default::default()
+    };
+    let p = m
+        .plan(&listing(&[("signme-2", 1), ("other", 1)]), &o)
+        .unwrap();
+    assert_eq!(names(&p), ["signme-2"]);
+
+    let o = PlanOptions {
+        ignore_paths: vec!["/abs".into()],
+        ..Default::default()
+    };
+    assert_eq!(m.plan(&[], &o).unwrap_err().code(), "invalid-artifact");
+}
+
+#[test]
+fn plans_shards_at_model_signing_boundaries() {
+    let s = json!({"method": "shards", "hash_type": "sha256", "shard_size": 4, "allow_symlinks": false});
+    let m = manifest_of(&statement_json(s, &[("a:0:4", sha256(b"x"))])).unwrap();
+    let p = m
+        .plan(
+            &listing(&[("ten", 10), ("eight", 8), ("empty", 0), ("three", 3)]),
+            &PlanOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(
+        names(&p),
+        [
+            "eight:0:4",
+            "eight:4:8",
+            "ten:0:4",
+            "ten:4:8",
+            "ten:8:10",
+            "three:0:3"
+        ]
+    );
+    let j = &p.jobs()[4];
+    assert_eq!(
+        (j.range, j.len(), j.read_path.as_str()),
+        (Some((8, 10)), 2, "ten")
+    );
+    assert_eq!(p.total_bytes(), 21);
+
+    // A shard count beyond the limit is refused before anything is built.
+    let s = json!({"method": "shards", "hash_type": "sha256", "shard_size": 1, "allow_symlinks": false});
+    let m = manifest_of(&statement_json(s, &[("a:0:1", sha256(b"x"))])).unwrap();
+    let e = m
+        .plan(&listing(&[("big", u64::MAX)]), &PlanOptions::default())
+        .unwrap_err();
+    assert_eq!(e.code(), "limit-exceeded", "{e}");
+}
+
+#[test]
+fn plan_refusals() {
+    let m = manifest_of(&two_files()).unwrap();
+    let o = PlanOptions::default();
+    let link = |t: LinkTarget| vec![Entry::new("l", EntryKind::Symlink(t))];
+    let err = |l: &[Entry]| m.plan(l, &o).unwrap_err();
+    let e = err(&link(LinkTarget::File {
+        path: "signme-1".into(),
+        size: 1,
+    }));
+    assert_eq!(e.code(), "artifact-mismatch");
+    assert!(
+        e.to_string().contains("model entry l")
+            && e.to_string().contains("does not allow symbolic links"),
+        "{e}"
+    );
+    let e = err(&[Entry::new("fifo", EntryKind::Other)]);
+    assert!(e.to_string().contains("special file"), "{e}");
+    for bad in ["", "/a", "a//b", "./a", "a/", "a/../b"] {
+        let l = vec![
+            Entry::new(bad, EntryKind::File { size: 1 }),
+            Entry::new("x", EntryKind::Directory),
+        ];
+        assert_eq!(err(&l).code(), "invalid-artifact", "{bad:?}");
+    }
+    assert_eq!(
+        err(&listing(&[("a", 1), ("a", 1)])).code(),
+        "invalid-artifact"
+    );
+    // An ignored link is no error.
+    let o2 = PlanOptions {
+        ignore_paths: vec!["l".into()],
+        ..Default::default()
+    };
+    assert!(m
+        .plan(&link(LinkTarget::Missing), &o2)
+        .unwrap()
+        .jobs()
+        .is_empty());
+
+    // With symlinks allowed: a file inside is hashed under the link's name, a directory is
+    // skipped, anything else is refused.
+    let mut v = two_files();
+    v["predicate"]["serialization"]["allow_symlinks"] = json!(true);
+    let m = manifest_of(&v).unwrap();
+    let p = m
+        .plan(
+            &[
+                Entry::new(
+                    "l",
+                    EntryKind::Symlink(LinkTarget::File {
+                        path: "real/f".into(),
+                        size: 3,
+                    }),
+                ),
+                Entry::new("d", EntryKind::Symlink(LinkTarget::Directory)),
+            ],
+            &o,
+        )
+        .unwrap();
+    assert_eq!(names(&p), ["l"]);
+    assert_eq!(p.jobs()[0].read_path, "real/f");
+    for (t, needle) in [
+        (
+            LinkTarget::Outside {
+                target: "/etc/passwd".into(),
+            },
+            "outside the model directory",
+        ),
+        (LinkTarget::Missing, "dangling"),
+        (LinkTarget::Other, "special file"),
+    ] {
+        let e = m.plan(&link(t), &o).unwrap_err();
+        assert_eq!(e.code(), "artifact-mismatch");
+        assert!(e.to_string().contains(needle), "{e}");
+    }
+
+    // BLAKE2 and BLAKE3 are read but not computed by this build.
+    let v = statement_json(
+        json!({"method": "files", "hash_type": "blake2", "allow_symlinks": false}),
+        &[("a", sha256(b"a"))],
+    );
+    let e = manifest_of(&v).unwrap().plan(&[], &o).unwrap_err();
+    assert_eq!(e.code(), "unsupported-algorithm", "{e}");
+    assert!(e.to_string().contains("blake2b: this build"), "{e}");
+}
+
+#[test]
+fn single_file_models() {
+    let v = statement_json(files_serialization(), &[(".", sha256(b"w"))]);
+    let m = manifest_of(&v).unwrap();
+    let p = m
+        .plan(
+            &[Entry::new("", EntryKind::File { size: 1 })],
+            &PlanOptions::default(),
+        )
+        .unwrap();
+    assert_eq!(names(&p), ["."]);
+    assert_eq!(p.jobs()[0].read_path, "");
+    m.compare(&p, &[sha256(b"w")]).unwrap();
+    let l = vec![
+        Entry::new("", EntryKind::File { size: 1 }),
+        Entry::new("x", EntryKind::File { size: 1 }),
+    ];
+    assert_eq!(
+        m.plan(&l, &PlanOptions::default()).unwrap_err().code(),
+        "invalid-artifact"
+    );
+}
+
+fn compare_err(m: &Manifest, files: &[(&str, &[u8])]) -> String {
+    let l: Vec<Entry> = files
+        .iter()
+        .map(|(p, b)| {
+            Entry::new(
+                *p,
+                EntryKind::File {
+                    size: b.len() as u64,
+                },
+            )
+        })
+        .collect();
+    let p = m.plan(&l, &PlanOptions::default()).unwrap();
+    let digests: Vec<Vec<u8>> = p
+        .jobs()
+        .iter()
+        .map(|j| {
+            let b = files.iter().find(|f| f.0 == j.path).unwrap().1;
+            let (s, e) = j.range.unwrap_or((0, b.len() as u64));
+            sha256(&b[s as usize..e as usize])
+        })
+        .collect();
+    match m.compare(&p, &digests) {
+        Ok(()) => String::new(),
+        Err(e) => {
+            assert_eq!(e.code(), "artifact-mismatch", "{e}");
+            e.to_string()
+        }
+    }
+}
+
+#[test]
+fn compares_both_ways() {
+    let m = manifest_of(&two_files()).unwrap();
+    assert_eq!(
+        compare_err(&m, &[("signme-1", b"one"), ("signme-2", b"two")]),
+        ""
+    );
+    let e = compare_err(&m, &[("signme-1", b"one"), ("signme-2", b"twO")]);
+    assert!(
+        e.contains("model file signme-2 (sha256): expected ")
+            && e.contains(&hex::encode(sha256(b"two")))
+            && e.contains(&hex::encode(sha256(b"twO"))),
+        "{e}"
+    );
+    let e = compare_err(&m, &[("signme-1", b"one")]);
+    assert!(
+        e.contains("model file signme-2: expected the signed file, found no such file"),
+        "{e}"
+    );
+    let e = compare_err(
+        &m,
+        &[("signme-1", b"one"), ("signme-2", b"two"), ("new", b"n")],
+    );
+    assert!(e.contains("model file new: expected no such file"), "{e}");
+    let e = compare_err(&m, &[("signme-1", b"one"), ("renamed", b"two")]);
+    assert!(
+        e.contains("model file signme-2 (renamed): expected signme-2, found renamed"),
+        "{e}"
+    );
+    let e = compare_err(&m, &[("signme-1", b"1"), ("signme-2", b"2"), ("x", b"")]);
+    assert!(
+        e.contains("model file x") && e.contains("(and 2 more differences)"),
+        "{e}"
+    );
+
+    let s = json!({"method": "shards", "hash_type": "sha256", "shard_size": 4, "allow_symlinks": false});
+    let m = manifest_of(&statement_json(
+        s,
+        &[
+            ("w:0:4", sha256(b"0123")),
+            ("w:4:8", sha256(b"4567")),
+            ("w:8:9", sha256(b"8")),
+        ],
+    ))
+    .unwrap();
+    assert_eq!(compare_err(&m, &[("w", b"012345678")]), "");
+    let e = compare_err(&m, &[("w", b"0123456789")]);
+    assert!(
+        e.contains("model file shard w:8:10 (and 1 more difference): expected no such file"),
+        "{e}"
+    );
+    let e = compare_err(&m, &[("w", b"01234X678")]);
+    assert!(
+        e.contains("model file shard w:4:8 (sha256-sharded-4)"),
+        "{e}"
+    );
+
+    // A resource whose algorithm is not the serialization's.
+    let mut v = two_files();
+    v["predicate"]["resources"][0]["algorithm"] = json!("sha512");
+    let m = manifest_of(&v).unwrap();
+    let e = compare_err(&m, &[("signme-1", b"one"), ("signme-2", b"two")]);
+    assert!(e.contains("model file signme-1 digest algorithm"), "{e}");
+
+    // The digests must be the plan's.
+    let m = manifest_of(&two_files()).unwrap();
+    let p = m
+        .plan(&listing(&[("signme-1", 3)]), &PlanOptions::default())
+        .unwrap();
+    assert_eq!(m.compare(&p, &[]).unwrap_err().code(), "invalid-artifact");
+}
