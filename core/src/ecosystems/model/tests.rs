@@ -1,9 +1,12 @@
 use serde_json::{json, Value};
+use sigverify_testkit::keys::{EcKey, EcdsaKey};
+use sigverify_testkit::util::{b64, pem};
+use sigverify_testkit::x509 as tk;
+use sigverify_testkit::{Curve, HashKind};
+use x509_cert::ext::pkix::{KeyUsage, KeyUsages};
 
 use super::*;
-use crate::crypto::{Backend, HashAlg};
 use crate::dsse::Statement;
-use crate::error::Error;
 
 fn sha256(b: &[u8]) -> Vec<u8> {
     Backend::default().hash(HashAlg::Sha256, b)
@@ -610,4 +613,382 @@ fn compares_both_ways() {
         .plan(&listing(&[("signme-1", 3)]), &PlanOptions::default())
         .unwrap();
     assert_eq!(m.compare(&p, &[]).unwrap_err().code(), "invalid-artifact");
+}
+
+// --- The signature, by method. ---
+
+const PAYLOAD_TYPE: &str = "application/vnd.in-toto+json";
+
+fn key_bundle(payload: &[u8], sig: &[u8], public_key: Value) -> Vec<u8> {
+    json!({
+        "mediaType": "application/vnd.dev.sigstore.bundle.v0.3+json",
+        "verificationMaterial": {"publicKey": public_key, "tlogEntries": []},
+        "dsseEnvelope": {"payload": b64(payload), "payloadType": PAYLOAD_TYPE,
+            "signatures": [{"sig": b64(sig), "keyid": ""}]},
+    })
+    .to_string()
+    .into_bytes()
+}
+
+fn pae(payload: &[u8]) -> Vec<u8> {
+    crate::dsse::pae(PAYLOAD_TYPE, payload)
+}
+
+#[test]
+fn key_method() {
+    let payload = two_files().to_string().into_bytes();
+    for (curve, hash) in [
+        (Curve::P256, HashKind::Sha256),
+        (Curve::P384, HashKind::Sha384),
+        (Curve::P521, HashKind::Sha512),
+    ] {
+        let k = EcdsaKey::derive("model-key", curve);
+        let key = ModelKey::from_pem(k.spki_pem().as_bytes()).unwrap();
+        let sig = k.sign(hash, &pae(&payload));
+        for material in [
+            json!({"hint": key.hint()}),
+            // model_signing 0.3.x: the PEM in rawBytes, no hint.
+            json!({"rawBytes": b64(k.spki_pem()), "keyDetails": "PKIX_ECDSA_P384_SHA_384"}),
+            json!({"rawBytes": b64(&k.spki_der)}),
+            json!({}),
+        ] {
+            for backend in Backend::all() {
+                let key = key.clone().with_backend(*backend).unwrap();
+                let b = key_bundle(&payload, &sig, material.clone());
+                let s = verify_signature(&b, &ModelTrust::Key(&key), 0).unwrap();
+                assert_eq!(s.manifest.resources.len(), 2);
+                assert!(matches!(s.signer, ModelSigner::Key { .. }));
+            }
+        }
+    }
+
+    let k = EcdsaKey::derive("model-key", Curve::P384);
+    let other = EcdsaKey::derive("other-key", Curve::P384);
+    let key = ModelKey::from_pem(k.spki_pem().as_bytes()).unwrap();
+    let other_key = ModelKey::from_pem(other.spki_pem().as_bytes()).unwrap();
+    let sig = k.sign(HashKind::Sha384, &pae(&payload));
+    let trust = ModelTrust::Key(&key);
+    let ok = key_bundle(&payload, &sig, json!({"hint": key.hint()}));
+    // The hint of another key, the PEM of another key, a key that did not sign.
+    let e = verify_signature(
+        &key_bundle(&payload, &sig, json!({"hint": other_key.hint()})),
+        &trust,
+        0,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "policy-mismatch", "{e}");
+    assert!(e.to_string().contains("publicKey.hint"), "{e}");
+    let e = verify_signature(
+        &key_bundle(&payload, &sig, json!({"rawBytes": b64(other.spki_pem())})),
+        &trust,
+        0,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "policy-mismatch", "{e}");
+    let e = verify_signature(
+        &key_bundle(&payload, &sig, json!({"rawBytes": b64("junk")})),
+        &trust,
+        0,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "invalid-bundle", "{e}");
+    let e = verify_signature(&ok, &ModelTrust::Key(&other_key), 0).unwrap_err();
+    assert_eq!(e.code(), "policy-mismatch", "{e}");
+    let e = verify_signature(
+        &key_bundle(&payload, &sig, json!({})),
+        &ModelTrust::Key(&other_key),
+        0,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "signature-invalid", "{e}");
+    // A changed payload, a payload type that is not in-toto.
+    let mut tampered = payload.clone();
+    let at = tampered.iter().position(|b| *b == b'1').unwrap();
+    tampered[at] = b'3';
+    let e = verify_signature(&key_bundle(&tampered, &sig, json!({})), &trust, 0).unwrap_err();
+    assert_eq!(e.code(), "signature-invalid", "{e}");
+    let mut v: Value = serde_json::from_slice(&ok).unwrap();
+    v["dsseEnvelope"]["payloadType"] = json!("text/plain");
+    let e = verify_signature(v.to_string().as_bytes(), &trust, 0).unwrap_err();
+    assert_eq!(e.code(), "statement", "{e}");
+    // A signed statement that is not a model signature.
+    let st = sigverify_testkit::statement_for("a", b"a");
+    let b = key_bundle(&st, &k.sign(HashKind::Sha384, &pae(&st)), json!({}));
+    let e = verify_signature(&b, &trust, 0).unwrap_err();
+    assert!(e.to_string().contains("predicateType"), "{e}");
+
+    // The relaxation is the model method's alone: the normal verifier wants a log entry and
+    // a verified time for the same bundle and key.
+    let verifier = Verifier::new(&crate::TrustedRoot::public_good().unwrap()).unwrap();
+    let policy = Policy::key_pem(k.spki_pem().as_bytes()).unwrap();
+    let artifact = Artifact::Digest(
+        HashAlg::Sha256,
+        unverified_subject_digest(&Bundle::from_json(&ok).unwrap()),
+    );
+    let e = verifier
+        .verify_json(&ok, &artifact, &policy, i64::MAX)
+        .unwrap_err();
+    assert_eq!(e.code(), "transparency-log", "{e}");
+    let e = verify_signature(
+        &ok,
+        &ModelTrust::Sigstore {
+            verifier: &verifier,
+            policy: &policy,
+        },
+        i64::MAX,
+    )
+    .unwrap_err();
+    assert_eq!(e.code(), "transparency-log", "{e}");
+
+    assert_eq!(
+        ModelKey::from_pem(b"nope").unwrap_err().code(),
+        "invalid-certificate"
+    );
+    // Text around the block, as `certtool --pubkey-info` writes it.
+    let wrapped = format!(
+        "Public Key Information:\n\tAlgorithm: EC\n\n{}",
+        k.spki_pem()
+    );
+    assert_eq!(
+        ModelKey::from_pem(wrapped.as_bytes()).unwrap().hint(),
+        key.hint()
+    );
+    let two = format!("{}{}", k.spki_pem(), other.spki_pem());
+    assert!(ModelKey::from_pem(two.as_bytes())
+        .unwrap_err()
+        .to_string()
+        .contains("found 2"));
+    let cert_pem = pem("CERTIFICATE", &k.spki_der);
+    assert_eq!(
+        ModelKey::from_pem(cert_pem.as_bytes()).unwrap_err().code(),
+        "invalid-certificate"
+    );
+}
+
+/// A private PKI: root, intermediate, signing certificate.
+struct Pki {
+    root: tk::Issued,
+    intermediate: tk::Issued,
+    leaf_key: EcKey,
+}
+
+fn pki() -> Pki {
+    let root = tk::root_ca("model-root", tk::name("model", "root"));
+    let intermediate = tk::intermediate_ca("model-int", tk::name("model", "intermediate"), &root);
+    Pki {
+        root,
+        intermediate,
+        leaf_key: EcKey::derive("model-leaf"),
+    }
+}
+
+const LEAF_NOT_BEFORE: u64 = 1_700_000_000;
+
+fn leaf_cert(
+    p: &Pki,
+    exts: Vec<x509_cert::ext::Extension>,
+    not_after: u64,
+    subject: x509_cert::name::Name,
+) -> Vec<u8> {
+    let t = tk::tbs(
+        "model-leaf",
+        &(&p.intermediate).into(),
+        subject,
+        &p.leaf_key.spki_der,
+        LEAF_NOT_BEFORE,
+        not_after,
+        exts,
+    );
+    tk::sign_tbs(t, &p.intermediate.key).1
+}
+
+fn signing_leaf(p: &Pki) -> Vec<u8> {
+    leaf_cert(
+        p,
+        vec![tk::key_usage(KeyUsage(KeyUsages::DigitalSignature.into()))],
+        LEAF_NOT_BEFORE + 600,
+        tk::name("model", "signer"),
+    )
+}
+
+fn cert_bundle(p: &Pki, chain: &[&[u8]], payload: &[u8], media_type: &str) -> Vec<u8> {
+    json!({
+        "mediaType": media_type,
+        "verificationMaterial": {
+            "x509CertificateChain": {"certificates": chain.iter().map(|c| json!({"rawBytes": b64(c)})).collect::<Vec<_>>()},
+            "tlogEntries": [],
+        },
+        "dsseEnvelope": {"payload": b64(payload), "payloadType": PAYLOAD_TYPE,
+            "signatures": [{"sig": b64(p.leaf_key.sign(&pae(payload))), "keyid": null}]},
+    })
+    .to_string()
+    .into_bytes()
+}
+
+const V03: &str = "application/vnd.dev.sigstore.bundle.v0.3+json";
+
+#[test]
+fn certificate_method() {
+    let p = pki();
+    let payload = two_files().to_string().into_bytes();
+    let leaf = signing_leaf(&p);
+    let root_pem = pem("CERTIFICATE", &p.root.der);
+    let roots = CaCertificates::from_pem(format!("# a comment\n{root_pem}\n").as_bytes()).unwrap();
+    let b = cert_bundle(&p, &[&leaf, &p.intermediate.der], &payload, V03);
+    for backend in Backend::all() {
+        let cas = roots.clone().with_backend(*backend);
+        let s = verify_signature(&b, &ModelTrust::Certificate(&cas), 0).unwrap();
+        let ModelSigner::Certificate {
+            subject,
+            chain,
+            validated_at,
+            ..
+        } = &s.signer
+        else {
+            panic!("{:?}", s.signer)
+        };
+        assert_eq!(subject, "CN=signer,O=model");
+        assert_eq!(chain.len(), 3);
+        assert_eq!(*validated_at, LEAF_NOT_BEFORE as i64);
+    }
+    let trust = ModelTrust::Certificate(&roots);
+    // The intermediate may come from the caller instead of the bundle.
+    let both =
+        CaCertificates::from_der(vec![p.intermediate.der.clone(), p.root.der.clone()]).unwrap();
+    let only_leaf = cert_bundle(&p, &[&leaf], &payload, V03);
+    verify_signature(&only_leaf, &ModelTrust::Certificate(&both), 0).unwrap();
+    let e = verify_signature(&only_leaf, &trust, 0).unwrap_err();
+    assert_eq!(e.code(), "certificate-chain", "{e}");
+    // An intermediate alone is no trust anchor; nor is an unrelated root.
+    let int_only = CaCertificates::from_der(vec![p.intermediate.der.clone()]).unwrap();
+    assert_eq!(
+        verify_signature(&b, &ModelTrust::Certificate(&int_only), 0)
+            .unwrap_err()
+            .code(),
+        "certificate-chain"
+    );
+    let other = tk::root_ca("other-root", tk::name("model", "root"));
+    let others = CaCertificates::from_der(vec![other.der.clone()]).unwrap();
+    let e = verify_signature(&b, &ModelTrust::Certificate(&others), 0).unwrap_err();
+    assert_eq!(e.code(), "certificate-chain", "{e}");
+    assert!(e.to_string().contains("does not verify"), "{e}");
+
+    // A leaf that may not sign; one with a critical extension nobody processes.
+    let no_sign = leaf_cert(
+        &p,
+        vec![tk::key_usage(KeyUsage(KeyUsages::KeyEncipherment.into()))],
+        LEAF_NOT_BEFORE + 600,
+        tk::name("model", "signer"),
+    );
+    let e = verify_signature(
+        &cert_bundle(&p, &[&no_sign, &p.intermediate.der], &payload, V03),
+        &trust,
+        0,
+    )
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("neither keyUsage digitalSignature"),
+        "{e}"
+    );
+    let eku_only = leaf_cert(
+        &p,
+        vec![tk::eku(false, &[tk::oid::KP_CODE_SIGNING])],
+        LEAF_NOT_BEFORE + 600,
+        tk::name("model", "signer"),
+    );
+    verify_signature(
+        &cert_bundle(&p, &[&eku_only, &p.intermediate.der], &payload, V03),
+        &trust,
+        0,
+    )
+    .unwrap();
+    let critical = leaf_cert(
+        &p,
+        vec![
+            tk::key_usage(KeyUsage(KeyUsages::DigitalSignature.into())),
+            tk::raw_ext(
+                const_oid::ObjectIdentifier::new_unwrap("1.2.3.4"),
+                true,
+                vec![5, 0],
+            ),
+        ],
+        LEAF_NOT_BEFORE + 600,
+        tk::name("model", "signer"),
+    );
+    let e = verify_signature(
+        &cert_bundle(&p, &[&critical, &p.intermediate.der], &payload, V03),
+        &trust,
+        0,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("critical extension 1.2.3.4"), "{e}");
+
+    // model_signing's own test PKI: the signing certificate is CA:TRUE and its subject is its
+    // issuer's name. Validated at its notBefore, so an expired one still verifies.
+    let odd = leaf_cert(
+        &p,
+        vec![
+            tk::basic_constraints(true, None),
+            tk::key_usage(KeyUsage(KeyUsages::DigitalSignature.into())),
+        ],
+        LEAF_NOT_BEFORE + 1,
+        tk::name("model", "intermediate"),
+    );
+    verify_signature(
+        &cert_bundle(&p, &[&odd, &p.intermediate.der], &payload, V03),
+        &trust,
+        0,
+    )
+    .unwrap();
+
+    // An intermediate that is not a CA.
+    let not_ca = {
+        let key = EcKey::derive("model-int");
+        let t = tk::tbs(
+            "model-int",
+            &(&p.root).into(),
+            tk::name("model", "intermediate"),
+            &key.spki_der,
+            tk::CA_NOT_BEFORE,
+            tk::CA_NOT_AFTER,
+            vec![tk::basic_constraints(false, None)],
+        );
+        tk::sign_tbs(t, &p.root.key).1
+    };
+    let e = verify_signature(
+        &cert_bundle(&p, &[&leaf, &not_ca], &payload, V03),
+        &trust,
+        0,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("not a CA"), "{e}");
+
+    // A tampered payload, a key bundle.
+    let mut v: Value = serde_json::from_slice(&b).unwrap();
+    v["dsseEnvelope"]["payload"] =
+        json!(b64(two_files().to_string().replace("signme-1", "signme-3")));
+    let e = verify_signature(v.to_string().as_bytes(), &trust, 0).unwrap_err();
+    assert_eq!(e.code(), "signature-invalid", "{e}");
+    let k = key_bundle(&payload, b"sig", json!({}));
+    assert_eq!(
+        verify_signature(&k, &trust, 0).unwrap_err().code(),
+        "policy-mismatch"
+    );
+
+    // A v0.3 bundle with a chain is for the model entry point only.
+    assert_eq!(Bundle::from_json(&b).unwrap_err().code(), "invalid-bundle");
+
+    assert_eq!(
+        CaCertificates::from_pem(b"no certificates")
+            .unwrap_err()
+            .code(),
+        "invalid-certificate"
+    );
+    let junk = pem("CERTIFICATE", b"junk");
+    assert_eq!(
+        CaCertificates::from_pem(junk.as_bytes())
+            .unwrap_err()
+            .code(),
+        "invalid-certificate"
+    );
 }
