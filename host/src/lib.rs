@@ -15,6 +15,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use sigverify::limits::Document;
 
+pub mod model;
+
 /// Seconds since the Unix epoch by the system clock: the "now" every face passes to the core
 /// (which uses it only to refuse verified times in the future). A clock before 1970 reads as 0,
 /// which refuses every bundle: fail closed.
