@@ -134,6 +134,22 @@ pub struct Bundle {
     pub(crate) tlog_entries: Vec<TlogEntry>,
     pub(crate) timestamps: Vec<Vec<u8>>,
     pub(crate) content: Content,
+    /// `verificationMaterial.publicKey.rawBytes` exactly as found, not decoded: Sigstore
+    /// verification never reads it (the key comes from the caller), but model_signing 0.3.x
+    /// wrote the signing key's PEM there, and its `key` method compares it.
+    pub(crate) public_key_raw_b64: Option<String>,
+}
+
+/// Which shape rules a bundle is parsed under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Shape {
+    /// The bundle specification, for Sigstore verification.
+    Sigstore,
+    /// OpenSSF model signing's `certificate` method (private PKI, no log): model_signing
+    /// writes an `x509CertificateChain` even in v0.3 bundles, and its test PKI has a signing
+    /// certificate whose subject equals its issuer name. Only for the model-signing entry
+    /// points, whose chain check takes the place of Fulcio's.
+    PrivatePki,
 }
 
 #[derive(Deserialize)]
@@ -167,8 +183,10 @@ struct RawCert {
 }
 
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct RawKeyId {
     hint: Option<String>,
+    raw_bytes: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -274,6 +292,11 @@ fn limit(what: &'static str, max: usize, found: usize) -> Result<(), Error> {
 impl Bundle {
     /// Parses a bundle from JSON bytes, enforcing the bundle specification's shape rules.
     pub fn from_json(json: &[u8]) -> Result<Bundle, Error> {
+        Bundle::parse(json, Shape::Sigstore)
+    }
+
+    /// Parses a bundle under `shape`'s rules ([`Shape::PrivatePki`] only for model signing).
+    pub(crate) fn parse(json: &[u8], shape: Shape) -> Result<Bundle, Error> {
         limit("bundle size in bytes", limits::MAX_BUNDLE_BYTES, json.len())?;
         limits::check_json(json, "bundle")?;
         let raw: RawBundle = serde_json::from_slice(json).map_err(|e| Error::InvalidJson {
@@ -302,8 +325,9 @@ impl Bundle {
         }
         let mut chain_extra = Vec::new();
         let mut leaf_b64 = None;
+        let mut public_key_raw_b64 = None;
         let material = if let Some(chain) = vm.x509_certificate_chain {
-            if version >= BundleVersion::V0_3 {
+            if version >= BundleVersion::V0_3 && shape == Shape::Sigstore {
                 return Err(bundle_err(
                     "verificationMaterial.x509CertificateChain",
                     "bundle v0.3 must carry a single `certificate`, not a chain",
@@ -334,7 +358,7 @@ impl Bundle {
                 )
             })?;
             chain_extra = ders.collect();
-            if crate::x509::is_self_issued(&leaf) {
+            if shape == Shape::Sigstore && crate::x509::is_self_issued(&leaf) {
                 return Err(bundle_err(
                     "verificationMaterial.x509CertificateChain.certificates[0]",
                     "the signing certificate is a self-signed root",
@@ -354,8 +378,10 @@ impl Bundle {
             leaf_b64 = Some(raw);
             Material::Certificate(der)
         } else {
+            let key = vm.public_key;
+            public_key_raw_b64 = key.as_ref().and_then(|k| k.raw_bytes.clone());
             Material::PublicKey {
-                hint: vm.public_key.and_then(|k| k.hint),
+                hint: key.and_then(|k| k.hint),
             }
         };
 
@@ -469,6 +495,7 @@ impl Bundle {
             tlog_entries,
             timestamps,
             content,
+            public_key_raw_b64,
         })
     }
 

@@ -24,6 +24,17 @@ pub const MAX_ECOSYSTEM_DOCUMENT_BYTES: usize = MAX_BUNDLE_BYTES;
 pub const MAX_BATCH_MANIFEST_BYTES: usize = 512 * 1024 * 1024;
 /// Largest TUF state document (`TufState::to_json`) accepted, in bytes (a real one is about 300).
 pub const MAX_TUF_STATE_BYTES: usize = 1024 * 1024;
+/// Largest OpenSSF model signature (`model.sig`, a bundle) accepted, in bytes: the bundle
+/// limit (its manifest of ~150 bytes per file fits tens of thousands of files).
+pub const MAX_MODEL_SIGNATURE_BYTES: usize = MAX_BUNDLE_BYTES;
+/// Largest PEM file of CA certificates accepted, in bytes (a system CA bundle is ~250 KB).
+pub const MAX_CERTIFICATES_PEM_BYTES: usize = 4 * 1024 * 1024;
+/// Most CA certificates given at once (model signing's `certificate` method).
+pub const MAX_CA_CERTIFICATES: usize = 1024;
+/// Most entries (files, directories, links) in a model directory listing.
+pub const MAX_MODEL_ENTRIES: usize = 1_000_000;
+/// Most files and shards one model verification hashes.
+pub const MAX_MODEL_JOBS: usize = 1_000_000;
 
 /// Every kind of document sigverify reads, with the size limit a reader must stop at. A host
 /// that reads one from a file reads at most `max_bytes() + 1` bytes (or refuses it from its size)
@@ -53,6 +64,10 @@ pub enum Document {
     /// Any file of a TUF repository (metadata or target): the largest of their limits; the
     /// update refuses each one beyond its own.
     TufFile,
+    /// An OpenSSF model signature (`model.sig`).
+    ModelSignature,
+    /// A PEM file of CA certificates.
+    Certificates,
 }
 
 impl Document {
@@ -70,6 +85,8 @@ impl Document {
             Document::TufState => MAX_TUF_STATE_BYTES,
             // The largest of the TUF limits (a test says so).
             Document::TufFile => MAX_TUF_TARGET_FILE_BYTES,
+            Document::ModelSignature => MAX_MODEL_SIGNATURE_BYTES,
+            Document::Certificates => MAX_CERTIFICATES_PEM_BYTES,
         }
     }
 
@@ -86,6 +103,8 @@ impl Document {
             Document::TufRoot => "TUF root",
             Document::TufState => "TUF state",
             Document::TufFile => "TUF repository file",
+            Document::ModelSignature => "model signature",
+            Document::Certificates => "CA certificates",
         }
     }
 
@@ -113,6 +132,8 @@ impl Document {
             Document::TufRoot => "TUF root size in bytes",
             Document::TufState => "TUF state size in bytes",
             Document::TufFile => "TUF repository file size in bytes",
+            Document::ModelSignature => "model signature size in bytes",
+            Document::Certificates => "CA certificates PEM size in bytes",
         }
     }
 }

@@ -595,30 +595,15 @@ impl Verifier {
         })
     }
 
-    /// DSSE: every signature over PAE(payloadType, payload), by the leaf's or the policy's key,
-    /// with the first of `schemes` that verifies (sigstore-go verifies envelopes with the same
-    /// compatibility verifier as message signatures). Returns the scheme of the first one.
+    /// DSSE: every signature over PAE(payloadType, payload), by the leaf's or the policy's key
+    /// ([`dsse_signatures`]).
     fn check_dsse_signatures(
         &self,
         key: &PublicKey,
         schemes: &[SigScheme],
         env: &Envelope,
     ) -> Result<SigScheme, Error> {
-        let pae = pae(&env.payload_type, &env.payload);
-        let mut first = None;
-        for (i, (_, sig)) in env.signatures.iter().enumerate() {
-            let Some(s) = schemes
-                .iter()
-                .find(|s| key.verify(self.backend, **s, &pae, sig))
-            else {
-                return Err(Error::SignatureInvalid {
-                    check: Check::Signature,
-                    what: format!("DSSE signature {i} over PAE(payloadType, payload)"),
-                });
-            };
-            first.get_or_insert(*s);
-        }
-        first.ok_or_else(|| crate::error::bundle_err("dsseEnvelope.signatures", "no signature"))
+        dsse_signatures(self.backend, key, schemes, env)
     }
 
     /// RFC 5280 §6 path validation of the leaf to a Fulcio CA of the trusted root, at every
@@ -689,6 +674,59 @@ impl Verifier {
             reason: "no certificate authority verified the signing certificate".into(),
         }))
     }
+}
+
+/// DSSE spec (PAE): every signature over PAE(payloadType, payload) by `key`, with the first of
+/// `schemes` that verifies (sigstore-go verifies envelopes with the same compatibility verifier
+/// as message signatures). Returns the scheme of the first one.
+fn dsse_signatures(
+    backend: Backend,
+    key: &PublicKey,
+    schemes: &[SigScheme],
+    env: &Envelope,
+) -> Result<SigScheme, Error> {
+    let pae = pae(&env.payload_type, &env.payload);
+    let mut first = None;
+    for (i, (_, sig)) in env.signatures.iter().enumerate() {
+        let Some(s) = schemes.iter().find(|s| key.verify(backend, **s, &pae, sig)) else {
+            return Err(Error::SignatureInvalid {
+                check: Check::Signature,
+                what: format!("DSSE signature {i} over PAE(payloadType, payload)"),
+            });
+        };
+        first.get_or_insert(*s);
+    }
+    first.ok_or_else(|| crate::error::bundle_err("dsseEnvelope.signatures", "no signature"))
+}
+
+/// The DSSE envelope of `bundle` signed by `key`, and nothing else: no transparency log, no
+/// timestamp, no verified time, no certificate. The payload must be an in-toto statement.
+///
+/// This is model_signing's trust for its `key` and `certificate` methods (the caller's key,
+/// or a key the caller's CA certified), so only `ecosystems::model` calls it; it is not
+/// reachable from [`Verifier::verify`], which always requires the Sigstore evidence.
+pub(crate) fn verify_dsse_signature_only(
+    bundle: &Bundle,
+    key: &PublicKey,
+    backend: Backend,
+) -> Result<(Statement, SigScheme), Error> {
+    let Content::Dsse(env) = &bundle.content else {
+        return Err(Error::Statement {
+            reason: "expected a DSSE envelope (an in-toto statement), found a message signature"
+                .into(),
+        });
+    };
+    if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return Err(Error::Statement {
+            reason: format!(
+                "DSSE payloadType: expected {IN_TOTO_PAYLOAD_TYPE:?}, found {:?}",
+                env.payload_type
+            ),
+        });
+    }
+    let schemes = key.artifact_schemes(bundle.version.allows_ecdsa_sha256_compat());
+    let scheme = dsse_signatures(backend, key, schemes, env)?;
+    Ok((Statement::parse(&env.payload)?, scheme))
 }
 
 /// Bundle spec (`MessageSignature.messageDigest`): an unauthenticated hint, but it must equal

@@ -711,6 +711,257 @@ impl AuthorityChain {
     }
 }
 
+/// What a private-PKI chain ([`verify_private_chain`]) established.
+#[derive(Clone, Debug)]
+pub(crate) struct PrivateChain {
+    /// The signing certificate's key.
+    pub(crate) key: PublicKey,
+    /// The signing certificate's subject (RFC 4514).
+    pub(crate) subject: String,
+    /// Its subject alternative name, if any.
+    pub(crate) san: Option<San>,
+    /// The path, signing certificate first, the caller's self-signed root last (DER).
+    pub(crate) path: Vec<Vec<u8>>,
+    /// The time the path was validated at: the signing certificate's notBefore.
+    pub(crate) time: i64,
+}
+
+/// One certificate of a private PKI, parsed.
+struct PkiCert {
+    der: Vec<u8>,
+    cert: Certificate,
+    key: PublicKey,
+    /// One of the caller's certificates (a trust anchor when self-signed).
+    trusted: bool,
+}
+
+impl PkiCert {
+    fn parse(which: &str, der: &[u8], trusted: bool, backend: Backend) -> Result<PkiCert, Error> {
+        let cert = Certificate::from_der(der)
+            .map_err(|e| cert_err(which, format!("not a DER X.509 certificate: {e}")))?;
+        let raw =
+            RawTbs::of(der).ok_or_else(|| cert_err(which, "the TBSCertificate is not DER"))?;
+        let key = PublicKey::from_spki_der(raw.spki, backend)
+            .map_err(|e| cert_err(which, format!("its public key: {e}")))?;
+        Ok(PkiCert {
+            der: der.to_vec(),
+            cert,
+            key,
+            trusted,
+        })
+    }
+
+    fn subject(&self) -> String {
+        self.cert.tbs_certificate.subject.to_string()
+    }
+
+    fn names(&self) -> (&[u8], &[u8]) {
+        RawTbs::of(&self.der).map_or((&[][..], &[][..]), |t| (t.issuer, t.subject))
+    }
+
+    /// RFC 5280 §6.1.3 (a)(2): within its validity at `t`.
+    fn check_time(&self, what: &str, t: i64) -> Result<(), Error> {
+        let w = validity(&self.cert);
+        if w.contains(t) {
+            Ok(())
+        } else {
+            Err(Error::TimeOutsideValidity {
+                check: Check::Certificate,
+                what: format!("{what} {}", self.subject()),
+                time: format_time(t),
+                window: w.to_string(),
+            })
+        }
+    }
+
+    /// RFC 5280 §4.2: a certificate with a critical extension the verifier does not process
+    /// must be refused. Processed here: basicConstraints, keyUsage, extendedKeyUsage,
+    /// subjectAltName; certificatePolicies is accepted without policy processing (as OpenSSL
+    /// does by default).
+    fn check_critical(&self, what: &str) -> Result<(), Error> {
+        use const_oid::db::rfc5280 as o;
+        let known = [
+            o::ID_CE_BASIC_CONSTRAINTS,
+            o::ID_CE_KEY_USAGE,
+            o::ID_CE_EXT_KEY_USAGE,
+            o::ID_CE_SUBJECT_ALT_NAME,
+            o::ID_CE_CERTIFICATE_POLICIES,
+        ];
+        match self
+            .cert
+            .tbs_certificate
+            .extensions
+            .iter()
+            .flatten()
+            .find(|e| e.critical && !known.contains(&e.extn_id))
+        {
+            Some(e) => Err(Error::CertificateChain {
+                reason: format!(
+                    "{what} {} has a critical extension {} that sigverify does not process",
+                    self.subject(),
+                    e.extn_id
+                ),
+            }),
+            None => Ok(()),
+        }
+    }
+
+    /// RFC 5280 §6.1.4 (k), (l), (n): an issuer is a CA (basicConstraints cA), its path length
+    /// admits the `below` CA certificates under it, and a keyUsage it carries has keyCertSign.
+    fn check_issuer(&self, below: usize) -> Result<(), String> {
+        match ext::<BasicConstraints>(&self.cert) {
+            Some(bc) if bc.ca => {
+                if let Some(p) = bc.path_len_constraint {
+                    if usize::from(p) < below {
+                        return Err(format!(
+                            "pathLenConstraint {p} forbids the {below} CA certificate(s) below it"
+                        ));
+                    }
+                }
+            }
+            _ => return Err("it is not a CA (basicConstraints cA)".into()),
+        }
+        if let Some(ku) = ext::<KeyUsage>(&self.cert) {
+            if !ku.0.contains(KeyUsages::KeyCertSign) {
+                return Err("its keyUsage lacks keyCertSign".into());
+            }
+        }
+        Ok(())
+    }
+
+    /// Self-signed: its issuer is its subject and its own key verifies its signature.
+    fn is_self_signed(&self, backend: Backend) -> bool {
+        let (issuer, subject) = self.names();
+        issuer == subject && check_sig(&self.cert, &self.key, backend)
+    }
+}
+
+/// RFC 5280 §6.1 path validation in a private PKI, as OpenSSL's default verification (what
+/// OpenSSF model signing's `certificate` method runs): from the signing certificate, through
+/// issuers among the caller's certificates and the bundle's (never trusted on their own), to
+/// a self-signed certificate the caller gave. Every issuer is a CA with keyCertSign (if it has
+/// a keyUsage) and a path length that admits the path; no certificate has a critical
+/// extension that is not processed; each is valid at the one time there is without a
+/// timestamp, the signing certificate's notBefore (model_signing validates at that time too).
+/// The signing certificate must allow signing: keyUsage digitalSignature or
+/// extendedKeyUsage codeSigning (model_signing's rule; no EKU is required of the issuers).
+///
+/// Only the model-signing `certificate` method calls this: Sigstore certificates are validated
+/// against Fulcio by [`AuthorityChain::verify_leaf`].
+pub(crate) fn verify_private_chain(
+    leaf_der: &[u8],
+    untrusted: &[Vec<u8>],
+    trusted: &[Vec<u8>],
+    backend: Backend,
+) -> Result<PrivateChain, Error> {
+    let leaf_trusted = trusted.iter().any(|c| c.as_slice() == leaf_der);
+    let leaf = PkiCert::parse("signing certificate", leaf_der, leaf_trusted, backend)?;
+    let mut pool = Vec::with_capacity(trusted.len() + untrusted.len());
+    for (i, der) in trusted.iter().enumerate() {
+        pool.push(PkiCert::parse(
+            &format!("CA certificate {i}"),
+            der,
+            true,
+            backend,
+        )?);
+    }
+    for (i, der) in untrusted.iter().enumerate() {
+        pool.push(PkiCert::parse(
+            &format!(
+                "verificationMaterial.x509CertificateChain.certificates[{}]",
+                i + 1
+            ),
+            der,
+            false,
+            backend,
+        )?);
+    }
+    let t = validity(&leaf.cert).start;
+    leaf.check_time("the signing certificate", t)?;
+    leaf.check_critical("the signing certificate")?;
+    // model_signing: keyUsage digitalSignature, else extendedKeyUsage codeSigning.
+    let signs = ext::<KeyUsage>(&leaf.cert)
+        .is_some_and(|k| k.0.contains(KeyUsages::DigitalSignature))
+        || ext::<ExtendedKeyUsage>(&leaf.cert).is_some_and(|e| e.0.contains(&OID_EKU_CODE_SIGNING));
+    if !signs {
+        return Err(Error::CertificateChain {
+            reason: format!(
+                "the signing certificate {} allows neither keyUsage digitalSignature nor extendedKeyUsage codeSigning",
+                leaf.subject()
+            ),
+        });
+    }
+    let mut path: Vec<&PkiCert> = vec![&leaf];
+    while let Some(&cur) = path.last() {
+        if cur.trusted && cur.is_self_signed(backend) {
+            return Ok(PrivateChain {
+                key: leaf.key.clone(),
+                subject: leaf.subject(),
+                san: Leaf::parse(leaf_der, backend).ok().and_then(|l| l.san),
+                path: path.iter().map(|c| c.der.clone()).collect(),
+                time: t,
+            });
+        }
+        if path.len() > crate::limits::MAX_CHAIN_CERTS {
+            return Err(Error::CertificateChain {
+                reason: format!(
+                    "no path of at most {} certificates to a CA certificate given by the caller",
+                    crate::limits::MAX_CHAIN_CERTS
+                ),
+            });
+        }
+        let (issuer_name, _) = cur.names();
+        // Below the candidate: the CA certificates already in the path (not the signing one).
+        let below = path.len() - 1;
+        let mut reason = None;
+        // The caller's certificates first: they are listed first in `pool`.
+        let next = pool.iter().find(|c| {
+            let (_, subject) = c.names();
+            if subject != issuer_name || path.iter().any(|p| p.der == c.der) {
+                return false;
+            }
+            let ok = if !check_sig(&cur.cert, &c.key, backend) {
+                Err(format!(
+                    "the signature of {} by {} does not verify",
+                    cur.subject(),
+                    c.subject()
+                ))
+            } else {
+                c.check_issuer(below)
+                    .map_err(|r| format!("the issuer {}: {r}", c.subject()))
+            };
+            match ok {
+                Ok(()) => true,
+                Err(r) => {
+                    reason.get_or_insert(r);
+                    false
+                }
+            }
+        });
+        let Some(next) = next else {
+            return Err(Error::CertificateChain {
+                reason: reason.unwrap_or_else(|| {
+                    format!(
+                        "{} is not issued by a CA certificate given by the caller{}",
+                        cur.subject(),
+                        if pool.iter().any(|c| c.trusted) {
+                            " (nor by one of the bundle's chain that leads to one)"
+                        } else {
+                            ": no CA certificate was given"
+                        }
+                    )
+                }),
+            });
+        };
+        next.check_time("the CA certificate", t)?;
+        next.check_critical("the CA certificate")?;
+        path.push(next);
+    }
+    Err(Error::CertificateChain {
+        reason: "empty certificate path".into(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

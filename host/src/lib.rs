@@ -33,6 +33,8 @@ pub use input::{required, Data, OwnedArtifact, Target};
 pub use instance::{github_verifiers, npm_keys, BuiltVerifier, Instance, VerifierRequest};
 pub use io::{hash_file, read_document, read_prefix, ReadError};
 
+pub mod model;
+
 /// Seconds since the Unix epoch by the system clock: the "now" every face passes to the core
 /// (which uses it only to refuse verified times in the future). A clock before 1970 reads as 0,
 /// which refuses every bundle: fail closed.

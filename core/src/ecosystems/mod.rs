@@ -3,6 +3,7 @@
 //! ecosystem's own rules (subject names, registry keys).
 
 pub mod github;
+pub mod model;
 pub mod npm;
 pub mod pypi;
 
