@@ -142,3 +142,13 @@ impl From<sigverify::Error> for Failure {
 pub fn guard<T>(f: impl FnOnce() -> Result<T, Failure>) -> Result<T, Failure> {
     crate::catch_panic(f).unwrap_or_else(|m| Err(Failure::Internal(m)))
 }
+
+impl std::error::Error for Failure {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Failure::Verify(e) | Failure::Load(e) => Some(e),
+            Failure::Io { error, .. } => Some(&**error),
+            Failure::Argument(_) | Failure::Internal(_) => None,
+        }
+    }
+}

@@ -30,6 +30,7 @@ use std::io::{Read, Seek, SeekFrom};
 use std::num::NonZeroUsize;
 use std::path::{Component, Path, PathBuf};
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use std::sync::Arc;
 
 use sigverify::ecosystems::model::{
     verify_signature, Entry, EntryKind, HashJob, Ignore, LinkTarget, ModelTrust, ModelVerification,
@@ -38,7 +39,7 @@ use sigverify::ecosystems::model::{
 use sigverify::limits::{Document, MAX_MODEL_ENTRIES};
 use sigverify::{Backend, Error};
 
-use crate::{read_document, ReadError};
+use crate::{read_document, Failure, ReadError};
 
 /// Bytes read per `read` call while hashing (one buffer per thread).
 const READ_SIZE: usize = 1 << 20;
@@ -106,59 +107,10 @@ pub struct Progress {
     pub jobs_total: usize,
 }
 
-/// Why a model did not verify.
-#[derive(Debug)]
-pub enum Failure {
-    /// A file or directory could not be read (code `io-error`).
-    Io {
-        /// Which.
-        path: PathBuf,
-        /// The error.
-        error: std::io::Error,
-    },
-    /// The core refused (its code).
-    Core(Error),
-}
-
-impl Failure {
-    /// The stable code: [`crate::codes::IO_ERROR`] or the core's [`Error::code`].
-    pub fn code(&self) -> &'static str {
-        match self {
-            Failure::Io { .. } => crate::codes::IO_ERROR,
-            Failure::Core(e) => e.code(),
-        }
-    }
-
-    fn io(path: &Path, error: std::io::Error) -> Failure {
-        Failure::Io {
-            path: path.to_path_buf(),
-            error,
-        }
-    }
-}
-
-impl std::fmt::Display for Failure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Failure::Io { path, error } => write!(f, "{}: {error}", path.display()),
-            Failure::Core(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for Failure {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Failure::Io { error, .. } => Some(error),
-            Failure::Core(e) => Some(e),
-        }
-    }
-}
-
-impl From<Error> for Failure {
-    fn from(e: Error) -> Failure {
-        Failure::Core(e)
-    }
+/// Why a model did not verify: the host's [`Failure`] (`io-error` for a file or folder that
+/// cannot be read, the core's code otherwise).
+fn io(path: &Path, error: std::io::Error) -> Failure {
+    Failure::io("model file", path, error)
 }
 
 /// The default signature path of a model directory: `MODEL/model.sig`.
@@ -178,11 +130,11 @@ pub fn verify_model(
     now: i64,
 ) -> Result<ModelVerification, Failure> {
     let sig = read_document(signature, Document::ModelSignature).map_err(|e| match e {
-        ReadError::Io(error) => Failure::io(signature, error),
-        ReadError::TooLarge(e) => Failure::Core(e),
+        ReadError::Io(error) => io(signature, error),
+        ReadError::TooLarge(e) => Failure::Verify(e),
     })?;
     let signed = verify_signature(&sig, trust, now)?;
-    let root = fs::canonicalize(model).map_err(|e| Failure::io(model, e))?;
+    let root = fs::canonicalize(model).map_err(|e| io(model, e))?;
     let plan_options = plan_options(model, &root, signature, options)?;
     let ignore = Ignore::new(&signed.manifest, &plan_options)?;
     let (listing, ids) = walk(&root, &ignore)?;
@@ -218,7 +170,7 @@ fn inside(p: &Path, model: &Path, root: &Path) -> Option<PathBuf> {
 }
 
 fn not_utf8(what: &str, p: &Path) -> Failure {
-    Failure::Core(Error::InvalidArtifact {
+    Failure::Verify(Error::InvalidArtifact {
         reason: format!("{what} {} is not UTF-8", p.display()),
     })
 }
@@ -246,7 +198,7 @@ fn plan_options(
             Ok(rel) => Some(relative_string(rel).ok_or_else(|| not_utf8("signature path", &s))?),
             Err(_) => None,
         },
-        Err(e) => return Err(Failure::io(signature, e)),
+        Err(e) => return Err(io(signature, e)),
     };
     let mut o = PlanOptions::default();
     o.ignore_paths = ignore_paths;
@@ -276,7 +228,7 @@ fn file_id(_: &fs::Metadata) -> FileId {}
 fn walk(root: &Path, ignore: &Ignore) -> Result<(Vec<Entry>, HashMap<String, FileId>), Failure> {
     let mut entries = Vec::new();
     let mut ids = HashMap::new();
-    let meta = fs::metadata(root).map_err(|e| Failure::io(root, e))?;
+    let meta = fs::metadata(root).map_err(|e| io(root, e))?;
     if meta.is_file() {
         ids.insert(String::new(), file_id(&meta));
         entries.push(Entry::new("", EntryKind::File { size: meta.len() }));
@@ -286,13 +238,13 @@ fn walk(root: &Path, ignore: &Ignore) -> Result<(Vec<Entry>, HashMap<String, Fil
     while let Some((dir, rel, id)) = stack.pop() {
         // Still the directory that was listed, not a link put in its place since (std has no
         // openat: this narrows the window, and each file is checked again when opened).
-        let now = fs::symlink_metadata(&dir).map_err(|e| Failure::io(&dir, e))?;
+        let now = fs::symlink_metadata(&dir).map_err(|e| io(&dir, e))?;
         if !now.is_dir() || file_id(&now) != id {
             return Err(changed(&dir, "the directory was replaced"));
         }
-        let read = fs::read_dir(&dir).map_err(|e| Failure::io(&dir, e))?;
+        let read = fs::read_dir(&dir).map_err(|e| io(&dir, e))?;
         for item in read {
-            let item = item.map_err(|e| Failure::io(&dir, e))?;
+            let item = item.map_err(|e| io(&dir, e))?;
             let path = item.path();
             let name = item.file_name();
             let name = name.to_str().ok_or_else(|| not_utf8("model path", &path))?;
@@ -306,13 +258,13 @@ fn walk(root: &Path, ignore: &Ignore) -> Result<(Vec<Entry>, HashMap<String, Fil
                 continue;
             }
             // The entry itself, not what a link points to.
-            let ft = item.file_type().map_err(|e| Failure::io(&path, e))?;
+            let ft = item.file_type().map_err(|e| io(&path, e))?;
             let kind = if ft.is_dir() {
-                let m = fs::symlink_metadata(&path).map_err(|e| Failure::io(&path, e))?;
+                let m = fs::symlink_metadata(&path).map_err(|e| io(&path, e))?;
                 stack.push((path.clone(), rel_path.clone(), file_id(&m)));
                 EntryKind::Directory
             } else if ft.is_file() {
-                let m = fs::symlink_metadata(&path).map_err(|e| Failure::io(&path, e))?;
+                let m = fs::symlink_metadata(&path).map_err(|e| io(&path, e))?;
                 ids.insert(rel_path.clone(), file_id(&m));
                 EntryKind::File { size: m.len() }
             } else if ft.is_symlink() {
@@ -322,7 +274,7 @@ fn walk(root: &Path, ignore: &Ignore) -> Result<(Vec<Entry>, HashMap<String, Fil
             };
             entries.push(Entry::new(rel_path, kind));
             if entries.len() > MAX_MODEL_ENTRIES {
-                return Err(Failure::Core(Error::LimitExceeded {
+                return Err(Failure::Verify(Error::LimitExceeded {
                     what: "entries in a model directory",
                     limit: MAX_MODEL_ENTRIES as u64,
                     found: entries.len() as u64,
@@ -440,7 +392,7 @@ fn hash_plan(
 }
 
 fn changed(path: &Path, what: &str) -> Failure {
-    Failure::io(
+    io(
         path,
         std::io::Error::other(format!("{what} while the model was verified")),
     )
@@ -463,8 +415,8 @@ fn hash_job(
             .split('/')
             .fold(root.to_path_buf(), |p, c| p.join(c))
     };
-    let mut file = File::open(&path).map_err(|e| Failure::io(&path, e))?;
-    let m = file.metadata().map_err(|e| Failure::io(&path, e))?;
+    let mut file = File::open(&path).map_err(|e| io(&path, e))?;
+    let m = file.metadata().map_err(|e| io(&path, e))?;
     if !m.is_file() || ids.get(&job.read_path) != Some(&file_id(&m)) {
         return Err(changed(&path, "the file was replaced"));
     }
@@ -473,7 +425,7 @@ fn hash_job(
     let mut left = match job.range {
         Some((start, end)) => {
             file.seek(SeekFrom::Start(start))
-                .map_err(|e| Failure::io(&path, e))?;
+                .map_err(|e| io(&path, e))?;
             Some(end.saturating_sub(start))
         }
         None => None,
@@ -490,7 +442,7 @@ fn hash_job(
             Ok(0) => break,
             Ok(n) => n,
             Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
-            Err(e) => return Err(Failure::io(&path, e)),
+            Err(e) => return Err(io(&path, e)),
         };
         h.update(chunk.get(..n).unwrap_or_default());
         if let Some(l) = left.as_mut() {
@@ -504,4 +456,154 @@ fn hash_job(
     }
     report(unreported, true);
     Ok(h.finish())
+}
+
+/// Who must have signed a model, as a caller gives it: exactly one method.
+pub enum Signer {
+    /// `sigstore`: an identity policy (`Policy::identity`, a document, a shorthand), verified by
+    /// `verifier` (default: the embedded public-good verifier).
+    Sigstore {
+        /// The policy; it must pin the signer (the core refuses one that does not).
+        policy: Arc<sigverify::Policy>,
+        /// The verifier of the trust domain.
+        verifier: Option<Arc<sigverify::Verifier>>,
+    },
+    /// `key`: a public key, PEM.
+    Key(Vec<u8>),
+    /// `certificate`: the CA certificates (PEM, one or more files' contents concatenated)
+    /// the signing certificate must chain to.
+    Certificate(Vec<u8>),
+}
+
+/// A model verification as a caller gives it (`sigverify model verify`, `sigverify.model.verify`,
+/// `model.verify`, `sigverify_model_verify`).
+pub struct Request {
+    /// The model: a directory, or a single file.
+    pub model: PathBuf,
+    /// The signature; default `MODEL/model.sig`.
+    pub signature: Option<PathBuf>,
+    /// An identity (certificate SAN) for the `sigstore` method, with `issuer`.
+    pub identity: Option<String>,
+    /// The OIDC issuer for `identity`.
+    pub issuer: Option<String>,
+    /// Who signed, when not `identity`/`issuer`.
+    pub signer: Option<Signer>,
+    /// Paths to ignore (relative to the model, or absolute inside it).
+    pub ignore_paths: Vec<PathBuf>,
+    /// Ignore `.git`, `.gitattributes`, `.github`, `.gitignore` (default: yes).
+    pub ignore_git_paths: Option<bool>,
+    /// Hash only the files the signature lists.
+    pub ignore_unsigned_files: bool,
+    /// Hashing threads (default: the available parallelism).
+    pub threads: Option<usize>,
+}
+
+enum Trust {
+    Sigstore(Arc<sigverify::Policy>, Arc<sigverify::Verifier>),
+    Key(sigverify::ecosystems::model::ModelKey),
+    Certificate(sigverify::ecosystems::model::CaCertificates),
+}
+
+/// A checked model verification, ready to [`Job::run`].
+pub struct Job {
+    model: PathBuf,
+    signature: PathBuf,
+    trust: Trust,
+    ignore_paths: Vec<PathBuf>,
+    ignore_git_paths: bool,
+    ignore_unsigned_files: bool,
+    threads: Option<NonZeroUsize>,
+}
+
+impl Request {
+    /// Checks the arguments: exactly one method (`identity` with `issuer`, or a [`Signer`]);
+    /// the key or the CA certificates parsed; a thread count of 1 to `MAX_THRESHOLD`.
+    pub fn validate(self) -> Result<Job, Failure> {
+        let trust = match (self.identity, self.issuer, self.signer) {
+            (Some(id), Some(iss), None) => Trust::Sigstore(
+                Arc::new(sigverify::Policy::identity(&id, &iss).map_err(Failure::Load)?),
+                crate::Instance::PublicGood.verifier()?,
+            ),
+            (None, None, Some(Signer::Sigstore { policy, verifier })) => Trust::Sigstore(
+                policy,
+                match verifier {
+                    Some(v) => v,
+                    None => crate::Instance::PublicGood.verifier()?,
+                },
+            ),
+            (None, None, Some(Signer::Key(pem))) => Trust::Key(
+                sigverify::ecosystems::model::ModelKey::from_pem(&pem).map_err(Failure::Load)?,
+            ),
+            (None, None, Some(Signer::Certificate(pem))) => Trust::Certificate(
+                sigverify::ecosystems::model::CaCertificates::from_pem(&pem)
+                    .map_err(Failure::Load)?,
+            ),
+            (Some(_), None, None) | (None, Some(_), None) => {
+                return Err(Failure::argument(
+                    "identity and issuer go together (the sigstore method)",
+                ))
+            }
+            (None, None, None) => {
+                return Err(Failure::argument(
+                    "who must have signed is required: identity and issuer (sigstore), a policy, a public key (key) or CA certificates (certificate)",
+                ))
+            }
+            _ => {
+                return Err(Failure::argument(
+                    "give one method: identity and issuer, a policy, a public key or CA certificates",
+                ))
+            }
+        };
+        let threads = match self.threads {
+            None => None,
+            Some(n) if (1..=sigverify::limits::MAX_THRESHOLD).contains(&n) => NonZeroUsize::new(n),
+            Some(n) => {
+                return Err(Failure::argument(format!(
+                    "threads: expected 1 to {}, found {n}",
+                    sigverify::limits::MAX_THRESHOLD
+                )))
+            }
+        };
+        let signature = self
+            .signature
+            .unwrap_or_else(|| default_signature_path(&self.model));
+        Ok(Job {
+            model: self.model,
+            signature,
+            trust,
+            ignore_paths: self.ignore_paths,
+            ignore_git_paths: self.ignore_git_paths.unwrap_or(true),
+            ignore_unsigned_files: self.ignore_unsigned_files,
+            threads,
+        })
+    }
+}
+
+impl Job {
+    /// The model's path.
+    pub fn model(&self) -> &Path {
+        &self.model
+    }
+
+    /// Verifies the model ([`verify_model`]), reporting hashing progress to `progress`.
+    pub fn run(
+        &self,
+        now: i64,
+        progress: Option<&(dyn Fn(Progress) + Sync)>,
+    ) -> Result<ModelVerification, Failure> {
+        let trust = match &self.trust {
+            Trust::Sigstore(policy, verifier) => ModelTrust::Sigstore { verifier, policy },
+            Trust::Key(k) => ModelTrust::Key(k),
+            Trust::Certificate(c) => ModelTrust::Certificate(c),
+        };
+        let options = ModelOptions {
+            ignore_paths: &self.ignore_paths,
+            ignore_git_paths: self.ignore_git_paths,
+            ignore_unsigned_files: self.ignore_unsigned_files,
+            threads: self.threads,
+            progress,
+            ..ModelOptions::default()
+        };
+        verify_model(&self.model, &self.signature, &trust, &options, now)
+    }
 }

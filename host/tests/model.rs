@@ -12,7 +12,8 @@ use sigverify::ecosystems::model::{
     manifest_digest, CaCertificates, ModelKey, ModelSigner, ModelTrust, PREDICATE_TYPE,
 };
 use sigverify::{Backend, HashAlg, Policy, TrustedRoot, Verifier, VerifierOptions};
-use sigverify_host::model::{verify_model, Failure, ModelOptions, Progress};
+use sigverify_host::model::{verify_model, ModelOptions, Progress};
+use sigverify_host::Failure;
 use sigverify_testkit::keys::EcdsaKey;
 use sigverify_testkit::util::b64;
 use sigverify_testkit::{Curve, HashKind};

@@ -264,6 +264,66 @@ pub struct ModelVerification {
     pub signer: ModelSigner,
 }
 
+impl ModelSigner {
+    /// `"sigstore"`, `"key"` or `"certificate"`: the model_signing method.
+    pub fn method(&self) -> &'static str {
+        match self {
+            ModelSigner::Sigstore(_) => "sigstore",
+            ModelSigner::Key { .. } => "key",
+            ModelSigner::Certificate { .. } => "certificate",
+        }
+    }
+}
+
+impl ModelVerification {
+    /// The verification as the CLI's `--json` prints it, and every face returns it: the model
+    /// (`name`, `manifestDigest`, `method`, `shardSize`, `hashType`, `resources`, `bytes`) and
+    /// the signer (`method`, with the Sigstore result, the key's SPKI SHA-256, or the
+    /// certificate path).
+    pub fn to_json(&self) -> serde_json::Value {
+        let (method, shard_size) = match self.serialization.method {
+            Method::Files => ("files", None),
+            Method::Shards { shard_size } => ("shards", Some(shard_size)),
+        };
+        let signer = match &self.signer {
+            ModelSigner::Sigstore(r) => {
+                serde_json::json!({"method": "sigstore", "result": r.to_json()})
+            }
+            ModelSigner::Key { spki_sha256 } => {
+                serde_json::json!({"method": "key", "keySha256": spki_sha256})
+            }
+            ModelSigner::Certificate {
+                subject,
+                san,
+                chain,
+                validated_at,
+            } => serde_json::json!({
+                "method": "certificate",
+                "subject": subject,
+                "san": san.as_ref().map(San::value),
+                "sanType": san.as_ref().map(San::kind),
+                "chain": chain.iter().map(|c| to_b64(c)).collect::<Vec<_>>(),
+                "validatedAt": crate::format_time(*validated_at),
+            }),
+        };
+        serde_json::json!({
+            "verified": true,
+            "model": {
+                "name": self.model_name,
+                "manifestDigest": format!("sha256:{}", self.manifest_digest),
+                "method": method,
+                "shardSize": shard_size,
+                "hashType": self.serialization.hash_type.name(),
+                "allowSymlinks": self.serialization.allow_symlinks,
+                "ignorePaths": self.serialization.ignore_paths,
+                "resources": self.resources,
+                "bytes": self.bytes,
+            },
+            "signer": signer,
+        })
+    }
+}
+
 impl SignedManifest {
     /// [`Manifest::compare`], then the verdict.
     pub fn check(self, plan: &Plan, digests: &[Vec<u8>]) -> Result<ModelVerification, Error> {
