@@ -15,6 +15,7 @@ use sigverify_host::ReadError;
 mod batch;
 mod ecosystems;
 mod inspect;
+mod model;
 mod trust;
 
 const USAGE: &str = "\
@@ -49,6 +50,11 @@ ECOSYSTEMS (exit codes and --json as for verify):
   sigverify brew verify BOTTLE --bundle FILE_OR_JSONL
   sigverify maven verify ARTIFACT [--bundle FILE] (--identity ID | --repository OWNER/REPO) [--issuer URL]
   sigverify rubygems verify GEM [--bundle FILE] (--identity ID | --repository OWNER/REPO) [--issuer URL]
+  sigverify model verify MODEL_PATH [--signature FILE (default MODEL_PATH/model.sig)]
+                   (--identity ID --issuer URL | --policy FILE | --key PEM
+                    | --certificate-chain PEM...) [--ignore-paths P...]
+                   [--ignore-unsigned-files] [--no-ignore-git-paths] [--threads N]
+                   [--trusted-root FILE | --instance public-good|staging|github] [--json]
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
@@ -143,7 +149,7 @@ fn read(path: &str, doc: Document) -> Result<Vec<u8>, Fail> {
 pub(crate) use sigverify_host::now;
 
 /// Options that may be given more than once.
-const REPEATABLE: &[&str] = &["witness"];
+const REPEATABLE: &[&str] = &["witness", "certificate-chain", "ignore-paths"];
 
 /// Simple `--flag value` / positional argument parsing.
 struct Args {
@@ -593,6 +599,7 @@ fn main() -> ExitCode {
         "brew" => ecosystems::brew(rest),
         "maven" => ecosystems::sidecar(rest, "maven"),
         "rubygems" => ecosystems::sidecar(rest, "rubygems"),
+        "model" => model::cmd(rest),
         "--version" | "-V" => {
             println!("sigverify {}", env!("CARGO_PKG_VERSION"));
             Ok(())

@@ -950,3 +950,198 @@ fn trust_update_and_show() {
     assert!(text(&unsafe_ok.stderr).contains("EXPIRED"));
     let _ = std::fs::remove_dir_all(&out);
 }
+
+fn model_sample(name: &str) -> PathBuf {
+    let p = conformance_dir().join("../ecosystems").join(name);
+    assert!(p.is_dir(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
+    p
+}
+
+/// A copy of a shared model sample in a temporary folder, to tamper with.
+fn model_copy(name: &str, tag: &str) -> PathBuf {
+    let from = model_sample(name);
+    let to = std::env::temp_dir().join(format!("sigverify-cli-model-{tag}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&to);
+    std::fs::create_dir_all(to.join("model")).unwrap();
+    for e in std::fs::read_dir(from.join("model")).unwrap() {
+        let e = e.unwrap();
+        let dest = to.join("model").join(e.file_name());
+        std::fs::copy(e.path(), &dest).unwrap();
+        writable(&dest);
+    }
+    for f in ["model.sig", "public_key.pem", "identity", "issuer"] {
+        if from.join(f).exists() {
+            std::fs::copy(from.join(f), to.join(f)).unwrap();
+            writable(&to.join(f));
+        }
+    }
+    to
+}
+
+/// The shared samples are read-only; their copies must not be.
+fn writable(p: &std::path::Path) {
+    let mut perm = std::fs::metadata(p).unwrap().permissions();
+    #[allow(clippy::permissions_set_readonly_false)]
+    perm.set_readonly(false);
+    std::fs::set_permissions(p, perm).unwrap();
+}
+
+#[test]
+fn model_verify_keyless_and_key_samples() {
+    let d = model_sample("model-signing-v1.0.1-sigstore");
+    let (model, sig) = (d.join("model"), d.join("model/model.sig"));
+    let id = std::fs::read_to_string(d.join("identity")).unwrap();
+    let iss = std::fs::read_to_string(d.join("issuer")).unwrap();
+    let ignore = d.join("model/ignore-me");
+    let args = |extra: &[&str]| {
+        let mut v = vec![
+            "model".to_owned(),
+            "verify".to_owned(),
+            model.to_string_lossy().into_owned(),
+            "--signature".to_owned(),
+            sig.to_string_lossy().into_owned(),
+        ];
+        v.extend(extra.iter().map(|s| (*s).to_owned()));
+        v
+    };
+    let ok = args(&[
+        "--identity",
+        id.trim(),
+        "--issuer",
+        iss.trim(),
+        "--ignore-paths",
+        &ignore.to_string_lossy(),
+    ]);
+    let o = run(&ok.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert!(text(&o.stdout).contains(id.trim()), "{}", text(&o.stdout));
+    // Without the ignore path the unsigned file is named; a wrong identity is a policy mismatch.
+    let no_ignore = args(&["--identity", id.trim(), "--issuer", iss.trim(), "--json"]);
+    let o = run(&no_ignore.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["error"]["code"], "artifact-mismatch");
+    assert!(
+        j["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("ignore-me"),
+        "{j}"
+    );
+    let wrong = args(&[
+        "--identity",
+        "someone@example.com",
+        "--issuer",
+        iss.trim(),
+        "--ignore-paths",
+        &ignore.to_string_lossy(),
+    ]);
+    let o = run(&wrong.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).contains("policy-mismatch"),
+        "{}",
+        text(&o.stderr)
+    );
+
+    let k = model_sample("model-signing-v1.1.0-elliptic-key");
+    let (model, sig, key) = (
+        k.join("model"),
+        k.join("model.sig"),
+        k.join("public_key.pem"),
+    );
+    let o = run(&[
+        "model",
+        "verify",
+        &model.to_string_lossy(),
+        "--signature",
+        &sig.to_string_lossy(),
+        "--key",
+        &key.to_string_lossy(),
+        "--json",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["signer"]["method"], "key");
+    assert_eq!(j["model"]["method"], "files");
+    assert_eq!(
+        j["model"]["manifestDigest"],
+        std::fs::read_to_string(k.join("digest")).unwrap().trim()
+    );
+}
+
+#[test]
+fn model_verify_tampered_copies_fail_naming_the_file() {
+    let t = model_copy("model-signing-v1.1.0-elliptic-key", "tamper");
+    let (model, sig, key) = (
+        t.join("model"),
+        t.join("model.sig"),
+        t.join("public_key.pem"),
+    );
+    let verify = || {
+        run(&[
+            "model",
+            "verify",
+            &model.to_string_lossy(),
+            "--signature",
+            &sig.to_string_lossy(),
+            "--key",
+            &key.to_string_lossy(),
+            "--json",
+        ])
+    };
+    assert_eq!(verify().status.code(), Some(0));
+    let files: Vec<PathBuf> = std::fs::read_dir(&model)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    let victim = files
+        .iter()
+        .find(|p| {
+            p.file_name()
+                .unwrap()
+                .to_string_lossy()
+                .starts_with("signme")
+        })
+        .unwrap()
+        .clone();
+    let name = victim.file_name().unwrap().to_string_lossy().into_owned();
+    let original = std::fs::read(&victim).unwrap();
+    let mut changed = original.clone();
+    changed[0] ^= 1;
+    std::fs::write(&victim, &changed).unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1));
+    let j: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(j["error"]["code"], "artifact-mismatch", "{j}");
+    assert!(
+        j["error"]["message"].as_str().unwrap().contains(&name),
+        "{j}"
+    );
+    std::fs::write(&victim, &original).unwrap();
+    std::fs::write(model.join("extra.bin"), b"x").unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains("extra.bin"), "{}", text(&o.stdout));
+    std::fs::remove_file(model.join("extra.bin")).unwrap();
+    std::fs::remove_file(&victim).unwrap();
+    let o = verify();
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stdout).contains(&name), "{}", text(&o.stdout));
+    // No method, two methods: usage.
+    let o = run(&["model", "verify", &model.to_string_lossy()]);
+    assert_eq!(o.status.code(), Some(2));
+    let o = run(&[
+        "model",
+        "verify",
+        &model.to_string_lossy(),
+        "--key",
+        &key.to_string_lossy(),
+        "--identity",
+        "a",
+        "--issuer",
+        "b",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&t);
+}
