@@ -175,7 +175,8 @@ done
 
 step "the C tests under valgrind (no error, no leak)"
 vg=(valgrind -q --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect,possible
-  --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes)
+  --errors-for-leak-kinds=definite,indirect,possible --track-origins=yes
+  --suppressions=tests/c/valgrind.supp)
 for t in "${tests[@]}"; do
   [ "$t" = test_api_static ] && continue
   start=$(date +%s)

@@ -36,6 +36,18 @@
 #define SIGVERIFY_TUF_ACCEPT_EXPIRED_METADATA_UNSAFE 1
 
 /**
+ * `sigverify_model_verify` flag: hash only the files the signature lists
+ * (`--ignore-unsigned-files`).
+ */
+#define SIGVERIFY_MODEL_IGNORE_UNSIGNED_FILES 1
+
+/**
+ * `sigverify_model_verify` flag: do not ignore `.git`, `.gitattributes`, `.github` and
+ * `.gitignore` (model_signing ignores them by default).
+ */
+#define SIGVERIFY_MODEL_INCLUDE_GIT_PATHS 2
+
+/**
  * The result of every fallible sigverify function.
  *
  * The numbers are part of the ABI: they never change and are never reused. They come in groups:
@@ -205,6 +217,12 @@ typedef enum sigverify_result sigverify_result;
 typedef uint32_t sigverify_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * A verified model: what `sigverify_model_verify` established. Owned by the caller, freed with
+ * `sigverify_model_verification_free`. Immutable: safe to share between threads.
+ */
+typedef struct sigverify_model_verification sigverify_model_verification;
 
 /**
  * A policy: who must have signed (an exact certificate identity and OIDC issuer, or a public key
@@ -796,6 +814,73 @@ sigverify_result sigverify_tuf_update_root_json(const sigverify_tuf_update *upda
  * afterwards.
  */
 void sigverify_tuf_update_free(sigverify_tuf_update *update);
+
+/**
+ * Verifies the model at `model` (a directory, or a single file) against its OpenSSF model
+ * signature `signature` (NULL: `MODEL/model.sig`), by exactly one method:
+ *
+ * - `sigstore`: `identity` and `issuer` (the certificate's SAN and OIDC issuer, exactly),
+ *   verified by `verifier` (NULL: the embedded public-good verifier);
+ * - `key`: `key_pem` (`key_len` bytes), the signer's public key in PEM; no log or timestamp;
+ * - `certificate`: `ca_pem` (`ca_len` bytes), the CA certificates (PEM, one or more) the
+ *   signing certificate must chain to; no log, timestamp or SAN.
+ *
+ * Unused methods' arguments are NULL (and 0). `ignore_paths` (`ignore_len` strings, or NULL
+ * and 0) are paths to ignore, relative to the model directory or absolute inside it. `flags`: 0,
+ * `SIGVERIFY_MODEL_IGNORE_UNSIGNED_FILES`, `SIGVERIFY_MODEL_INCLUDE_GIT_PATHS`; other bits give
+ * `SIGVERIFY_RESULT_INVALID_PARAMETER`. The files are hashed on every CPU. Every argument is
+ * borrowed for the call only.
+ *
+ * On success, `*out` is a new model verification owned by the caller, to be freed with
+ * `sigverify_model_verification_free`; on failure `*out` is untouched and the last error names
+ * the file or the check (`SIGVERIFY_RESULT_ARTIFACT_MISMATCH` for a changed, added, removed or
+ * renamed file, `SIGVERIFY_RESULT_INVALID_ARGUMENT` for no method or two,
+ * `SIGVERIFY_RESULT_IO_ERROR` for a file that cannot be read).
+ *
+ * # Safety
+ * `model` must be a NUL-terminated string; `signature`, `identity` and `issuer` NULL or
+ * NUL-terminated strings; `verifier` NULL or a live verifier; `key_pem` NULL or readable for
+ * `key_len` bytes, `ca_pem` NULL or readable for `ca_len` bytes; `ignore_paths` NULL or
+ * `ignore_len` NUL-terminated strings; `out` writable.
+ */
+sigverify_result sigverify_model_verify(const char *model,
+                                        const char *signature,
+                                        const char *identity,
+                                        const char *issuer,
+                                        const sigverify_verifier *verifier,
+                                        const uint8_t *key_pem,
+                                        size_t key_len,
+                                        const uint8_t *ca_pem,
+                                        size_t ca_len,
+                                        const char *const *ignore_paths,
+                                        size_t ignore_len,
+                                        uint32_t flags,
+                                        sigverify_model_verification **out);
+
+/**
+ * The model verification as JSON (`sigverify model verify --json`): the model (`name`,
+ * `manifestDigest`, `method`, `shardSize`, `hashType`, `resources`, `bytes`) and the signer
+ * (`method` `sigstore` with the whole Sigstore result, `key` with the key's SPKI SHA-256, or
+ * `certificate` with the path to the caller's CA), written into `buf`, NUL-terminated, with the
+ * buffer convention of `sigverify_verification_json`.
+ *
+ * # Safety
+ * `v` must be a live model verification; `buf` writable for `len` bytes (or NULL with `len`
+ * 0); `written` writable.
+ */
+sigverify_result sigverify_model_verification_json(const sigverify_model_verification *v,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *written);
+
+/**
+ * Frees a model verification. NULL is a no-op.
+ *
+ * # Safety
+ * `v` must be NULL or a model verification from sigverify that has not been freed; it is
+ * invalid afterwards.
+ */
+void sigverify_model_verification_free(sigverify_model_verification *v);
 
 #ifdef __cplusplus
 }  // extern "C"

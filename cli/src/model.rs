@@ -39,22 +39,11 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
     let [model] = a.positional.as_slice() else {
         return Err(usage("give the MODEL_PATH (a directory, or a single file)"));
     };
-    let sigstore = a.has("identity") || a.has("issuer") || a.has("policy");
-    if !sigstore && (a.has("trusted-root") || a.has("instance")) {
-        return Err(usage(
-            "--trusted-root and --instance are for the sigstore method (--identity/--issuer or --policy)",
-        ));
-    }
-    // The sigstore method's trust domain: public-good unless --instance or --trusted-root.
-    let verifier = sigstore_verifier(&a)?;
     let signer = match (a.get("policy"), a.get("key"), a.all("certificate-chain")) {
         (Some(p), None, certs) if certs.is_empty() => {
             let policy = sigverify::Policy::from_json(&read(p, Document::Policy)?)
                 .map_err(|e| crate::bad_policy(&e))?;
-            Some(Signer::Sigstore {
-                policy: Arc::new(policy),
-                verifier: verifier.clone(),
-            })
+            Some(Signer::Sigstore(Arc::new(policy)))
         }
         (None, Some(k), certs) if certs.is_empty() => {
             Some(Signer::Key(read(k, Document::PublicKey)?))
@@ -74,21 +63,6 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
             ))
         }
     };
-    let (identity, issuer) = (a.get("identity"), a.get("issuer"));
-    let (identity, issuer, signer) = match (identity, issuer, signer, verifier) {
-        (Some(i), Some(s), None, Some(v)) => {
-            let policy = sigverify::Policy::identity(i, s).map_err(|e| crate::bad_policy(&e))?;
-            (
-                None,
-                None,
-                Some(Signer::Sigstore {
-                    policy: Arc::new(policy),
-                    verifier: Some(v),
-                }),
-            )
-        }
-        (i, s, signer, _) => (i.map(str::to_owned), s.map(str::to_owned), signer),
-    };
     let threads = a
         .get("threads")
         .map(|t| {
@@ -101,9 +75,12 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
         Request {
             model: PathBuf::from(model),
             signature: a.get("signature").map(PathBuf::from),
-            identity,
-            issuer,
+            identity: a.get("identity").map(str::to_owned),
+            issuer: a.get("issuer").map(str::to_owned),
             signer,
+            // The sigstore method's trust domain: public-good unless --instance or
+            // --trusted-root.
+            verifier: sigstore_verifier(&a)?,
             // Relative to the working directory, as model_signing's CLI takes them.
             ignore_paths: a.all("ignore-paths").iter().map(|p| cwd.join(p)).collect(),
             ignore_git_paths: Some(!a.has("no-ignore-git-paths")),

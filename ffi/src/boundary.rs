@@ -88,6 +88,40 @@ pub(crate) unsafe fn slice<'a>(
     Ok(unsafe { std::slice::from_raw_parts(ptr, len) })
 }
 
+/// An array of `len` NUL-terminated UTF-8 strings from C. `(NULL, 0)` is the empty list.
+///
+/// # Safety
+/// Unless NULL, `ptr` must point to `len` pointers, each to a NUL-terminated string, all valid
+/// for `'a`.
+pub(crate) unsafe fn utf8_array<'a>(
+    func: &str,
+    arg: &str,
+    ptr: *const *const c_char,
+    len: usize,
+) -> Result<Vec<&'a str>, Failure> {
+    if ptr.is_null() {
+        return if len == 0 {
+            Ok(Vec::new())
+        } else {
+            Err(Failure::null(func, arg))
+        };
+    }
+    if len > isize::MAX as usize / std::mem::size_of::<*const c_char>() {
+        return Err(Failure::new(
+            sigverify_result::InvalidParameter,
+            format!("{func}: the length of `{arg}` ({len}) is too large"),
+        ));
+    }
+    // SAFETY: not NULL, within isize::MAX bytes, and the caller promises `len` pointers that
+    // outlive `'a`.
+    let ptrs = unsafe { std::slice::from_raw_parts(ptr, len) };
+    ptrs.iter()
+        .enumerate()
+        // SAFETY: each pointer is a NUL-terminated string valid for `'a` (the contract).
+        .map(|(i, p)| unsafe { utf8(func, &format!("{arg}[{i}]"), *p) })
+        .collect()
+}
+
 /// A NUL-terminated C string that must be UTF-8.
 ///
 /// # Safety

@@ -52,3 +52,6 @@ pub mod ecosystems;
 
 // `sigverify_tuf_update`.
 pub mod tuf;
+
+// `sigverify_model_verify` and `sigverify_model_verification`.
+pub mod model;

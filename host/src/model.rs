@@ -461,13 +461,8 @@ fn hash_job(
 /// Who must have signed a model, as a caller gives it: exactly one method.
 pub enum Signer {
     /// `sigstore`: an identity policy (`Policy::identity`, a document, a shorthand), verified by
-    /// `verifier` (default: the embedded public-good verifier).
-    Sigstore {
-        /// The policy; it must pin the signer (the core refuses one that does not).
-        policy: Arc<sigverify::Policy>,
-        /// The verifier of the trust domain.
-        verifier: Option<Arc<sigverify::Verifier>>,
-    },
+    /// the request's `verifier`. It must pin the signer (the core refuses one that does not).
+    Sigstore(Arc<sigverify::Policy>),
     /// `key`: a public key, PEM.
     Key(Vec<u8>),
     /// `certificate`: the CA certificates (PEM, one or more files' contents concatenated)
@@ -488,6 +483,9 @@ pub struct Request {
     pub issuer: Option<String>,
     /// Who signed, when not `identity`/`issuer`.
     pub signer: Option<Signer>,
+    /// The verifier of the sigstore method's trust domain (default: the embedded public-good
+    /// verifier); refused with another method.
+    pub verifier: Option<Arc<sigverify::Verifier>>,
     /// Paths to ignore (relative to the model, or absolute inside it).
     pub ignore_paths: Vec<PathBuf>,
     /// Ignore `.git`, `.gitattributes`, `.github`, `.gitignore` (default: yes).
@@ -519,18 +517,23 @@ impl Request {
     /// Checks the arguments: exactly one method (`identity` with `issuer`, or a [`Signer`]);
     /// the key or the CA certificates parsed; a thread count of 1 to `MAX_THRESHOLD`.
     pub fn validate(self) -> Result<Job, Failure> {
+        let sigstore = |policy| -> Result<Trust, Failure> {
+            let verifier = match self.verifier.clone() {
+                Some(v) => v,
+                None => crate::Instance::PublicGood.verifier()?,
+            };
+            Ok(Trust::Sigstore(policy, verifier))
+        };
         let trust = match (self.identity, self.issuer, self.signer) {
-            (Some(id), Some(iss), None) => Trust::Sigstore(
-                Arc::new(sigverify::Policy::identity(&id, &iss).map_err(Failure::Load)?),
-                crate::Instance::PublicGood.verifier()?,
-            ),
-            (None, None, Some(Signer::Sigstore { policy, verifier })) => Trust::Sigstore(
-                policy,
-                match verifier {
-                    Some(v) => v,
-                    None => crate::Instance::PublicGood.verifier()?,
-                },
-            ),
+            (Some(id), Some(iss), None) => sigstore(Arc::new(
+                sigverify::Policy::identity(&id, &iss).map_err(Failure::Load)?,
+            ))?,
+            (None, None, Some(Signer::Sigstore(policy))) => sigstore(policy)?,
+            (None, None, Some(Signer::Key(_) | Signer::Certificate(_))) if self.verifier.is_some() => {
+                return Err(Failure::argument(
+                    "a verifier is for the sigstore method (identity and issuer, or a policy)",
+                ))
+            }
             (None, None, Some(Signer::Key(pem))) => Trust::Key(
                 sigverify::ecosystems::model::ModelKey::from_pem(&pem).map_err(Failure::Load)?,
             ),
