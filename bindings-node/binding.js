@@ -840,5 +840,6 @@ module.exports.TrustedRoot = nativeBinding.TrustedRoot
 module.exports.Tuf = nativeBinding.Tuf
 module.exports.Verifier = nativeBinding.Verifier
 module.exports.github = nativeBinding.github
+module.exports.model = nativeBinding.model
 module.exports.npm = nativeBinding.npm
 module.exports.pypi = nativeBinding.pypi

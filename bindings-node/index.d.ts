@@ -368,6 +368,63 @@ export interface LogEntry {
 }
 
 /**
+ * The options of `model.verify`: exactly one method (`identity` with `issuer`, `policy`,
+ * `key` or `certificateChain`), and what to ignore.
+ */
+export interface ModelOptions {
+  /** The signature file (default: `MODEL/model.sig`). */
+  signature?: string
+  /** `sigstore`: the signer's identity (the certificate's SAN), exactly; with `issuer`. */
+  identity?: string
+  /** `sigstore`: the OIDC issuer. */
+  issuer?: string
+  /** `sigstore`: an explicit policy instead of `identity`/`issuer`. */
+  policy?: Policy
+  /** `sigstore`: the verifier of the trust domain (default: the embedded public-good one). */
+  verifier?: Verifier
+  /** `key`: the signer's public key, PEM (string or bytes). */
+  key?: string | Uint8Array
+  /** `certificate`: the CA certificates the signing certificate must chain to, PEM. */
+  certificateChain?: Array<string | Uint8Array>
+  /** Paths to ignore, relative to the model directory (or absolute inside it). */
+  ignorePaths?: Array<string>
+  /** Ignore `.git`, `.gitattributes`, `.github`, `.gitignore` (default `true`). */
+  ignoreGitPaths?: boolean
+  /** Hash only the files the signature lists. */
+  ignoreUnsignedFiles?: boolean
+  /** Hashing threads (default: every CPU). */
+  threads?: number
+}
+
+/** What a model verification established. */
+export interface ModelVerification {
+  /** The signed model's name (the subject's; informative). */
+  modelName: string
+  /** The manifest digest the signature covers, `sha256:HEX`. */
+  manifestDigest: string
+  /** How the model was serialized: `files` or `shards`. */
+  method: string
+  /** The shard size in bytes (`shards` only). */
+  shardSize?: number
+  /** The hash of every resource: `sha256`. */
+  hashType: string
+  /** The files (or shards) verified. */
+  resources: number
+  /** The bytes hashed. */
+  bytes: number
+  /** The model_signing method that signed: `sigstore`, `key` or `certificate`. */
+  signingMethod: string
+  /** The Sigstore verification (`sigstore` only): who signed, when, the log entries. */
+  result?: VerificationResult
+  /** SHA-256 of the key's SubjectPublicKeyInfo, hex (`key` only). */
+  keySha256?: string
+  /** The signing certificate's subject (`certificate` only). */
+  certificateSubject?: string
+  /** The whole verification as JSON (`sigverify model verify --json`). */
+  json: string
+}
+
+/**
  * The options of `npm.verify`: the `package`, exactly one of `tarball`, `integrity` and
  * `digest`, and optionally the source `repository` and the registry `keys`.
  */
@@ -657,6 +714,19 @@ export declare namespace github {
   export function verifyHomebrewBottleSync(bundles: Uint8Array | string | object, options: HomebrewOptions): VerificationResult
   /** `verify`, on the calling thread. */
   export function verifySync(bundles: Uint8Array | string | object, options: GithubOptions): VerificationResult
+}
+
+export declare namespace model {
+  /**
+   * Verifies the model at `model` (a folder, or a single file) against its OpenSSF model
+   * signature (`model.sig`, made by `model_signing`): the signature by the method the options
+   * give, then every file, hashed off the JavaScript thread on every CPU, against the signed
+   * manifest. A changed, added, removed or renamed file rejects with a `VerificationError`
+   * (`artifact-mismatch`) naming it.
+   */
+  export function verify(model: string, options: ModelOptions): Promise<ModelVerification>
+  /** `verify`, on the calling thread. */
+  export function verifySync(model: string, options: ModelOptions): ModelVerification
 }
 
 export declare namespace npm {

@@ -14,6 +14,7 @@ module.exports.Tuf = native.Tuf
 module.exports.pypi = native.pypi
 module.exports.npm = native.npm
 module.exports.github = native.github
+module.exports.model = native.model
 module.exports.SigverifyError = SigverifyError
 module.exports.VerificationError = VerificationError
 module.exports.InvalidInputError = InvalidInputError

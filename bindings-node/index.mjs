@@ -9,6 +9,7 @@ export const {
   pypi,
   npm,
   github,
+  model,
   SigverifyError,
   VerificationError,
   InvalidInputError,

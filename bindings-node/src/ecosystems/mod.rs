@@ -16,6 +16,7 @@ use sigverify_host::Failure;
 use crate::inputs::Fields;
 
 pub(crate) mod github;
+pub(crate) mod model;
 pub(crate) mod npm;
 pub(crate) mod pypi;
 
