@@ -41,7 +41,7 @@ async function run(c, mode, form) {
   return mode === 'async' ? verifier.verify(bundle, options) : verifier.verifySync(bundle, options)
 }
 
-// The reason each rejection must be for, on a sample of cases (as tests/tests/conformance.rs
+// The reason each rejection must be for, on a sample of cases (as core/tests/conformance.rs
 // checks through the library): a rejection for the wrong reason would be a lucky pass.
 const expected = {
   'bundle-unknown-version_fail': ['unsupported-media-type', 'bundle-format'],

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use sigverify_tests::conformance_dir;
+use sigverify_testkit::vectors::conformance_dir;
 
 const ID: &str = "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/.github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main";
 const ISS: &str = "https://token.actions.githubusercontent.com";

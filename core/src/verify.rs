@@ -1,6 +1,48 @@
-//! The verifier: trusted material prepared once, then each bundle checked in the order of
-//! verification.md (shape, artifact, signature, transparency log, timestamps, verified times,
-//! certificate, certificate transparency, policy).
+//! The verifier: trusted material prepared once ([`Verifier::with_options`]), then each bundle
+//! checked by [`Verifier::verify`], whose body is its table of contents: one named step per
+//! check, each under the line of the Sigstore client specification it implements (its §4,
+//! "Verification", in sigstore/architecture-docs `client-spec.md`; the § numbers here are
+//! its own). The checks themselves live in the modules of their concepts (`tlog`,
+//! `timestamp`, `x509`, `ct`, `dsse`, `policy`); the steps here call them and count.
+//!
+//! # The order, and why
+//!
+//! Every step must pass and the first failure is returned, so the order decides which failure a
+//! bad bundle reports and how much work it costs, never whether it verifies. The spec presents
+//! time, certificate, log entry and signature in that order and sigstore-go's `Verify()` runs
+//! log, timestamps, certificate, SCTs, signature, policy; both only ask that verification stop
+//! at the first failure. Ours, after [`Verifier::verify_json`]'s parse (`Bundle::from_json`:
+//! media type, shape, counts, strict encodings, limits; no cryptography):
+//!
+//! 1. **Signing material against the policy** (§4.1 Inputs): a key policy needs a key bundle,
+//!    an identity policy a certificate; extra chain certificates, then the leaf's DER. First
+//!    because it verifies no signature: the wrong kind of bundle is refused for what it is.
+//! 2. **Artifact and signature** (§4.5): the `messageDigest` hint, then the message signature;
+//!    or the DSSE payload type, the signatures over PAE, the in-toto statement and its
+//!    subjects. Before the log: a bundle for another artifact or with a forged signature is
+//!    reported as such (`artifact-mismatch`, `signature-invalid`), not as a log entry whose
+//!    body differs; one signature costs less than a log entry's; and the log's body is then
+//!    compared with a signature known to be good.
+//! 3. **Transparency log entries** (§4.4), then their threshold over distinct logs (§4.6). A
+//!    Rekor v1 entry's SET is verified here, with its body (§4.2.2 puts the SET first only to
+//!    get the integrated time, which nothing needs before step 5).
+//! 4. **RFC 3161 timestamps** (§4.2.1), every one present, then their threshold.
+//! 5. **Verified times** (§4.2): at least one, none after `now`. After steps 3 and 4, which
+//!    are their two sources.
+//! 6. **Rekor v2 log keys** at every verified time: an entry without an integrated time is
+//!    dated by the timestamps, so this needs step 5.
+//! 7. **Certificate** (§4.3), certificate bundles only: the leaf valid at every verified time,
+//!    path validation to a Fulcio CA of the trusted root (at the first verified time, the CA's
+//!    `validFor` at every one: the "hybrid model"), then the SCTs, which are signed over the
+//!    key of the CA that validated the path.
+//!    Time before certificate, as the spec says: "this timestamp is required to validate the
+//!    certificate chain, so this step comes first".
+//! 8. **Policy** (§4.3, last paragraph): the SAN, the Fulcio claims and the statement. Last,
+//!    so that it only judges a certificate and a statement already proven authentic: a forged
+//!    certificate reports its forgery, never an identity mismatch.
+//!
+//! The steps follow [`Verifier::verify`] in that order: the verifier's methods first, then the
+//! functions that need only the bundle and the artifact.
 
 use std::cell::OnceCell;
 
@@ -282,7 +324,8 @@ impl Verifier {
         self.verify(&Bundle::from_json(bundle_json)?, artifact, policy, now)
     }
 
-    /// Verifies a parsed bundle.
+    /// Verifies a parsed bundle: the steps of the module header, in order; the first failure
+    /// is returned. `now` (Unix seconds) is used only to reject verified times from the future.
     pub fn verify(
         &self,
         bundle: &Bundle,
@@ -290,250 +333,135 @@ impl Verifier {
         policy: &Policy,
         now: i64,
     ) -> Result<VerificationResult, Error> {
-        let backend = self.backend;
-        let digests = Digests::new(artifact, backend);
+        let digests = Digests::new(artifact, self.backend);
 
-        // 1. Signing material, and the policy's demand on it.
-        let (leaf, key): (Option<Leaf>, PublicKey) = match (&bundle.material, policy.key()) {
-            (Material::Certificate(_), Some(_)) => {
-                return Err(Error::PolicyMismatch {
-                    claim: "signing material".into(),
-                    expected: "a bundle signed with the given public key".into(),
-                    found: "a bundle signed with a certificate".into(),
-                });
-            }
-            (Material::Certificate(der), None) => {
-                self.check_chain_extra(bundle)?;
-                let leaf = Leaf::parse(der, backend)?;
-                let key = leaf.key.clone();
-                (Some(leaf), key)
-            }
-            (Material::PublicKey { .. }, Some(k)) => (None, k.clone()),
-            (Material::PublicKey { hint }, None) => {
-                return Err(Error::PolicyMismatch {
-                    claim: "signing material".into(),
-                    expected: "a certificate identity (the policy names one)".into(),
-                    found: format!(
-                        "a bundle signed with a managed key{}; verify it with the key",
-                        hint.as_deref()
-                            .map(|h| format!(" (hint {h:?})"))
-                            .unwrap_or_default()
-                    ),
-                })
-            }
-        };
+        // 1. Client spec §4.1 Inputs: the verification materials ("leaf certificate", or a
+        // key) and the root key material "from the policy": the policy's kind of signer.
+        let signer = self.signing_material(bundle, policy)?;
 
-        // 2-3. The artifact against what was signed, then the signature itself, with the
-        // schemes the key may have used (P-384/P-521: the curve's hash, then SHA-256).
-        let schemes = key.artifact_schemes(bundle.version.allows_ecdsa_sha256_compat());
+        // 2. Client spec §4.5 Signature Verification: "The Verifier MUST verify the provided signature for
+        // the constructed payload against the key in the leaf of the certificate chain", with
+        // each scheme the key may have used (P-384/P-521: the curve's hash, then SHA-256).
+        let schemes = signer
+            .key
+            .artifact_schemes(bundle.version.allows_ecdsa_sha256_compat());
         let (statement, scheme) = match &bundle.content {
             Content::MessageSignature { digest, signature } => {
+                // Bundle spec (`MessageSignature.message_digest`): a hint, but it must be the
+                // artifact's digest.
                 check_message_digest(digest.as_ref(), artifact, &digests)?;
-                let scheme = self.check_message_signature(&key, schemes, artifact, signature)?;
+                // §4.5: the payload is "the raw bytes of the artifact" or "the resultant
+                // digest".
+                let scheme =
+                    self.check_message_signature(&signer.key, schemes, artifact, signature)?;
                 (None, scheme)
             }
-            Content::Dsse(env) => {
-                if env.payload_type != IN_TOTO_PAYLOAD_TYPE {
-                    return Err(Error::Statement {
-                        reason: format!(
-                            "DSSE payloadType: expected {IN_TOTO_PAYLOAD_TYPE:?}, found {:?}",
-                            env.payload_type
-                        ),
-                    });
-                }
-                let scheme = self.check_dsse_signatures(&key, schemes, env)?;
-                let statement = Statement::parse(&env.payload)?;
-                let algs = statement.algorithms();
-                let matched = algs
-                    .iter()
-                    .any(|a| digests.get(*a).is_some_and(|d| statement.matches(*a, &d)));
-                if !matched {
-                    let ours = match artifact {
-                        Artifact::Digest(a, d) => format!("{}:{}", a.name(), hex::encode(d)),
-                        Artifact::Bytes(_) => algs
-                            .first()
-                            .and_then(|a| {
-                                digests
-                                    .get(*a)
-                                    .map(|d| format!("{}:{}", a.name(), hex::encode(d)))
-                            })
-                            .unwrap_or_else(|| "no digest in a supported algorithm".into()),
-                    };
-                    return Err(Error::ArtifactMismatch {
-                        what: "in-toto statement subjects".into(),
-                        expected: statement
-                            .subjects
-                            .iter()
-                            .take(5)
-                            .map(|s| {
-                                format!(
-                                    "{} {}",
-                                    s.name,
-                                    s.digest
-                                        .iter()
-                                        .map(|(k, v)| format!("{k}:{v}"))
-                                        .collect::<Vec<_>>()
-                                        .join(",")
-                                )
-                            })
-                            .collect::<Vec<_>>()
-                            .join("; "),
-                        found: ours,
-                    });
-                }
+            Content::Dsse(envelope) => {
+                // §4.5: "The DSSE `payloadType` must be `application/vnd.in-toto+json`".
+                check_payload_type(envelope)?;
+                // §4.5, DSSE: the signatures over PAE(payloadType, payload).
+                let scheme = self.check_dsse_signatures(&signer.key, schemes, envelope)?;
+                // §4.5: "The payload MUST be an in-toto statement."
+                let statement = Statement::parse(&envelope.payload)?;
+                // §4.5: "Verifier MUST ensure that the artifact's digest/algorithm tuple is
+                // present in the list of subjects in the in-toto statement."
+                check_statement_subjects(&statement, artifact, &digests)?;
                 (Some(statement), scheme)
             }
         };
 
-        // 4. Transparency log entries.
-        let signer_der: &[u8] = match &leaf {
-            Some(l) => &l.der,
-            None => key.spki_der(),
-        };
-        let digest_fn = |a: HashAlg| digests.get(a);
-        let exp = Expected {
-            content: &bundle.content,
-            signer_der,
-            signer_b64: leaf.as_ref().and(bundle.leaf_b64.as_deref()),
-            signer_is_key: leaf.is_none(),
-            artifact_digest: &digest_fn,
-        };
-        let mut entries: Vec<LogEntryInfo> = Vec::new();
-        for (i, e) in bundle.tlog_entries.iter().enumerate() {
-            entries.push(tlog::verify_entry(
-                i,
-                e,
-                &self.tlogs,
-                &exp,
-                self.witnesses.as_ref(),
-                now,
-                backend,
-            )?);
-        }
-        let mut distinct_logs: Vec<&str> = entries.iter().map(|e| e.log_id.as_str()).collect();
-        distinct_logs.sort_unstable();
-        distinct_logs.dedup();
-        if distinct_logs.len() < self.options.tlog_threshold {
-            return Err(Error::TransparencyLog {
-                part: "threshold",
-                reason: format!(
-                    "expected verified entries from at least {} transparency log(s), found {}",
-                    self.options.tlog_threshold,
-                    distinct_logs.len()
-                ),
-            });
+        // 3. Client spec §4.4 Transparency Log Entry: each entry's body names this signature, key or
+        // certificate and artifact; its inclusion proof and checkpoint; its SET (§4.2.2).
+        let entries = self.verify_log_entries(bundle, &signer, &digests, now)?;
+        // §4.6 Threshold verification: "Verifiers MUST ensure that multiple entries in the
+        // same log do not both count towards the threshold."
+        self.check_tlog_threshold(&entries)?;
+
+        // 4. Client spec §4.2.2 Rekor V1 Timestamp: "parse the `integratedTime`" of each entry whose SET
+        // verified; then §4.2.1 Timestamping Service: "MUST verify the timestamping response
+        // ... with the raw bytes of the signature as the timestamped data".
+        let mut times = integrated_times(&entries);
+        let timestamps = self.verify_timestamps(bundle)?;
+        // §4: the policy says "whether to require signed timestamp(s) ... and, if so, how many".
+        self.check_timestamp_threshold(timestamps.len())?;
+        times.extend(timestamps);
+
+        // 5. Client spec §4.2 Establishing a Time for the Signature: "This timestamp is required to
+        // validate the certificate chain" (at least one; none after `now`).
+        check_verified_times(&times, now)?;
+
+        // 6. Trusted root (`TransparencyLogInstance.public_key.valid_for`) and Rekor v2 §4.2
+        // (no SET: clients get an RFC 3161 timestamp): a log key valid at each verified time.
+        check_log_key_validity(&entries, &times)?;
+
+        // 7. Client spec §4.3 Certificate: "it must have a timestamp while every certificate in the chain
+        // up to the root is valid".
+        if let Some(leaf) = &signer.leaf {
+            check_leaf_validity(leaf, &times)?;
+            // §4.3: "The Verifier MUST perform certification path validation (RFC 5280 §6)
+            // ... with a fake 'current time'": the first verified time, the CA's `validFor` at
+            // every one.
+            let ca = self.check_certificate_path(leaf, &times)?;
+            // §4.3: "the Verifier MUST extract the `SignedCertificateTimestamp` embedded in the
+            // leaf certificate, and verify it as in RFC 6962 §3.2".
+            self.check_scts(leaf, ca)?;
         }
 
-        // 5. RFC 3161 timestamps (each one present must verify).
-        let mut times: Vec<VerifiedTime> = entries
-            .iter()
-            .filter_map(|e| match (e.integrated_time, e.log_index) {
-                // An integrated time is verified by a SET, which signs the log index too.
-                (Some(t), Some(log_index)) => Some(VerifiedTime {
-                    time: t,
-                    source: TimeSource::TransparencyLog {
-                        log_url: e.log_url.clone(),
-                        log_index,
-                    },
-                }),
-                _ => None,
-            })
-            .collect();
-        let sig_bytes = bundle.content.signature_bytes();
-        let mut ts_count = 0;
-        for (i, ts) in bundle.timestamps.iter().enumerate() {
-            let v = timestamp::verify(ts, sig_bytes, &self.tsas, backend).map_err(|e| match e {
-                Error::Timestamp { reason } => Error::Timestamp {
-                    reason: format!("timestamp {i}: {reason}"),
-                },
-                Error::SignatureInvalid { check, what } => Error::SignatureInvalid {
-                    check,
-                    what: format!("timestamp {i}: {what}"),
-                },
-                o => o,
-            })?;
-            ts_count += 1;
-            times.push(VerifiedTime {
-                time: v.time,
-                source: TimeSource::Timestamp {
-                    authority: v.authority,
-                },
-            });
-        }
-        if ts_count < self.options.timestamp_threshold {
-            return Err(Error::Timestamp {
-                reason: format!(
-                    "expected at least {} verified RFC 3161 timestamp(s), found {ts_count}",
-                    self.options.timestamp_threshold
-                ),
-            });
-        }
-
-        // 6. Verified times: at least one, none from the future.
-        if times.is_empty() {
-            return Err(Error::VerifiedTime {
-                reason: "no verified time: at least one verified time is required, and the bundle has neither a log entry with a verified SET (integrated time) nor a verified RFC 3161 timestamp".into(),
-            });
-        }
-        if let Some(t) = times.iter().find(|t| t.time > now) {
-            return Err(Error::VerifiedTime {
-                reason: format!(
-                    "verified time {} is after the current time {}",
-                    format_time(t.time),
-                    format_time(now)
-                ),
-            });
-        }
-
-        // Entries without an integrated time (Rekor v2) are dated by the timestamps: the log's
-        // key must have been valid at each of them.
-        for e in entries.iter().filter(|e| e.integrated_time.is_none()) {
-            if let Some(t) = times.iter().find(|t| !e.log_valid_for.contains(t.time)) {
-                return Err(Error::TimeOutsideValidity {
-                    check: Check::TransparencyLog,
-                    what: match e.log_index {
-                        Some(i) => format!("log key of {} (entry {i})", e.log_url),
-                        None => format!("log key of {}", e.log_url),
-                    },
-                    time: format_time(t.time),
-                    window: e.log_valid_for.to_string(),
-                });
-            }
-        }
-
-        // 7-8. Certificate at every verified time; certificate transparency; policy.
-        if let Some(leaf) = &leaf {
-            self.check_certificate(leaf, &times)?;
-        }
-        let policy_checks = policy.check(leaf.as_ref(), statement.as_ref())?;
-        let signer = match &leaf {
-            Some(leaf) => Signer::Certificate {
-                san: leaf.san.clone(),
-                issuer: leaf.issuer().map(str::to_owned),
-                claims: Claim::from_leaf(leaf),
-                certificate_der: leaf.der.clone(),
-            },
-            None => Signer::Key {
-                spki_sha256: hex::encode(backend.sha256(key.spki_der())),
-            },
-        };
+        // 8. Client spec §4.3: "The Verifier MUST then check the certificate against the verification
+        // policy"; and the statement, for DSSE.
+        let policy_checks = policy.check(signer.leaf.as_ref(), statement.as_ref())?;
 
         Ok(VerificationResult {
             bundle_version: bundle.version,
             media_type: bundle.media_type.clone(),
-            signer,
+            signer: self.signer(signer),
             verified_times: times,
             log_entries: entries,
             statement,
             policy_checks,
             signature_digest_algorithm: scheme.hash(),
-            backend: backend.name(),
+            backend: self.backend.name(),
         })
     }
 
-    /// Bundle spec: certificates after the leaf are never trusted. Copies of the trusted root's
-    /// own CA certificates are harmless (sigstore-js v0.1 bundles carry the whole chain), but a
-    /// self-signed root that the trusted root does not contain is refused.
+    /// Step 1. The signing material the policy demands: a certificate (with an identity
+    /// policy) or the policy's own key, never a key taken from the bundle.
+    fn signing_material(&self, bundle: &Bundle, policy: &Policy) -> Result<SigningMaterial, Error> {
+        match (&bundle.material, policy.key()) {
+            (Material::Certificate(_), Some(_)) => Err(Error::PolicyMismatch {
+                claim: "signing material".into(),
+                expected: "a bundle signed with the given public key".into(),
+                found: "a bundle signed with a certificate".into(),
+            }),
+            (Material::Certificate(der), None) => {
+                self.check_chain_extra(bundle)?;
+                let leaf = Leaf::parse(der, self.backend)?;
+                let key = leaf.key.clone();
+                Ok(SigningMaterial {
+                    leaf: Some(leaf),
+                    key,
+                })
+            }
+            (Material::PublicKey { .. }, Some(k)) => Ok(SigningMaterial {
+                leaf: None,
+                key: k.clone(),
+            }),
+            (Material::PublicKey { hint }, None) => Err(Error::PolicyMismatch {
+                claim: "signing material".into(),
+                expected: "a certificate identity (the policy names one)".into(),
+                found: format!(
+                    "a bundle signed with a managed key{}; verify it with the key",
+                    hint.as_deref()
+                        .map(|h| format!(" (hint {h:?})"))
+                        .unwrap_or_default()
+                ),
+            }),
+        }
+    }
+
+    /// Step 1. Bundle spec: certificates after the leaf are never trusted. Copies of the
+    /// trusted root's own CA certificates are harmless (sigstore-js v0.1 bundles carry the
+    /// whole chain), but a self-signed root that the trusted root does not contain is refused.
     fn check_chain_extra(&self, bundle: &Bundle) -> Result<(), Error> {
         for (i, der) in bundle.chain_extra.iter().enumerate() {
             let known = self.cas.iter().any(|c| c.contains_cert(der));
@@ -547,11 +475,11 @@ impl Verifier {
         Ok(())
     }
 
-    /// Bundle spec (`MessageSignature`): the signature over the artifact, by the leaf's or the
-    /// policy's key, with the first of `schemes` that verifies. With the bytes, each scheme
-    /// hashes them its own way; with a caller's digest, the digest's algorithm picks the one
-    /// scheme (a P-384 key given `sha256:` verifies ECDSA P-384 over SHA-256). Returns the
-    /// scheme that verified.
+    /// Step 2. Bundle spec (`MessageSignature`): the signature over the artifact, by the
+    /// leaf's or the policy's key, with the first of `schemes` that verifies. With the bytes,
+    /// each scheme hashes them its own way; with a caller's digest, the digest's algorithm
+    /// picks the one scheme (a P-384 key given `sha256:` verifies ECDSA P-384 over SHA-256).
+    /// Returns the scheme that verified.
     fn check_message_signature(
         &self,
         key: &PublicKey,
@@ -595,8 +523,8 @@ impl Verifier {
         })
     }
 
-    /// DSSE: every signature over PAE(payloadType, payload), by the leaf's or the policy's key
-    /// ([`dsse_signatures`]).
+    /// Step 2. DSSE: every signature over PAE(payloadType, payload), by the leaf's or the
+    /// policy's key ([`dsse_signatures`]).
     fn check_dsse_signatures(
         &self,
         key: &PublicKey,
@@ -606,24 +534,120 @@ impl Verifier {
         dsse_signatures(self.backend, key, schemes, env)
     }
 
-    /// RFC 5280 §6 path validation of the leaf to a Fulcio CA of the trusted root, at every
-    /// verified time, then the SCT threshold (RFC 6962).
-    fn check_certificate(&self, leaf: &Leaf, times: &[VerifiedTime]) -> Result<(), Error> {
-        let first = times.first().map(|t| t.time).unwrap_or_default();
-        // The leaf must be valid at every verified time.
-        for t in times {
-            if !leaf.validity.contains(t.time) {
-                return Err(Error::TimeOutsideValidity {
-                    check: Check::Certificate,
-                    what: format!(
-                        "the signing certificate (verified time from {})",
-                        t.source.describe()
-                    ),
-                    time: format_time(t.time),
-                    window: leaf.validity.to_string(),
-                });
-            }
+    /// Step 3. Client spec §4.4: every entry (`tlog::verify_entry`: the log of the trusted
+    /// root, the body against the bundle, the SET, the inclusion proof, the checkpoint and,
+    /// with a witness policy, its cosignatures), compared with the signer and the artifact.
+    fn verify_log_entries(
+        &self,
+        bundle: &Bundle,
+        signer: &SigningMaterial,
+        digests: &Digests<'_>,
+        now: i64,
+    ) -> Result<Vec<LogEntryInfo>, Error> {
+        let leaf = signer.leaf.as_ref();
+        let digest_fn = |a: HashAlg| digests.get(a);
+        let expected = Expected {
+            content: &bundle.content,
+            signer_der: match leaf {
+                Some(l) => &l.der,
+                None => signer.key.spki_der(),
+            },
+            signer_b64: leaf.and(bundle.leaf_b64.as_deref()),
+            signer_is_key: leaf.is_none(),
+            artifact_digest: &digest_fn,
+        };
+        bundle
+            .tlog_entries
+            .iter()
+            .enumerate()
+            .map(|(i, e)| {
+                tlog::verify_entry(
+                    i,
+                    e,
+                    &self.tlogs,
+                    &expected,
+                    self.witnesses.as_ref(),
+                    now,
+                    self.backend,
+                )
+            })
+            .collect()
+    }
+
+    /// Step 3. Client spec §4.6, threshold verification: entries from distinct logs.
+    fn check_tlog_threshold(&self, entries: &[LogEntryInfo]) -> Result<(), Error> {
+        let mut distinct_logs: Vec<&str> = entries.iter().map(|e| e.log_id.as_str()).collect();
+        distinct_logs.sort_unstable();
+        distinct_logs.dedup();
+        if distinct_logs.len() < self.options.tlog_threshold {
+            return Err(Error::TransparencyLog {
+                part: "threshold",
+                reason: format!(
+                    "expected verified entries from at least {} transparency log(s), found {}",
+                    self.options.tlog_threshold,
+                    distinct_logs.len()
+                ),
+            });
         }
+        Ok(())
+    }
+
+    /// Step 4. Client spec §4.2.1: every RFC 3161 timestamp present must verify
+    /// (`timestamp::verify`: over the signature bytes, by a TSA of the trusted root); each
+    /// gives a verified time, its genTime. The failure names the timestamp's index.
+    fn verify_timestamps(&self, bundle: &Bundle) -> Result<Vec<VerifiedTime>, Error> {
+        let sig_bytes = bundle.content.signature_bytes();
+        bundle
+            .timestamps
+            .iter()
+            .enumerate()
+            .map(|(i, ts)| {
+                let v = timestamp::verify(ts, sig_bytes, &self.tsas, self.backend).map_err(
+                    |e| match e {
+                        Error::Timestamp { reason } => Error::Timestamp {
+                            reason: format!("timestamp {i}: {reason}"),
+                        },
+                        Error::SignatureInvalid { check, what } => Error::SignatureInvalid {
+                            check,
+                            what: format!("timestamp {i}: {what}"),
+                        },
+                        o => o,
+                    },
+                )?;
+                Ok(VerifiedTime {
+                    time: v.time,
+                    source: TimeSource::Timestamp {
+                        authority: v.authority,
+                    },
+                })
+            })
+            .collect()
+    }
+
+    /// Step 4. The verifier's timestamp threshold (client spec §4, the policy's "how many").
+    fn check_timestamp_threshold(&self, verified: usize) -> Result<(), Error> {
+        if verified < self.options.timestamp_threshold {
+            return Err(Error::Timestamp {
+                reason: format!(
+                    "expected at least {} verified RFC 3161 timestamp(s), found {verified}",
+                    self.options.timestamp_threshold
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// Step 7. Client spec §4.3 and RFC 5280 §6: path validation of the leaf to a Fulcio CA of
+    /// the trusted root (rustls-webpki, EKU codeSigning, at the first verified time), the CA's
+    /// certificate signatures (checked once per authority and remembered) and its `validFor`
+    /// at every verified time. Every CA whose subject is the leaf's issuer is tried; returns
+    /// the first that validates, else the last failure.
+    fn check_certificate_path(
+        &self,
+        leaf: &Leaf,
+        times: &[VerifiedTime],
+    ) -> Result<&AuthorityChain, Error> {
+        let first = times.first().map(|t| t.time).unwrap_or_default();
         let issuers: Vec<&AuthorityChain> = self
             .cas
             .iter()
@@ -648,31 +672,50 @@ impl Verifier {
                     })
                 });
             match r {
-                Ok(()) => {
-                    let spki = ca.first_key.spki_der();
-                    let (n, problems) =
-                        crate::ct::verify_scts(leaf, spki, &self.ctlogs, self.backend)?;
-                    if n < self.options.sct_threshold {
-                        return Err(Error::CertificateTransparency {
-                            reason: format!(
-                                "expected at least {} verified SCT(s), found {n}: {}",
-                                self.options.sct_threshold,
-                                if problems.is_empty() {
-                                    "none".into()
-                                } else {
-                                    problems.join("; ")
-                                }
-                            ),
-                        });
-                    }
-                    return Ok(());
-                }
+                Ok(()) => return Ok(ca),
                 Err(e) => last = Some(e),
             }
         }
         Err(last.unwrap_or_else(|| Error::CertificateChain {
             reason: "no certificate authority verified the signing certificate".into(),
         }))
+    }
+
+    /// Step 7. Client spec §4.3 and RFC 6962 §3.2: the leaf's embedded SCTs over the
+    /// precertificate, with the key hash of `ca`, the CA that validated the path, against the
+    /// trusted root's CT logs (`ct::verify_scts`); at least `sct_threshold` must verify.
+    fn check_scts(&self, leaf: &Leaf, ca: &AuthorityChain) -> Result<(), Error> {
+        let spki = ca.first_key.spki_der();
+        let (n, problems) = crate::ct::verify_scts(leaf, spki, &self.ctlogs, self.backend)?;
+        if n < self.options.sct_threshold {
+            return Err(Error::CertificateTransparency {
+                reason: format!(
+                    "expected at least {} verified SCT(s), found {n}: {}",
+                    self.options.sct_threshold,
+                    if problems.is_empty() {
+                        "none".into()
+                    } else {
+                        problems.join("; ")
+                    }
+                ),
+            });
+        }
+        Ok(())
+    }
+
+    /// The result's signer: the certificate's identity and claims, or the key's fingerprint.
+    fn signer(&self, signer: SigningMaterial) -> Signer {
+        match signer.leaf {
+            Some(leaf) => Signer::Certificate {
+                san: leaf.san.clone(),
+                issuer: leaf.issuer().map(str::to_owned),
+                claims: Claim::from_leaf(&leaf),
+                certificate_der: leaf.der,
+            },
+            None => Signer::Key {
+                spki_sha256: hex::encode(self.backend.sha256(signer.key.spki_der())),
+            },
+        }
     }
 }
 
@@ -729,10 +772,17 @@ pub(crate) fn verify_dsse_signature_only(
     Ok((Statement::parse(&env.payload)?, scheme))
 }
 
-/// Bundle spec (`MessageSignature.messageDigest`): an unauthenticated hint, but it must equal
-/// the artifact's digest. A caller's digest in another algorithm cannot be compared with it and
-/// is refused: the bundle names the hash its artifact was signed over, and the caller must name
-/// the same one (`sha384:` for a bundle that says `SHA2_256` is not its digest).
+/// Who signed, as step 1 established it: the parsed leaf certificate and its key, or the
+/// policy's key for a managed-key bundle.
+struct SigningMaterial {
+    leaf: Option<Leaf>,
+    key: PublicKey,
+}
+
+/// Step 2. Bundle spec (`MessageSignature.messageDigest`): an unauthenticated hint, but it must
+/// equal the artifact's digest. A caller's digest in another algorithm cannot be compared with
+/// it and is refused: the bundle names the hash its artifact was signed over, and the caller
+/// must name the same one (`sha384:` for a bundle that says `SHA2_256` is not its digest).
 fn check_message_digest(
     hint: Option<&(HashAlg, Vec<u8>)>,
     artifact: &Artifact<'_>,
@@ -759,6 +809,146 @@ fn check_message_digest(
             expected: hex::encode(hint),
             found: hex::encode(&actual),
         });
+    }
+    Ok(())
+}
+
+/// Step 2. Client spec §4.5 and the in-toto Envelope layer: the DSSE payload type of an
+/// in-toto statement.
+fn check_payload_type(envelope: &Envelope) -> Result<(), Error> {
+    if envelope.payload_type != IN_TOTO_PAYLOAD_TYPE {
+        return Err(Error::Statement {
+            reason: format!(
+                "DSSE payloadType: expected {IN_TOTO_PAYLOAD_TYPE:?}, found {:?}",
+                envelope.payload_type
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Step 2. Client spec §4.5: the artifact's digest, in an algorithm the statement uses, is
+/// one of its subjects' (`Statement::matches`). The failure shows up to five subjects and the
+/// artifact's digest.
+fn check_statement_subjects(
+    statement: &Statement,
+    artifact: &Artifact<'_>,
+    digests: &Digests<'_>,
+) -> Result<(), Error> {
+    let algs = statement.algorithms();
+    let matched = algs
+        .iter()
+        .any(|a| digests.get(*a).is_some_and(|d| statement.matches(*a, &d)));
+    if matched {
+        return Ok(());
+    }
+    let ours = match artifact {
+        Artifact::Digest(a, d) => format!("{}:{}", a.name(), hex::encode(d)),
+        Artifact::Bytes(_) => algs
+            .first()
+            .and_then(|a| {
+                digests
+                    .get(*a)
+                    .map(|d| format!("{}:{}", a.name(), hex::encode(d)))
+            })
+            .unwrap_or_else(|| "no digest in a supported algorithm".into()),
+    };
+    Err(Error::ArtifactMismatch {
+        what: "in-toto statement subjects".into(),
+        expected: statement
+            .subjects
+            .iter()
+            .take(5)
+            .map(|s| {
+                format!(
+                    "{} {}",
+                    s.name,
+                    s.digest
+                        .iter()
+                        .map(|(k, v)| format!("{k}:{v}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
+        found: ours,
+    })
+}
+
+/// Step 4. Client spec §4.2.2: the integrated time of each entry whose SET verified (the SET
+/// signs the log index too, so the source names it).
+fn integrated_times(entries: &[LogEntryInfo]) -> Vec<VerifiedTime> {
+    entries
+        .iter()
+        .filter_map(|e| match (e.integrated_time, e.log_index) {
+            (Some(t), Some(log_index)) => Some(VerifiedTime {
+                time: t,
+                source: TimeSource::TransparencyLog {
+                    log_url: e.log_url.clone(),
+                    log_index,
+                },
+            }),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Step 5. Client spec §4.2: at least one verified time, and none after `now` (the only use
+/// of `now`: a time from the future is not a time the signature existed).
+fn check_verified_times(times: &[VerifiedTime], now: i64) -> Result<(), Error> {
+    if times.is_empty() {
+        return Err(Error::VerifiedTime {
+            reason: "no verified time: at least one verified time is required, and the bundle has neither a log entry with a verified SET (integrated time) nor a verified RFC 3161 timestamp".into(),
+        });
+    }
+    if let Some(t) = times.iter().find(|t| t.time > now) {
+        return Err(Error::VerifiedTime {
+            reason: format!(
+                "verified time {} is after the current time {}",
+                format_time(t.time),
+                format_time(now)
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Step 6. Entries without an integrated time (Rekor v2) are dated by the timestamps: the
+/// log's key (its `validFor` in the trusted root) must have been valid at each verified time.
+/// (A Rekor v1 entry's integrated time is checked against it in `tlog::verify_entry`.)
+fn check_log_key_validity(entries: &[LogEntryInfo], times: &[VerifiedTime]) -> Result<(), Error> {
+    for e in entries.iter().filter(|e| e.integrated_time.is_none()) {
+        if let Some(t) = times.iter().find(|t| !e.log_valid_for.contains(t.time)) {
+            return Err(Error::TimeOutsideValidity {
+                check: Check::TransparencyLog,
+                what: match e.log_index {
+                    Some(i) => format!("log key of {} (entry {i})", e.log_url),
+                    None => format!("log key of {}", e.log_url),
+                },
+                time: format_time(t.time),
+                window: e.log_valid_for.to_string(),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Step 7. Client spec §4.3 (the hybrid model) and RFC 5280 §4.1.2.5: the leaf's validity
+/// (notBefore..notAfter) contains every verified time.
+fn check_leaf_validity(leaf: &Leaf, times: &[VerifiedTime]) -> Result<(), Error> {
+    for t in times {
+        if !leaf.validity.contains(t.time) {
+            return Err(Error::TimeOutsideValidity {
+                check: Check::Certificate,
+                what: format!(
+                    "the signing certificate (verified time from {})",
+                    t.source.describe()
+                ),
+                time: format_time(t.time),
+                window: leaf.validity.to_string(),
+            });
+        }
     }
     Ok(())
 }

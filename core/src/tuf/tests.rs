@@ -1,5 +1,5 @@
 //! Unit tests of the TUF client state machine (the real repository and one case per refusal
-//! are in `tests/tests/tuf.rs`).
+//! are in `core/tests/tuf.rs`).
 
 use serde_json::{json, Value};
 use sigverify_testkit::tuf::{resign, TufFiles, TufKey, TufRepo};

@@ -32,7 +32,8 @@
 //! [`log`] (Rekor v1/v2 bodies, Merkle tree, SET, checkpoint, note key ids), [`witness`]
 //! (cosignatures, verifier keys), [`tsa`] (RFC 3161), [`dsse`], [`trust`] (trusted root),
 //! [`bundle`] and [`tuf`] (a small TUF repository: root, timestamp, snapshot, targets and a
-//! delegated role, every knob a field).
+//! delegated role, every knob a field). Apart from these, [`vectors`] finds the shared vectors
+//! from outside (sigstore-conformance, ecosystem samples, TUF) and reads their exception files.
 //!
 //! # Independent cross-check
 //!
@@ -55,6 +56,7 @@ pub mod trust;
 pub mod tsa;
 pub mod tuf;
 pub mod util;
+pub mod vectors;
 pub mod witness;
 pub mod x509;
 

@@ -2,6 +2,15 @@
 //! near misses: another file name, another digest, another repository or publisher, an npm key
 //! outside its validity window, a publish attestation with an unknown key id.
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::PathBuf;
 
 use sigverify::ecosystems::{github as gh, npm, pypi};
@@ -10,7 +19,7 @@ use sigverify::{Artifact, Check, HashAlg, TrustedRoot, Verifier};
 const NOW: i64 = 2_000_000_000;
 
 fn eco(rel: &str) -> PathBuf {
-    let p = sigverify_tests::conformance_dir()
+    let p = sigverify_testkit::vectors::conformance_dir()
         .join("../ecosystems")
         .join(rel);
     assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
@@ -421,7 +430,7 @@ fn every_sample_verifies_through_its_bundle() {
     // bundle.json + identity + issuer (+ trusted_root.json) for every sample with an identity.
     let dir = eco("");
     let mut unexpected = Vec::new();
-    let exceptions = sigverify_tests::ecosystem_exceptions("generic");
+    let exceptions = sigverify_testkit::vectors::ecosystem_exceptions("generic");
     for name in exceptions.keys() {
         assert!(dir.join(name).is_dir(), "exception {name} names no sample");
     }

@@ -10,6 +10,15 @@
 //!
 //! Verifications alternate over the compiled crypto backends.
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::fmt;
 
 use serde_json::{json, Value};
@@ -260,7 +269,7 @@ fn read_json(p: &std::path::Path) -> Value {
 }
 
 fn conformance_vectors() -> Vec<Vector> {
-    let cases: Vec<_> = sigverify_tests::conformance_cases()
+    let cases: Vec<_> = sigverify_testkit::vectors::conformance_cases()
         .into_iter()
         .filter(|c| !c.must_fail)
         .collect();
@@ -298,7 +307,7 @@ fn conformance_vectors() -> Vec<Vector> {
 }
 
 fn ecosystem_vectors() -> Vec<Vector> {
-    sigverify_tests::generic_ecosystem_samples()
+    sigverify_testkit::vectors::generic_ecosystem_samples()
         .into_iter()
         .map(|case| {
             let text = |f: &str| {

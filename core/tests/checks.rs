@@ -7,6 +7,15 @@
 //! thresholds and verified times; and hand-edited bundle JSON (no re-signing), which must fail
 //! with a named check and never panic.
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use serde_json::{json, Value};
 use sigverify::{
     Artifact, Backend, Check, Error, HashAlg, Policy, San, Signer, TimeSource, TrustedRoot,

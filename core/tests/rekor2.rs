@@ -5,6 +5,15 @@
 //! backend, which must agree. For each check there is a bundle (or a verifier option) where
 //! only that check fails, next to the valid bundle it differs from.
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use serde_json::Value;
 use sigverify::{
     Artifact, Backend, Check, Error, Policy, TimeSource, TrustedRoot, VerificationResult,

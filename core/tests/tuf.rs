@@ -7,6 +7,15 @@
 //! Every negative case asserts the reason: the error code and check, and the role or words of
 //! the message that say which rule refused it.
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
@@ -30,7 +39,7 @@ const AFTER_ALL: i64 = 2_114_380_800;
 const NOW: i64 = 1_767_225_600;
 
 fn tuf_dir() -> PathBuf {
-    let p = sigverify_tests::conformance_dir().join("../tuf/public-good");
+    let p = sigverify_testkit::vectors::conformance_dir().join("../tuf/public-good");
     assert!(
         p.join("metadata/timestamp.json").is_file(),
         "TUF VECTORS MISSING: {} (put the shared vectors beside the project: ../shared/vectors/tuf)",
@@ -172,7 +181,7 @@ fn real_repository_from_the_embedded_root_and_the_trusted_root_verifies_a_bundle
         TrustedRoot::public_good().unwrap().tlog_count()
     );
 
-    let conformance = sigverify_tests::conformance_dir();
+    let conformance = sigverify_testkit::vectors::conformance_dir();
     let bundle = std::fs::read(conformance.join("happy-path-v0.3/bundle.sigstore.json")).unwrap();
     let artifact = std::fs::read(conformance.join("a.txt")).unwrap();
     let policy = Policy::identity(

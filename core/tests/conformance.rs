@@ -1,8 +1,17 @@
 //! Every sigstore-conformance verification case, through the library, with every compiled
 //! crypto backend, in both forms (artifact bytes and `sha256:` digest).
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use sigverify::{Artifact, Backend, Policy, TrustedRoot, Verifier, VerifierOptions};
-use sigverify_tests::{conformance_cases, conformance_exceptions, Case};
+use sigverify_testkit::vectors::{conformance_cases, conformance_exceptions, Case};
 
 /// The verification time: the conformance vectors are verified "now" (no future times).
 fn now() -> i64 {

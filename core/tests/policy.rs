@@ -2,6 +2,15 @@
 //! true claim and rejects near misses (a prefix, a suffix, an extra path segment, another ref,
 //! an unanchored pattern).
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::path::PathBuf;
 
 use sigverify::{
@@ -11,7 +20,9 @@ use sigverify::{
 const GH: &str = "https://token.actions.githubusercontent.com";
 
 fn shared(rel: &str) -> PathBuf {
-    let p = sigverify_tests::conformance_dir().join("..").join(rel);
+    let p = sigverify_testkit::vectors::conformance_dir()
+        .join("..")
+        .join(rel);
     assert!(p.exists(), "SHARED VECTORS MISSING: {}", p.display());
     p
 }

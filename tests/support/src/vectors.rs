@@ -1,13 +1,24 @@
-//! Shared helpers for sigverify's cross-crate tests.
+//! The vectors from outside and their exception files, for every Rust suite that runs them (the
+//! core's integration tests in `core/tests/`, the CLI's `cli/tests/`): where the shared
+//! sigstore-conformance, ecosystem and TUF vectors are, the conformance cases, and the
+//! exception lists `tests/conformance-exceptions.json` and `tests/ecosystem-exceptions.json`
+//! (which stay in `tests/` because the Python and Node suites read them too). Unlike the rest
+//! of the testkit this reads files; a missing vector folder panics, loudly, so that a suite that
+//! did not run never looks like one that passed.
 
 use std::path::{Path, PathBuf};
+
+/// The project's root folder (this crate is `tests/support`).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
 
 /// Where the shared sigstore-conformance vectors are: `$SIGVERIFY_CONFORMANCE_DIR`, else
 /// `../shared/vectors/conformance` beside the project root.
 pub fn conformance_dir() -> PathBuf {
     match std::env::var_os("SIGVERIFY_CONFORMANCE_DIR") {
         Some(d) => PathBuf::from(d),
-        None => PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/conformance"),
+        None => project_root().join("../shared/vectors/conformance"),
     }
 }
 
@@ -84,7 +95,7 @@ pub fn conformance_cases() -> Vec<Case> {
 
 /// The exceptions file: case name → reason.
 pub fn conformance_exceptions() -> std::collections::BTreeMap<String, String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("conformance-exceptions.json");
+    let path = project_root().join("tests/conformance-exceptions.json");
     let text = std::fs::read_to_string(&path).expect("tests/conformance-exceptions.json");
     let v: serde_json::Value = serde_json::from_str(&text).expect("exceptions file is JSON");
     let map = v["exceptions"].as_object().expect("an `exceptions` object");
@@ -101,7 +112,7 @@ pub fn conformance_exceptions() -> std::collections::BTreeMap<String, String> {
 /// (`tests/ecosystem-exceptions.json`, shared with the Python and Node suites), for `list`
 /// `generic` (the plain-bundle path) or `adapter` (an ecosystem adapter): name -> reason.
 pub fn ecosystem_exceptions(list: &str) -> std::collections::BTreeMap<String, String> {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("ecosystem-exceptions.json");
+    let path = project_root().join("tests/ecosystem-exceptions.json");
     let doc: serde_json::Value =
         serde_json::from_slice(&std::fs::read(&path).expect("tests/ecosystem-exceptions.json"))
             .expect("tests/ecosystem-exceptions.json is JSON");

@@ -20,6 +20,15 @@
 //!
 //! Every verification alternates over the compiled crypto backends.
 
+// Test code: a panic is a failed test. clippy.toml allows unwrap, expect and panic in `#[test]`
+// functions only; the core's lints would deny them (and indexing) in these files' helpers.
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::panic,
+    clippy::indexing_slicing
+)]
+
 use std::collections::BTreeMap;
 
 use serde_json::{json, Value};
@@ -227,7 +236,7 @@ fn read_json(p: &std::path::Path) -> Value {
 
 /// Every good sigstore-conformance case (fails loudly when the vectors are missing).
 fn conformance_vectors() -> Vec<Vector> {
-    sigverify_tests::conformance_cases()
+    sigverify_testkit::vectors::conformance_cases()
         .into_iter()
         .filter(|c| !c.must_fail)
         .map(|c| {
@@ -253,7 +262,7 @@ fn conformance_vectors() -> Vec<Vector> {
 
 /// Every ecosystem sample's `bundle.json`, with its identity, issuer and digest.
 fn ecosystem_vectors() -> Vec<Vector> {
-    sigverify_tests::generic_ecosystem_samples()
+    sigverify_testkit::vectors::generic_ecosystem_samples()
         .into_iter()
         .map(|case| {
             let text = |f: &str| {
@@ -759,7 +768,7 @@ fn trusted_root_mutations_never_panic() {
         sigverify::PUBLIC_GOOD.to_vec(),
         sigverify::GITHUB.to_vec(),
     ];
-    for c in sigverify_tests::conformance_cases() {
+    for c in sigverify_testkit::vectors::conformance_cases() {
         if let Some(p) = c.trusted_root {
             roots.push(std::fs::read(p).unwrap());
         }
@@ -836,7 +845,7 @@ fn policy_document_mutations_never_panic() {
 }
 
 fn eco(rel: &str) -> Vec<u8> {
-    let p = sigverify_tests::conformance_dir()
+    let p = sigverify_testkit::vectors::conformance_dir()
         .join("../ecosystems")
         .join(rel);
     std::fs::read(&p).unwrap_or_else(|e| panic!("ECOSYSTEM VECTORS MISSING: {}: {e}", p.display()))
