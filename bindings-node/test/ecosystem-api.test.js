@@ -19,6 +19,7 @@ const {
   pypi,
   npm,
   github,
+  model,
 } = require('sigverify')
 const { ecosystemCases, ecosystemExceptions } = require('./vectors.js')
 
@@ -150,12 +151,28 @@ describe('every ecosystem sample through its ecosystem API', () => {
 
   it('has samples of every ecosystem', () => {
     const ecosystems = new Set(cases.map((c) => c.meta.ecosystem))
-    for (const e of ['pypi', 'npm', 'github-attestations']) assert.ok(ecosystems.has(e), e)
+    const known = ['pypi', 'npm', 'github-attestations', 'model-signing']
+    for (const e of known) assert.ok(ecosystems.has(e), e)
     for (const c of cases) {
       assert.equal(c.meta.expect, 'pass', c.name)
-      assert.ok(['pypi', 'npm', 'github-attestations'].includes(c.meta.ecosystem), `${c.name}: add it here`)
+      assert.ok(known.includes(c.meta.ecosystem), `${c.name}: add it here`)
     }
   })
+
+  // OpenSSF model signatures: the model folder beside model.sig, by the sample's method (the
+  // key when it has one, else its identity), ignoring what the sample's signer ignored.
+  for (const c of cases.filter((c) => c.meta.ecosystem === 'model-signing')) {
+    it(c.name, async () => {
+      const dir = path.dirname(c.bundle)
+      const signature = path.join(dir, 'model.sig')
+      const signer = c.key ? { key: fs.readFileSync(c.key) } : { identity: c.identity, issuer: c.issuer }
+      const options = { signature, ignorePaths: ['ignore-me', 'model.sig'], ...signer }
+      const v = await model.verify(path.join(dir, 'model'), options)
+      assert.equal(v.manifestDigest, c.digest)
+      assert.equal(v.signingMethod, c.key ? 'key' : 'sigstore')
+      assert.deepEqual(model.verifySync(path.join(dir, 'model'), options).json, v.json)
+    })
+  }
 
   for (const c of cases.filter((c) => c.meta.ecosystem === 'pypi')) {
     it(c.name, async () => {
