@@ -13,7 +13,7 @@
 //!
 //! The `key` and `certificate` methods need no transparency log and no timestamp, as
 //! `model_signing verify key` and `verify certificate` need none: those relaxations exist only
-//! here ([`crate::verify`]'s `verify_dsse_signature_only`), never in [`Verifier::verify`].
+//! here (`verify::verify_dsse_signature_only`, crate-private), never in [`Verifier::verify`].
 
 pub mod plan;
 pub mod predicate;
