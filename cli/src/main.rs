@@ -129,14 +129,6 @@ pub(crate) fn file_name(path: &str) -> String {
         .unwrap_or_else(|| path.to_owned())
 }
 
-fn from_error(e: &Error) -> Fail {
-    let code = if e.is_invalid_input() { 2 } else { 1 };
-    Fail {
-        code,
-        message: format!("verification failed [{}]: {e}", e.code()),
-    }
-}
-
 /// A document file read against its limit (`sigverify_host::read_document`): an unreadable or
 /// oversized file is invalid input (exit 2).
 fn read(path: &str, doc: Document) -> Result<Vec<u8>, Fail> {

@@ -4,10 +4,9 @@
 use std::path::{Path, PathBuf};
 
 use sigverify::limits::Document;
-use sigverify::tuf::{TufClient, TufState, UpdateOptions};
 use sigverify::{format_time, TrustedRoot};
 
-use crate::{from_error, input, now, read, usage, Args, Fail};
+use crate::{input, now, read, usage, Args, Fail};
 
 fn sub(raw: &[String]) -> Result<(&str, &[String]), Fail> {
     match raw.split_first() {
@@ -24,14 +23,6 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
             "unknown trust subcommand {other:?} (update, show)"
         ))),
     }
-}
-
-/// A file of a mirror folder (`sigverify_host::tuf`: one path-safety rule, read against the
-/// TUF limits). An unreadable file is absent here, and the update says which one it missed.
-fn file_in(dir: &Path, name: &str) -> Option<Vec<u8>> {
-    sigverify_host::tuf::read_mirror_file(dir, name)
-        .ok()
-        .flatten()
 }
 
 fn update(raw: &[String]) -> Result<(), Fail> {
@@ -55,43 +46,39 @@ fn update(raw: &[String]) -> Result<(), Fail> {
         Some(t) => sigverify::parse_time(t).map_err(|e| usage(format!("--at: {e}")))?,
         None => now(),
     };
-    let mut options = UpdateOptions::default();
-    options.accept_expired_metadata_unsafe = a.has("accept-expired-metadata-unsafe");
-    let root_json = match (a.get("root"), a.get("instance")) {
-        (Some(f), None) => read(f, Document::TufRoot)?,
-        (None, None | Some("public-good")) => sigverify::tuf::PUBLIC_GOOD_ROOT.to_vec(),
-        (None, Some("staging")) => sigverify::tuf::STAGING_ROOT.to_vec(),
-        (None, Some(o)) => {
-            return Err(usage(format!(
-                "unknown instance {o:?} (public-good, staging)"
-            )))
-        }
+    let root = match (a.get("root"), a.get("instance")) {
+        (Some(f), None) => Some(read(f, Document::TufRoot)?),
         (Some(_), Some(_)) => return Err(usage("give --root or --instance, not both")),
+        (None, _) => None,
     };
-    let client = TufClient::with_options(&root_json, options, sigverify::Backend::default())
-        .map_err(|e| input(format!("root: {e}")))?;
-    let saved = match a.get("state") {
-        Some(f) if Path::new(f).exists() => Some(
-            TufState::from_json(&read(f, Document::TufState)?)
-                .map_err(|e| input(format!("state {f}: {e}")))?,
-        ),
+    let state = match a.get("state") {
+        Some(f) if Path::new(f).exists() => Some(read(f, Document::TufState)?),
         _ => None,
     };
-    // Metadata: the file by its consistent-snapshot name, else the plain name; root versions
-    // also from a root_history/ folder (as the repository is published).
-    let meta = |name: &str| {
-        file_in(&metadata, name).or_else(|| file_in(&metadata.join("root_history"), name))
-    };
-    let result =
-        client.update_from_files(saved.as_ref(), at, &meta, &|name| file_in(&targets, name));
+    // The host's TUF request, as C, Python and Node run it: metadata by its consistent-snapshot
+    // name, else the plain name, roots also from root_history/; one path-safety rule; a file that
+    // exists but cannot be read fails the update (never taken for an absent one).
+    let job = crate::checked(
+        sigverify_host::tuf::Request {
+            metadata: sigverify_host::tuf::Files::Folder(metadata.clone()),
+            targets: sigverify_host::tuf::Files::Folder(targets.clone()),
+            root,
+            instance: a.get("instance").map(str::to_owned),
+            state,
+            now: Some(at),
+            accept_expired_metadata_unsafe: a.has("accept-expired-metadata-unsafe"),
+        }
+        .validate(),
+    )?;
+    let result = job.run();
     let up = match result {
         Ok(u) => u,
         Err(e) => {
             if a.has("json") {
-                let j = serde_json::json!({"updated": false, "error": {"code": e.code(), "check": e.check().as_str(), "message": e.to_string()}});
+                let j = serde_json::json!({"updated": false, "error": {"code": e.code(), "check": e.check(), "message": e.to_string()}});
                 println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
             }
-            return Err(from_error(&e));
+            return Err(crate::from_failure(&e));
         }
     };
     std::fs::create_dir_all(&out)
