@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Builds and tests the Python package, from a clean clone:
-#   1. a virtual environment in bindings-python/.venv (git-ignored), with maturin, pytest and mypy;
+#   1. a virtual environment in bindings-python/.venv (git-ignored), with maturin, pytest and mypy,
+#      and model_signing from PyPI (the real client that tests/test_model.py signs models with and
+#      whose verdicts it compares; its install failing fails this script);
 #   2. `pip install ./bindings-python` (maturin as the PEP 517 backend: a release abi3 wheel);
 #   3. mypy --strict on the tests, and mypy.stubtest (the hand-written .pyi against the module);
 #   4. pytest (conformance vectors in both forms, ecosystem samples as bundles and through
-#      sigverify.pypi/npm/github with near misses, malformed input, exceptions, witnesses, path
-#      artifacts hashed as a stream, threads, verify_many); its summary is the last line printed.
+#      sigverify.pypi/npm/github/model with near misses, malformed input, exceptions, witnesses,
+#      path artifacts hashed as a stream, threads, verify_many, models signed by model_signing and
+#      tampered); its summary is the last line printed.
 # Needs python3 (>= 3.9) with venv, a Rust toolchain and a C compiler, and the shared vectors
 # beside the repository (../shared/vectors, or SIGVERIFY_CONFORMANCE_DIR): without them the tests
 # FAIL, they never skip.
@@ -23,6 +26,12 @@ fi
 py="$venv/bin/python"
 "$py" -m pip install --quiet --disable-pip-version-check \
   "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.11"
+
+step "model_signing from PyPI (signs the models of tests/test_model.py, and verifies them too)"
+# Pinned: the tests compare its verdicts with sigverify's. Its certificate method imports
+# OpenSSL (pyOpenSSL) without declaring it, so that is installed (and pinned) beside it.
+"$py" -m pip install --quiet --disable-pip-version-check "model-signing==1.1.1" "pyopenssl==26.4.0"
+"$py" -c 'import model_signing, model_signing.signing, model_signing.verifying; print("model_signing", model_signing.__version__)'
 
 step "pip install ./bindings-python (release build)"
 cd "$repo"

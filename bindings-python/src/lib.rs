@@ -10,6 +10,8 @@
 //! names (`pypi_verify_attestation`, `npm_verify`, `github_verify`, ...), re-exported without the
 //! prefix by `sigverify/pypi.py`, `npm.py` and `github.py` ([`ecosystems`]). The TUF client
 //! (`sigverify::tuf`) is `tuf_update` and `TufUpdate`, re-exported by `sigverify/tuf.py` ([`tuf`]).
+//! Model signing (`sigverify::ecosystems::model`) is `model_verify` and `ModelVerification`,
+//! re-exported by `sigverify/model.py` ([`model`]).
 //!
 //! Verification runs with the GIL released (`Python::detach`), behind a panic boundary: a bug in
 //! Rust surfaces as `sigverify.Error` with code `internal-error`, never as a crash or a Rust panic
@@ -21,6 +23,7 @@ mod convert;
 mod ecosystems;
 mod errors;
 mod inputs;
+mod model;
 mod policy;
 mod result;
 mod root;
@@ -43,6 +46,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<result::Statement>()?;
     m.add_class::<result::Subject>()?;
     ecosystems::register(m)?;
+    model::register(m)?;
     tuf::register(m)?;
     Ok(())
 }

@@ -34,6 +34,7 @@ def test_exports() -> None:
         "Verifier",
         "__version__",
         "github",
+        "model",
         "npm",
         "pypi",
         "tuf",

@@ -1,7 +1,7 @@
-"""The ecosystem adapters (sigverify.pypi, sigverify.npm, sigverify.github): every real sample of
-the shared vectors through its ecosystem's own API, from its own object (PEP 740 attestation,
-Integrity API provenance object, npm attestations response, GitHub JSON lines or bundle), in every
-artifact form; then near misses (another file name, digest, version, repository, publisher,
+"""The ecosystem adapters (sigverify.pypi, sigverify.npm, sigverify.github, sigverify.model): every
+real sample of the shared vectors through its ecosystem's own API, from its own object (PEP 740
+attestation, Integrity API provenance object, npm attestations response, GitHub JSON lines or
+bundle, a signed model directory), in every artifact form; then near misses (another file name, digest, version, repository, publisher,
 instance; an npm registry key outside its validity window, an unknown key id) and bad arguments.
 """
 
@@ -18,10 +18,14 @@ from typing import Any, Callable, Literal, Optional, cast
 import pytest
 
 import sigverify
-from _vectors import Sample, ecosystem_exceptions, ecosystem_samples, ecosystems_dir, require_present
+from _vectors import Sample, conformance_dir, ecosystem_exceptions, ecosystem_samples, ecosystems_dir, require_present
 
 SAMPLES = ecosystem_samples()
 ADAPTER_SAMPLES = ecosystem_samples(excluding="adapter")
+MODEL_IGNORE_PATHS = {"model-signing-v1.0.1-sigstore": ["ignore-me"]}
+"""Paths the verification of a model sample ignores besides its signature's own: those that
+sigstore/model-transparency's test passes (scripts/tests/test-verify-v1.0.1-sigstore.sh:
+`--ignore-paths ignore-me`, which its predicate does not list)."""
 GITHUB_ISSUER = "https://token.actions.githubusercontent.com"
 NPM_PUBLISH = "https://github.com/npm/attestation/tree/main/specs/publish/v0.1"
 
@@ -140,6 +144,8 @@ def test_sample_through_its_ecosystem(sample: Sample, public_good: sigverify.Ver
         _check_npm_sample(sample, public_good)
     elif ecosystem == "github-attestations":
         _check_github_sample(sample, public_good)
+    elif ecosystem == "model-signing":
+        _check_model_sample(sample, public_good)
     else:
         pytest.fail(f"{sample.name}: no Python ecosystem API for {ecosystem!r}; add one to this test")
 
@@ -253,6 +259,63 @@ def _check_github_sample(sample: Sample, public_good: sigverify.Verifier) -> Non
     other: Literal["public-good", "github"] = "public-good" if instance == "github" else "github"
     with pytest.raises(sigverify.VerificationError):
         sigverify.github.verify(sample.original, digest=sample.digest, repository=repository, instance=other)
+
+
+def _check_model_sample(sample: Sample, verifier: sigverify.Verifier) -> None:
+    """A signed model directory (`model/`, its `model.sig` inside), by the sample's method: its
+    public key (a managed key), else its identity and issuer (keyless)."""
+    model = sample.folder / "model"
+    assert (model / "model.sig").read_bytes() == sample.original.read_bytes() == sample.bundle.read_bytes()
+    ignore = MODEL_IGNORE_PATHS.get(sample.name, [])
+    key = sample.folder / "public_key.pem"
+    signers: list[dict[str, Any]]
+    if key.is_file():
+        signers = [{"key": key}, {"key": key.read_bytes()}, {"key": key.read_text()}]
+        method = "key"
+    else:
+        signers = [
+            {"identity": sample.identity, "issuer": sample.issuer},
+            {"identity": sample.identity, "issuer": sample.issuer, "verifier": verifier},
+            {"policy": sigverify.Policy.identity(sample.identity, sample.issuer)},
+            {"policy": sample.policy(), "verifier": sample.verifier()},
+        ]
+        method = "sigstore"
+    forms: list[dict[str, Any]] = [
+        {"model": model},
+        {"model": str(model)},
+        {"model": model, "signature": model / "model.sig"},
+        # The sample's copy of the signature, beside the model: model/model.sig is then a file.
+        {"model": model, "signature": sample.original, "ignore_paths": [*ignore, "model.sig"]},
+    ]
+    results = []
+    for form in forms:
+        form.setdefault("ignore_paths", ignore)
+        for signer in signers:
+            results.append(sigverify.model.verify(**form, **signer))
+    assert len({r.to_json() for r in results}) == 1
+    r = results[0]
+    assert r.manifest_digest == sample.digest
+    assert r.signing_method == method
+    statement = json.loads(base64.b64decode(json.loads(sample.bundle.read_text())["dsseEnvelope"]["payload"]))
+    assert statement["predicateType"] == sample.meta["predicate_type"]
+    assert r.model_name == statement["subject"][0]["name"]
+    assert r.resources == len(statement["predicate"]["resources"])
+    if method == "sigstore":
+        assert r.result is not None and (r.result.identity, r.result.issuer) == (sample.identity, sample.issuer)
+    else:
+        assert r.result is None and sample.identity == "key:" + json.loads(sample.bundle.read_text())["verificationMaterial"]["publicKey"]["hint"]
+    # Near misses: another signer; and without the ignore paths, the unsigned file is named.
+    other: dict[str, Any] = (
+        {"identity": "someone@example.com", "issuer": sample.issuer}
+        if method == "sigstore"
+        else {"key": conformance_dir() / "managed-key-happy-path" / "key.pub"}  # it signed no model
+    )
+    assert _code(lambda: sigverify.model.verify(model, ignore_paths=ignore, **other)) == ("policy-mismatch", "policy")
+    if ignore:
+        with pytest.raises(sigverify.VerificationError) as info:
+            sigverify.model.verify(model, **signers[0])
+        assert info.value.code == "artifact-mismatch"
+        assert all(f"model file {p}: expected no such file" in str(info.value) for p in ignore), str(info.value)
 
 
 # ----------------------------------------------------------------------------------------------

@@ -13,14 +13,16 @@
     print(result.identity, result.earliest_time)
 
 The ecosystem adapters are the submodules ``sigverify.pypi`` (PEP 740 attestations, Integrity
-API provenance objects), ``sigverify.npm`` (the registry's attestations) and ``sigverify.github``
-(artifact attestations, Homebrew bottles). ``sigverify.tuf`` updates the trusted root (and the npm
-registry keys) offline from Sigstore's TUF repository.
+API provenance objects), ``sigverify.npm`` (the registry's attestations), ``sigverify.github``
+(artifact attestations, Homebrew bottles) and ``sigverify.model`` (machine-learning model
+directories signed with OpenSSF model signing). ``sigverify.tuf`` updates the trusted root (and
+the npm registry keys) offline from Sigstore's TUF repository.
 
 See the README of the package and the docstrings of ``sigverify/_native.pyi``.
 """
 
 from . import github as github
+from . import model as model
 from . import npm as npm
 from . import pypi as pypi
 from . import tuf as tuf
@@ -53,6 +55,7 @@ __all__ = [
     "Verifier",
     "__version__",
     "github",
+    "model",
     "npm",
     "pypi",
     "tuf",

@@ -27,6 +27,8 @@ __all__ = [
     "npm_verify",
     "github_verify",
     "github_verify_homebrew_bottle",
+    "ModelVerification",
+    "model_verify",
     "TufUpdate",
     "tuf_update",
 ]
@@ -781,6 +783,152 @@ def github_verify_homebrew_bottle(
     Raises:
         VerificationError, InvalidInput: as :func:`github_verify`; ``artifact-mismatch`` when no
             subject is named ``name``.
+    """
+
+# ---------------------------------------------------------------------------------------------
+# Model signing. Import these from sigverify.model.
+
+_Path: TypeAlias = Union[str, "os.PathLike[str]"]
+"""A path: ``str`` or ``os.PathLike`` (for ``model`` and its signature a ``str`` can only be a
+path)."""
+_Pem: TypeAlias = Union[_Bytes, str, "os.PathLike[str]"]
+"""A PEM document: its bytes, its text as ``str``, or a file as ``os.PathLike``."""
+
+@final
+class ModelVerification:
+    """``sigverify.model.ModelVerification``: a verified model, what its signature says and who
+    signed it. Immutable; attributes are computed on access."""
+
+    @property
+    def model_name(self) -> str:
+        """The subject's name: the name of the signed model's directory (informative only:
+        renaming a model does not invalidate its signature)."""
+
+    @property
+    def manifest_digest(self) -> str:
+        """``"sha256:HEX"``: the subject's digest, over the digests of every resource."""
+
+    @property
+    def method(self) -> Literal["files", "shards"]:
+        """How the model was serialized: one resource per file, or per shard of a file."""
+
+    @property
+    def shard_size(self) -> Optional[int]:
+        """The shard size in bytes for ``"shards"``; ``None`` for ``"files"``."""
+
+    @property
+    def hash_type(self) -> str:
+        """The hash of every resource: ``"sha256"``, the one this build verifies (a signature
+        made with ``blake2`` or ``blake3`` is refused with ``unsupported-algorithm``)."""
+
+    @property
+    def allow_symlinks(self) -> bool:
+        """Whether the signer followed symbolic links (to files inside the model)."""
+
+    @property
+    def ignore_paths(self) -> list[str]:
+        """The paths the signature says the signer ignored, as written there."""
+
+    @property
+    def resources(self) -> int:
+        """How many resources (files or shards) the signature lists; every one verified."""
+
+    @property
+    def bytes(self) -> int:
+        """How many bytes were hashed."""
+
+    @property
+    def signing_method(self) -> Literal["sigstore", "key", "certificate"]:
+        """The ``model_signing`` method the signature verified by."""
+
+    @property
+    def result(self) -> Optional[VerificationResult]:
+        """For ``"sigstore"``: the whole Sigstore result (identity, issuer, verified times, log
+        entries, the statement); else ``None``."""
+
+    @property
+    def key_sha256(self) -> Optional[str]:
+        """For ``"key"``: SHA-256 of the key's SubjectPublicKeyInfo, hex; else ``None``."""
+
+    @property
+    def certificate_subject(self) -> Optional[str]:
+        """For ``"certificate"``: the signing certificate's subject (RFC 4514); else ``None``."""
+
+    def to_json(self) -> str:
+        """The verification as JSON text: the document of ``sigverify model verify --json``
+        (``verified``, ``model``: ``name``, ``manifestDigest``, ``method``, ``shardSize``,
+        ``hashType``, ``allowSymlinks``, ``ignorePaths``, ``resources``, ``bytes``; ``signer``:
+        ``method`` with the Sigstore ``result``, the ``keySha256`` or the certificate
+        ``subject``, ``san``, ``chain`` and ``validatedAt``)."""
+
+    def to_dict(self) -> dict[str, Any]:
+        """The verification as ``json.loads(self.to_json())`` would give it."""
+
+def model_verify(
+    model: _Path,
+    *,
+    signature: Optional[_Path] = None,
+    identity: Optional[str] = None,
+    issuer: Optional[str] = None,
+    policy: Optional[Policy] = None,
+    verifier: Optional[Verifier] = None,
+    key: Optional[_Pem] = None,
+    certificate_chain: Optional[Iterable[_Pem]] = None,
+    ignore_paths: Iterable[_Path] = (),
+    ignore_git_paths: bool = True,
+    ignore_unsigned_files: bool = False,
+    threads: Optional[int] = None,
+) -> ModelVerification:
+    """``sigverify.model.verify``: verifies a model directory (or a single-file model) against
+    its OpenSSF model signing signature (``model_signing`` 1.x; the predicate
+    ``https://model_signing/signature/v1.0``, serialized by ``files`` or ``shards``).
+
+    The signature first, by the method given; then the directory is walked (symbolic links
+    are never followed: one is refused unless the signature allows them, and always when it
+    points outside the model), every file or shard the signature lists is hashed (several at
+    once, with the GIL released), and the result is compared both ways.
+
+    Args:
+        model: the model directory (or file), as ``str`` or ``os.PathLike``.
+        signature: the signature file; default ``MODEL/model.sig``. It is never hashed.
+        identity, issuer: the ``sigstore`` method: the certificate's identity (SAN) and OIDC
+            issuer, as ``model_signing verify sigstore --identity --identity_provider``.
+        policy: instead of ``identity``/``issuer``, any :class:`Policy` (``sigstore``).
+        verifier: the ``sigstore`` method's trust domain (default: a verifier of the embedded
+            public-good root). Only with ``identity``/``issuer`` or ``policy``.
+        key: the ``key`` method: the public key (PEM: bytes, text, or a file as
+            ``os.PathLike``), as ``model_signing verify key --public_key``. No transparency log
+            or timestamp is required.
+        certificate_chain: the ``certificate`` method: the CA certificates the signing
+            certificate must chain to (each PEM: bytes, text, or a file as ``os.PathLike``; one
+            or more certificates each), as ``model_signing verify certificate
+            --certificate_chain``. No log, timestamp or SAN is required; the chain is validated
+            at the signing certificate's notBefore, as ``model_signing`` does.
+        ignore_paths: more paths to ignore, relative to the model directory (an absolute path
+            counts if it is inside the model, and is dropped otherwise). The signature's own
+            ``ignore_paths`` are always honoured.
+        ignore_git_paths: ignore ``.git``, ``.gitattributes``, ``.github`` and ``.gitignore``
+            (default, as ``model_signing``).
+        ignore_unsigned_files: hash only the files the signature lists; files it does not list
+            are not errors.
+        threads: hashing threads (default: the available parallelism).
+
+    Exactly one method: ``identity`` with ``issuer``, ``policy``, ``key`` or
+    ``certificate_chain``.
+
+    Raises:
+        VerificationError: the model does not verify: ``artifact-mismatch`` naming the file
+            (``model file sub/w.bin (sha256)``: changed; ``... expected no such file``: a file
+            the signature does not list; ``found: no such file``: a signed file missing or
+            ignored; ``(renamed)``; ``model file shard PATH:START:END``; ``model entry PATH``:
+            a symbolic link or other entry refused), ``signature-invalid``, ``policy-mismatch``
+            (another identity, another key, a key bundle given a certificate method),
+            ``certificate-chain`` (not issued by the given CAs), ``statement`` (a predicate that
+            is not model signing's), ...
+        InvalidInput: a malformed signature (``invalid-json``, ``invalid-bundle``), key or CA
+            certificates (``invalid-certificate``), a wrong argument (``invalid-argument``), a
+            file or folder that cannot be read (``io-error``, with the ``OSError`` as
+            ``__cause__``).
     """
 
 _Files: TypeAlias = Union[Mapping[str, _Bytes], "os.PathLike[str]"]
