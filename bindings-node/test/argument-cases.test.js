@@ -11,7 +11,7 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 
-const { TrustedRoot, Verifier, Policy, Tuf, pypi, npm, github, SigverifyError } = require('sigverify')
+const { TrustedRoot, Verifier, Policy, Tuf, pypi, npm, github, model, SigverifyError } = require('sigverify')
 const { conformanceDir, ecosystemsDir, tufDir } = require('./vectors.js')
 
 const FACE = 'node'
@@ -55,6 +55,7 @@ function resolve(value) {
   }
   if (Array.isArray(value)) return value.map(resolve)
   if (typeof value === 'object') {
+    if ('path' in value) return filePath(value.path)
     if ('oversized' in value) return oversized(value.oversized)
     if ('prefix' in value) return readRef(value.prefix).subarray(0, value.bytes)
     if ('without' in value) {
@@ -196,6 +197,12 @@ function calls(call, args) {
       const o = () => options(rest, names, { policy: policyArg })
       const d = () => resolve(picked.bundles ?? null)
       return [() => github.verifySync(d(), o()), () => github.verify(d(), o())]
+    }
+    case 'model.verify': {
+      const [picked, rest] = take('model')
+      const o = () => options(rest, ['signature', 'identity', 'issuer', 'key'])
+      const m = () => resolve(picked.model ?? null)
+      return [() => model.verifySync(m(), o()), () => model.verify(m(), o())]
     }
     case 'tuf.update': {
       const now = (v) => (typeof v === 'number' ? new Date(v * 1000) : resolve(v))

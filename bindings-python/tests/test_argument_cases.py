@@ -71,6 +71,10 @@ def resolve(value: Any) -> Any:
     if isinstance(value, list):
         return [resolve(v) for v in value]
     if isinstance(value, dict):
+        if "path" in value:
+            path = file_path(value["path"])
+            assert path is not None, value
+            return str(path)
         if "oversized" in value:
             return oversized(value["oversized"])
         if "prefix" in value:
@@ -171,6 +175,8 @@ def run(call: str, args: Dict[str, Any]) -> Any:
     if call == "github.verify":
         names = same("bundles", "artifact", "digest", "repository", "owner", "signer_workflow")
         return sigverify.github.verify(**kwargs(args, names, {"policy": policy_arg}))
+    if call == "model.verify":
+        return sigverify.model.verify(**kwargs(args, same("model", "signature", "identity", "issuer", "key"), {}))
     if call == "tuf.update":
 
         def now(v: Any) -> Any:

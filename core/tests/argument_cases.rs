@@ -97,6 +97,7 @@ fn cases_are_well_formed() {
         "npm.keys_from_json",
         "github.verify",
         "tuf.update",
+        "model.verify",
     ]
     .into();
     let t = table();

@@ -39,6 +39,7 @@ C_ARGS = {
     "npm.verify": ["attestations", "package", "digest", "integrity", "repository"],
     "github.verify": ["bundles", "digest", "repository", "owner", "signer_workflow"],
     "tuf.update": ["metadata", "targets", "root", "state", "now"],
+    "model.verify": ["model", "signature", "identity", "issuer", "key"],
 }
 
 
@@ -100,6 +101,10 @@ class Generator:
                 return f"{{{n}, {kind}, {c_string(str(p))}, NULL, 0, 0}}"
             return f"{{{n}, ARG_STR, {c_string(value)}, NULL, {len(value.encode())}, 0}}"
         if isinstance(value, dict):
+            if set(value) == {"path"}:
+                p = self.file(value["path"])
+                assert p is not None, value
+                return f"{{{n}, ARG_STR, {c_string(str(p))}, NULL, {len(str(p).encode())}, 0}}"
             if set(value) == {"identity", "issuer"}:
                 i, s = (self.table["values"][v[1:]] if v.startswith("$") else v for v in (value["identity"], value["issuer"]))
                 return f"{{{n}, ARG_POLICY, {c_string(i)}, {c_string(s)}, 0, 0}}"

@@ -194,6 +194,13 @@ static sigverify_result run(const struct argcase *c) {
                                         state, state_len, now != NULL ? (int64_t)now->i : 0, 0, &u);
     sigverify_tuf_update_free(u);
     free(state);
+  } else if (strcmp(c->call, "model.verify") == 0) {
+    sigverify_model_verification *mv = NULL;
+    doc = buffer(get(c, "key"), &len);
+    rc = sigverify_model_verify(string(get(c, "model")), string(get(c, "signature")),
+                                string(get(c, "identity")), string(get(c, "issuer")), NULL, doc, len,
+                                NULL, 0, NULL, 0, 0, &mv);
+    sigverify_model_verification_free(mv);
   } else {
     die("%s: the C runner has no call %s", c->id, c->call);
   }
