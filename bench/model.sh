@@ -48,7 +48,7 @@ while [ $# -gt 0 ]; do
     --runs) RUNS=$2; shift ;;
     --size-mib) SIZE_MIB=$2; shift ;;
     --keep) KEEP=1 ;;
-    -h|--help) sed -n '2,38p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
