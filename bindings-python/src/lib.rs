@@ -19,12 +19,15 @@
 
 use pyo3::prelude::*;
 
+mod bcr;
+mod conda;
 mod convert;
 mod ecosystems;
 mod errors;
 mod inputs;
 mod model;
 mod policy;
+mod release;
 mod result;
 mod root;
 mod tuf;
@@ -47,6 +50,9 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<result::Subject>()?;
     ecosystems::register(m)?;
     model::register(m)?;
+    conda::register(m)?;
+    bcr::register(m)?;
+    release::register(m)?;
     tuf::register(m)?;
     Ok(())
 }

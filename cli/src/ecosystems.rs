@@ -188,6 +188,11 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
 }
 
 pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {
+    if let Some((s, rest)) = raw.split_first() {
+        if s == "release" {
+            return crate::release::cmd(rest);
+        }
+    }
     let a = Args::parse(
         sub(raw, "github")?,
         &[

@@ -13,9 +13,12 @@ use sigverify_host::Data;
 use sigverify_host::ReadError;
 
 mod batch;
+mod bcr;
+mod conda;
 mod ecosystems;
 mod inspect;
 mod model;
+mod release;
 mod trust;
 
 const USAGE: &str = "\
@@ -75,7 +78,7 @@ pub(crate) struct Fail {
     pub(crate) message: String,
 }
 
-fn usage(msg: impl Into<String>) -> Fail {
+pub(crate) fn usage(msg: impl Into<String>) -> Fail {
     Fail {
         code: 2,
         message: format!("error: {}\n\n{USAGE}", msg.into()),
@@ -592,6 +595,8 @@ fn main() -> ExitCode {
         "maven" => ecosystems::sidecar(rest, "maven"),
         "rubygems" => ecosystems::sidecar(rest, "rubygems"),
         "model" => model::cmd(rest),
+        "conda" => conda::cmd(rest),
+        "bcr" => bcr::cmd(rest),
         "--version" | "-V" => {
             println!("sigverify {}", env!("CARGO_PKG_VERSION"));
             Ok(())

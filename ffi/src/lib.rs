@@ -50,6 +50,15 @@ pub mod verification;
 // `sigverify_pypi_*`, `sigverify_npm_verify`, `sigverify_github_verify`.
 pub mod ecosystems;
 
+// `sigverify_conda_verify`.
+pub mod conda;
+
+// `sigverify_bcr_verify`.
+pub mod bcr;
+
+// `sigverify_github_release_verify`.
+pub mod release;
+
 // `sigverify_tuf_update`.
 pub mod tuf;
 

@@ -15,10 +15,13 @@ use sigverify_host::Failure;
 
 use crate::inputs::Fields;
 
+pub(crate) mod bcr;
+pub(crate) mod conda;
 pub(crate) mod github;
 pub(crate) mod model;
 pub(crate) mod npm;
 pub(crate) mod pypi;
+pub(crate) mod release;
 
 /// An optional `Verifier` field.
 fn verifier(o: &Fields<'_>, name: &str) -> Result<Option<Arc<sigverify::Verifier>>, Failure> {

@@ -2,7 +2,10 @@
 //! policy. Every check is the core's; adapters only parse, choose the policy and add the
 //! ecosystem's own rules (subject names, registry keys).
 
+pub mod bcr;
+pub mod conda;
 pub mod github;
+pub mod github_release;
 pub mod model;
 pub mod npm;
 pub mod pypi;

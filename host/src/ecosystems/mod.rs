@@ -4,7 +4,10 @@
 //! hand, and verified by `run()` (documents read, artifacts hashed as a stream, the core's
 //! adapter called) wherever the face likes: after releasing the GIL, on a worker thread.
 
+pub mod bcr;
+pub mod conda;
 pub mod github;
+pub mod github_release;
 pub mod npm;
 pub mod pypi;
 pub mod sidecar;

@@ -1,0 +1,1 @@
+//! The Node face of `sigverify_host::ecosystems::conda`. Issue 19.

@@ -1,0 +1,7 @@
+//! The Python face of `sigverify_host::ecosystems::github_release`. Issue 19.
+
+use pyo3::prelude::*;
+
+pub(crate) fn register(_m: &Bound<'_, PyModule>) -> PyResult<()> {
+    Ok(())
+}

@@ -1,0 +1,2 @@
+//! GitHub immutable releases: the release attestation GitHub signs on its own instance.
+//! Issue 19.

@@ -1,0 +1,1 @@
+//! The C face of `sigverify_host::ecosystems::bcr`. Issue 19.

@@ -1,0 +1,1 @@
+//! The host's request for `sigverify::ecosystems::bcr`. Issue 19.

@@ -1,0 +1,1 @@
+//! The host's request for `sigverify::ecosystems::conda`. Issue 19.

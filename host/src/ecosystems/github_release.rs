@@ -1,0 +1,1 @@
+//! The host's request for `sigverify::ecosystems::github_release`. Issue 19.
