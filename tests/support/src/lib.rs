@@ -47,6 +47,7 @@
 //! ```
 
 pub mod bundle;
+pub mod conda;
 pub mod ct;
 pub mod dsse;
 pub mod instance;
