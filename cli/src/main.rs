@@ -58,6 +58,10 @@ ECOSYSTEMS (exit codes and --json as for verify):
                     | --certificate-chain PEM...) [--ignore-paths P...]
                    [--ignore-unsigned-files] [--no-ignore-git-paths] [--threads N]
                    [--trusted-root FILE | --instance public-good|staging|github] [--json]
+  sigverify conda verify (PKG | --digest sha256:HEX --filename NAME)
+                   (--bundle FILE | --sigs FILE.v0.sigs)
+                   (--repository OWNER/REPO [--signer-workflow W] | --identity ID --issuer URL)
+                   [--channel URL]
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
