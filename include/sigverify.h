@@ -724,6 +724,42 @@ sigverify_result sigverify_github_verify(const uint8_t *input,
                                          sigverify_verification **out);
 
 /**
+ * Verifies the publish attestation of a conda package (CEP 27): the package file `filename`
+ * (`"NAME-VERSION-BUILD.conda"` or `.tar.bz2`) whose SHA-256 is `digest` (`"sha256:HEX"`).
+ * Exactly one of `bundle` (one Sigstore bundle, `bundle_len` bytes) and `sigs` (a sidecar
+ * `FILE.v0.sigs`: a JSON array of bundles, `sigs_len` bytes, every one must verify) is given;
+ * the other is NULL. The signer is the GitHub repository `repository` (`"OWNER/REPO"`),
+ * optionally with `signer_workflow` (`"release.yml[@REF]"` of that repository or
+ * `"OWNER/REPO/.github/workflows/F.yml[@REF]"`), or else `identity` (the certificate's SAN,
+ * exactly) with `issuer` (the OIDC issuer URL): give one of the two forms, NULL for the rest.
+ * `channel`, when not NULL, is the channel URL the attestation's `targetChannel` must name.
+ * Checked at the current time of the system clock. Every argument is borrowed for the call
+ * only.
+ *
+ * On success, `*out` is a new verification of the first bundle, owned by the caller, to be
+ * freed with `sigverify_verification_free`; on failure `*out` is untouched and the last error
+ * says which check failed.
+ *
+ * # Safety
+ * `verifier` must be a live verifier; `bundle` and `sigs` NULL or readable for their lengths;
+ * `filename` and `digest` NUL-terminated strings; `repository`, `signer_workflow`, `identity`,
+ * `issuer` and `channel` NULL or NUL-terminated strings; `out` writable.
+ */
+sigverify_result sigverify_conda_verify(const sigverify_verifier *verifier,
+                                        const uint8_t *bundle,
+                                        size_t bundle_len,
+                                        const uint8_t *sigs,
+                                        size_t sigs_len,
+                                        const char *filename,
+                                        const char *digest,
+                                        const char *repository,
+                                        const char *signer_workflow,
+                                        const char *identity,
+                                        const char *issuer,
+                                        const char *channel,
+                                        sigverify_verification **out);
+
+/**
  * Updates from a TUF repository mirrored in two folders: `metadata_dir` holds the metadata
  * (`timestamp.json`, `snapshot.json`, `targets.json`, delegated roles, and the roots
  * `N.root.json` there or in `metadata_dir/root_history/`), `targets_dir` the target files
