@@ -18,6 +18,7 @@ from typing import Any, Callable, Literal, Optional, cast
 import pytest
 
 import sigverify
+from _conda import check_conda_sample
 from _vectors import Sample, conformance_dir, ecosystem_exceptions, ecosystem_samples, ecosystems_dir, require_present
 
 SAMPLES = ecosystem_samples()
@@ -146,6 +147,8 @@ def test_sample_through_its_ecosystem(sample: Sample, public_good: sigverify.Ver
         _check_github_sample(sample, public_good)
     elif ecosystem == "model-signing":
         _check_model_sample(sample, public_good)
+    elif ecosystem == "conda":
+        check_conda_sample(sample, public_good, tmp_path)
     else:
         pytest.fail(f"{sample.name}: no Python ecosystem API for {ecosystem!r}; add one to this test")
 

@@ -21,6 +21,7 @@ the npm registry keys) offline from Sigstore's TUF repository.
 See the README of the package and the docstrings of ``sigverify/_native.pyi``.
 """
 
+from . import conda as conda
 from . import github as github
 from . import model as model
 from . import npm as npm
@@ -54,6 +55,7 @@ __all__ = [
     "VerifiedTime",
     "Verifier",
     "__version__",
+    "conda",
     "github",
     "model",
     "npm",

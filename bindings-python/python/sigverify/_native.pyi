@@ -1015,3 +1015,47 @@ def tuf_update(
             file over its limit (``limit-exceeded``), an unreadable file (``io-error``), a
             wrong argument (``invalid-argument``).
     """
+
+def conda_verify(
+    verifier: Verifier,
+    package: Optional[_Artifact] = None,
+    *,
+    digest: Optional[str] = None,
+    filename: Optional[str] = None,
+    bundle: Optional[_Bundle] = None,
+    sigs: Optional[_Bundle] = None,
+    repository: Optional[str] = None,
+    signer_workflow: Optional[str] = None,
+    identity: Optional[str] = None,
+    issuer: Optional[str] = None,
+    channel: Optional[str] = None,
+) -> list[VerificationResult]:
+    """``sigverify.conda.verify``: verifies the publish attestation of a conda package (CEP 27).
+
+    Args:
+        verifier: usually of the public-good root.
+        package: the package file's bytes, or an ``os.PathLike`` (hashed as a stream; its file
+            name is the package's unless ``filename`` is given). Or, instead:
+        digest: the package's ``"sha256:HEX"``, with ``filename``.
+        filename: the package's file name, ``NAME-VERSION-BUILD.conda`` or ``.tar.bz2``.
+        bundle: one Sigstore bundle (bytes, JSON text or ``os.PathLike``). Or, instead:
+        sigs: a sidecar ``FILE.v0.sigs``, a JSON array of bundles: every one must verify.
+        repository: the GitHub Trusted Publisher ``"OWNER/REPO"``, with optionally
+        signer_workflow: the signing workflow, ``"release.yml[@REF]"`` of that repository or
+            ``"OWNER/REPO/.github/workflows/F.yml[@REF]"``. Or, instead of both:
+        identity: the certificate's identity (SAN), exactly, with
+        issuer: its OIDC issuer (GitLab ``https://gitlab.com``, any other).
+        channel: the channel URL the attestation's ``targetChannel`` must name.
+
+    Returns:
+        One result per bundle (one for ``bundle``), all of them verified.
+
+    Raises:
+        VerificationError: another file name or digest (``artifact-mismatch``), another signer
+            or channel (``policy-mismatch``), not a conda publish attestation or not exactly one
+            subject (``statement``), or any check of the bundle itself.
+        InvalidInput: not a conda file name or a sha256 digest (``invalid-artifact``), a
+            malformed repository, workflow, identity or channel (``invalid-policy``), malformed
+            JSON (``invalid-json``), an unreadable file (``io-error``), a missing or conflicting
+            argument (``invalid-argument``).
+    """
