@@ -31,6 +31,7 @@ __all__ = [
     "model_verify",
     "TufUpdate",
     "tuf_update",
+    "conda_verify",
 ]
 
 __version__: str
