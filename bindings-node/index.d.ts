@@ -217,6 +217,43 @@ export interface CheckedClaim {
 }
 
 /**
+ * The options of `conda.verify`: exactly one of `package` and `digest` (with `filename`),
+ * exactly one of `bundle` and `sigs`, and who must have signed: `repository` (optionally
+ * `signerWorkflow`) or `identity` with `issuer`.
+ */
+export interface CondaOptions {
+  /** The package file's bytes (hashed with sha256 off the JavaScript thread). */
+  package?: Uint8Array
+  /** The package's digest, `sha256:HEX`, instead of its bytes. */
+  digest?: string
+  /**
+   * The package's file name, `NAME-VERSION-BUILD.conda` or `.tar.bz2` (the statement's
+   * subject).
+   */
+  filename?: string
+  /** One Sigstore bundle (a `Buffer`/string of JSON, or the parsed object). */
+  bundle?: Uint8Array | string | object
+  /**
+   * A sidecar `FILE.v0.sigs`: a JSON array of bundles (bytes, string, or the parsed array);
+   * every bundle must verify.
+   */
+  sigs?: Uint8Array | string | Array<object>
+  /** The GitHub Trusted Publisher, `OWNER/REPO`. */
+  repository?: string
+  /**
+   * With `repository`: the signing workflow, `release.yml[@REF]` of that repository or
+   * `OWNER/REPO/.github/workflows/F.yml[@REF]`.
+   */
+  signerWorkflow?: string
+  /** Instead of `repository`: the certificate's identity (SAN), exactly. */
+  identity?: string
+  /** With `identity`: its OIDC issuer. */
+  issuer?: string
+  /** The channel URL the attestation's `targetChannel` must name. */
+  channel?: string
+}
+
+/**
  * What a sigverify error carries besides its message (the second argument of the error classes'
  * constructors).
  */
@@ -695,6 +732,19 @@ export interface VerifyOutcome {
   result?: VerificationResult
   /** The error, when it did not: a `VerificationError` or an `InvalidInputError`. */
   error?: SigverifyError
+}
+
+export declare namespace conda {
+  /**
+   * Verifies the publish attestation of a conda package (CEP 27), one bundle or every bundle of a
+   * `.v0.sigs` sidecar: the statement has exactly one subject, the package's file name and
+   * sha256, the conda publish predicate and, when `channel` is given, that `targetChannel`;
+   * signed by the repository's workflow or the identity. Resolves to one result per bundle. Runs
+   * off the JavaScript thread. Rejects with a `VerificationError` or an `InvalidInputError`.
+   */
+  export function verify(verifier: Verifier, options: CondaOptions): Promise<Array<VerificationResult>>
+  /** `verify`, on the calling thread. */
+  export function verifySync(verifier: Verifier, options: CondaOptions): Array<VerificationResult>
 }
 
 export declare namespace github {

@@ -151,7 +151,7 @@ describe('every ecosystem sample through its ecosystem API', () => {
 
   it('has samples of every ecosystem', () => {
     const ecosystems = new Set(cases.map((c) => c.meta.ecosystem))
-    const known = ['pypi', 'npm', 'github-attestations', 'model-signing']
+    const known = ['pypi', 'npm', 'github-attestations', 'model-signing', 'conda']
     for (const e of known) assert.ok(ecosystems.has(e), e)
     for (const c of cases) {
       assert.equal(c.meta.expect, 'pass', c.name)
