@@ -11,7 +11,7 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 
-const { TrustedRoot, Verifier, Policy, Tuf, pypi, npm, github, model, SigverifyError } = require('sigverify')
+const { TrustedRoot, Verifier, Policy, Tuf, pypi, npm, github, model, conda, SigverifyError } = require('sigverify')
 const { conformanceDir, ecosystemsDir, tufDir } = require('./vectors.js')
 
 const FACE = 'node'
@@ -197,6 +197,11 @@ function calls(call, args) {
       const o = () => options(rest, names, { policy: policyArg })
       const d = () => resolve(picked.bundles ?? null)
       return [() => github.verifySync(d(), o()), () => github.verify(d(), o())]
+    }
+    case 'conda.verify': {
+      const names = ['package', 'digest', 'filename', 'bundle', 'sigs', 'repository', 'signer_workflow', 'identity', 'issuer', 'channel']
+      const o = () => options(args, names)
+      return [() => conda.verifySync(verifier(), o()), () => conda.verify(verifier(), o())]
     }
     case 'model.verify': {
       const [picked, rest] = take('model')

@@ -175,6 +175,9 @@ def run(call: str, args: Dict[str, Any]) -> Any:
     if call == "github.verify":
         names = same("bundles", "artifact", "digest", "repository", "owner", "signer_workflow")
         return sigverify.github.verify(**kwargs(args, names, {"policy": policy_arg}))
+    if call == "conda.verify":
+        names = same("package", "digest", "filename", "bundle", "sigs", "repository", "signer_workflow", "identity", "issuer", "channel")
+        return sigverify.conda.verify(public_good(), **kwargs(args, names, {}))
     if call == "model.verify":
         return sigverify.model.verify(**kwargs(args, same("model", "signature", "identity", "issuer", "key"), {}))
     if call == "tuf.update":

@@ -98,6 +98,7 @@ fn cases_are_well_formed() {
         "github.verify",
         "tuf.update",
         "model.verify",
+        "conda.verify",
     ]
     .into();
     let t = table();

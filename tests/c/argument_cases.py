@@ -40,6 +40,7 @@ C_ARGS = {
     "github.verify": ["bundles", "digest", "repository", "owner", "signer_workflow"],
     "tuf.update": ["metadata", "targets", "root", "state", "now"],
     "model.verify": ["model", "signature", "identity", "issuer", "key"],
+    "conda.verify": ["bundle", "sigs", "filename", "digest", "repository", "signer_workflow", "identity", "issuer", "channel"],
 }
 
 

@@ -201,6 +201,15 @@ static sigverify_result run(const struct argcase *c) {
                                 string(get(c, "identity")), string(get(c, "issuer")), NULL, doc, len,
                                 NULL, 0, NULL, 0, 0, &mv);
     sigverify_model_verification_free(mv);
+  } else if (strcmp(c->call, "conda.verify") == 0) {
+    size_t sigs_len = 0;
+    uint8_t *sigs = buffer(get(c, "sigs"), &sigs_len);
+    doc = buffer(get(c, "bundle"), &len);
+    rc = sigverify_conda_verify(public_good_verifier(), doc, len, sigs, sigs_len, string(get(c, "filename")),
+                                string(get(c, "digest")), string(get(c, "repository")),
+                                string(get(c, "signer_workflow")), string(get(c, "identity")),
+                                string(get(c, "issuer")), string(get(c, "channel")), &v);
+    free(sigs);
   } else {
     die("%s: the C runner has no call %s", c->id, c->call);
   }
