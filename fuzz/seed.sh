@@ -120,6 +120,12 @@ for p in glob.glob(f"{vectors}/ecosystems/*/valid-sigstore-attestations.json"):
     seed("npm_attestations", read(p))
 for p in glob.glob(f"{vectors}/ecosystems/*/*.jsonl"):
     seed("github_attestations", read(p))
+# conda publish attestations: the bundle, and as a .v0.sigs sidecar of one and of two.
+for p in glob.glob(f"{vectors}/ecosystems/*/conda-attestation.sigstore.json"):
+    raw = read(p)
+    seed("conda_sidecar", raw)
+    seed("conda_sidecar", b"[" + raw + b"]")
+    seed("conda_sidecar", b"[" + raw + b"," + raw + b"]")
 
 # Policy documents: the JSON examples of the documentation, and one per part of the schema.
 for doc in [f"{root}/README.md", f"{root}/docs/policy.md"]:
