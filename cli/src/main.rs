@@ -58,6 +58,10 @@ ECOSYSTEMS (exit codes and --json as for verify):
                     | --certificate-chain PEM...) [--ignore-paths P...]
                    [--ignore-unsigned-files] [--no-ignore-git-paths] [--threads N]
                    [--trusted-root FILE | --instance public-good|staging|github] [--json]
+  sigverify bcr verify (--attestations attestations.json --module-dir DIR
+                    | FILE --bundle FILE.intoto.jsonl [--name NAME])
+                   --repository OWNER/REPO [--tag TAG]
+                   [--trusted-root FILE | --instance public-good|staging|github] [--json]
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
