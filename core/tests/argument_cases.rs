@@ -98,6 +98,7 @@ fn cases_are_well_formed() {
         "github.verify",
         "tuf.update",
         "model.verify",
+        "bcr.verify",
     ]
     .into();
     let t = table();

@@ -40,6 +40,7 @@ C_ARGS = {
     "github.verify": ["bundles", "digest", "repository", "owner", "signer_workflow"],
     "tuf.update": ["metadata", "targets", "root", "state", "now"],
     "model.verify": ["model", "signature", "identity", "issuer", "key"],
+    "bcr.verify": ["attestations", "module_dir", "file", "name", "bundle", "repository", "tag"],
 }
 
 

@@ -201,6 +201,12 @@ static sigverify_result run(const struct argcase *c) {
                                 string(get(c, "identity")), string(get(c, "issuer")), NULL, doc, len,
                                 NULL, 0, NULL, 0, 0, &mv);
     sigverify_model_verification_free(mv);
+  } else if (strcmp(c->call, "bcr.verify") == 0) {
+    sigverify_bcr_verification *bv = NULL;
+    rc = sigverify_bcr_verify(NULL, string(get(c, "attestations")), string(get(c, "module_dir")),
+                              string(get(c, "file")), string(get(c, "name")), string(get(c, "bundle")),
+                              string(get(c, "repository")), string(get(c, "tag")), &bv);
+    sigverify_bcr_verification_free(bv);
   } else {
     die("%s: the C runner has no call %s", c->id, c->call);
   }

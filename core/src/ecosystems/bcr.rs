@@ -356,6 +356,19 @@ pub struct FileVerification {
     pub result: VerificationResult,
 }
 
+impl FileVerification {
+    /// As JSON: `{"file", "kind", "signer_workflow", "result"}` (`result` as
+    /// [`VerificationResult::to_json`]), the same on every face.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({
+            "file": self.file,
+            "kind": self.kind.as_str(),
+            "signer_workflow": self.signer_workflow,
+            "result": self.result.to_json(),
+        })
+    }
+}
+
 /// The signing workflow of a verified attestation: the build signer URI (Fulcio
 /// 1.3.6.1.4.1.57264.1.9), which for a reusable workflow is the reusable one.
 fn signer_workflow(r: &VerificationResult) -> Option<&str> {
