@@ -15,6 +15,7 @@ module.exports.pypi = native.pypi
 module.exports.npm = native.npm
 module.exports.github = native.github
 module.exports.model = native.model
+module.exports.bcr = native.bcr
 module.exports.SigverifyError = SigverifyError
 module.exports.VerificationError = VerificationError
 module.exports.InvalidInputError = InvalidInputError

@@ -10,6 +10,7 @@ export const {
   npm,
   github,
   model,
+  bcr,
   SigverifyError,
   VerificationError,
   InvalidInputError,
