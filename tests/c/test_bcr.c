@@ -18,7 +18,7 @@
 #define REPO "aspect-build/rules_lint"
 #define RELEASE "https://github.com/bazel-contrib/.github/.github/workflows/release_ruleset.yaml@refs/tags/v7.1.0"
 
-static char eco_dir[4096];
+static char eco_dir[1024];
 static char artifact[4096];
 static char jsonl[4096];
 
@@ -119,7 +119,7 @@ static void copy(const char *from, const char *to) {
 /* A module directory: the real archive and its attestation for every file, and an
  * attestations.json whose integrities are all wrong (sha256 of nothing). */
 static void test_module_dir(void) {
-  char dir[4096], p[4096], index[4096];
+  char dir[256], p[4096], index[4096];
   snprintf(dir, sizeof dir, "/tmp/sigverify-c-bcr-%d", (int)getpid());
   mkdir(dir, 0700);
   const char *files[] = {"MODULE.bazel", "source.json", ARCHIVE};
