@@ -39,7 +39,8 @@ def _code(call: Callable[[], object]) -> tuple[str, Optional[str], str]:
 def test_one_file() -> None:
     d = _folder()
     art, jsonl = d / "artifact", d / f"{ARCHIVE}.intoto.jsonl"
-    for file, bundle in [(art, jsonl), (art.read_bytes(), jsonl.read_bytes()), (art, jsonl.read_text())]:
+    forms: list[tuple[Any, Any]] = [(art, jsonl), (art.read_bytes(), jsonl.read_bytes()), (art, jsonl.read_text())]
+    for file, bundle in forms:
         v = sigverify.bcr.verify(file=file, name=ARCHIVE, bundle=bundle, repository=REPO)
         [f] = v.files
         assert (f.file, f.kind, f.signer_workflow) == (ARCHIVE, "archive", RELEASE)
@@ -67,7 +68,8 @@ def test_one_file_near_misses() -> None:
     with pytest.raises(sigverify.VerificationError):
         v(name="MODULE.bazel")
     # Arguments.
-    for kw in [{"repository": None}, {"repository": ""}, {"tag": ""}, {"bundle": None}, {"attestations": jsonl}]:
+    cases: list[dict[str, Any]] = [{"repository": None}, {"repository": ""}, {"tag": ""}, {"bundle": None}, {"attestations": jsonl}]
+    for kw in cases:
         assert _code(lambda: v(**kw))[0] == "invalid-argument", kw
     assert _code(lambda: v(repository="nope"))[0] == "invalid-policy"
     assert _code(lambda: v(file=art.read_bytes(), name=None))[0] == "invalid-argument"

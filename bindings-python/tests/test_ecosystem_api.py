@@ -158,7 +158,8 @@ def _check_bcr_sample(sample: Sample) -> None:
     name = jsonl.name[: -len(".intoto.jsonl")]
     assert sample.artifact is not None
     repository = "aspect-build/rules_lint"
-    for file in [sample.artifact, sample.artifact.read_bytes()]:
+    files: list[Any] = [sample.artifact, sample.artifact.read_bytes()]
+    for file in files:
         [f] = sigverify.bcr.verify(file=file, name=name, bundle=jsonl, repository=repository).files
         assert (f.signer_workflow, f.result.identity, f.result.issuer) == (sample.identity, sample.identity, sample.issuer)
     with pytest.raises(sigverify.VerificationError):
