@@ -839,6 +839,7 @@ module.exports.Policy = nativeBinding.Policy
 module.exports.TrustedRoot = nativeBinding.TrustedRoot
 module.exports.Tuf = nativeBinding.Tuf
 module.exports.Verifier = nativeBinding.Verifier
+module.exports.bcr = nativeBinding.bcr
 module.exports.github = nativeBinding.github
 module.exports.model = nativeBinding.model
 module.exports.npm = nativeBinding.npm
