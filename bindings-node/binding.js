@@ -840,6 +840,7 @@ module.exports.TrustedRoot = nativeBinding.TrustedRoot
 module.exports.Tuf = nativeBinding.Tuf
 module.exports.Verifier = nativeBinding.Verifier
 module.exports.conda = nativeBinding.conda
+module.exports.bcr = nativeBinding.bcr
 module.exports.github = nativeBinding.github
 module.exports.model = nativeBinding.model
 module.exports.npm = nativeBinding.npm

@@ -203,6 +203,50 @@ export declare class Verifier {
   verifyMany(items: Array<VerifyItem>, options?: VerifyManyOptions): Promise<Array<VerifyOutcome>>
 }
 
+/** One verified file of a module version. */
+export interface BcrFile {
+  /** The file's name: `MODULE.bazel`, `source.json` or the archive's. */
+  file: string
+  /** Its kind, which decides the workflow it must come from: `module`, `source`, `archive`. */
+  kind: string
+  /** The workflow that attested it (the certificate's build signer URI, with `@REF`). */
+  signerWorkflow: string
+  /** The verification of its attestation. */
+  result: VerificationResult
+}
+
+/**
+ * The options of `bcr.verify`: `attestations` with `moduleDir`, or `file` with `bundle`, and
+ * the module's `repository`.
+ */
+export interface BcrOptions {
+  /** `OWNER/REPO`: the module's source repository. */
+  repository: string
+  /** The release tag (`v1.2.3`): every certificate's source ref must be `refs/tags/TAG`. */
+  tag?: string
+  /** The module version's `attestations.json`. */
+  attestations?: Uint8Array | string | object
+  /**
+   * The folder holding `MODULE.bazel`, `source.json`, the archive and the attestation files
+   * (named by the last component of their `url`); read by plain name, never through a link.
+   */
+  moduleDir?: string
+  /** One file's bytes. */
+  file?: Uint8Array
+  /** The file's name (required with `file`): it decides the file's kind. */
+  name?: string
+  /** The file's attestations (`.intoto.jsonl`: JSON lines of bundles, or one bundle). */
+  bundle?: Uint8Array | string | object
+  /** The verifier (default: the embedded public-good one). */
+  verifier?: Verifier
+}
+
+/** A verified module version (or file). */
+export interface BcrVerification {
+  /** Every file, in the order verified (`MODULE.bazel`, `source.json`, the archive). */
+  files: Array<BcrFile>
+}
+
 /** A claim that the policy checked and that held. */
 export interface CheckedClaim {
   /**
@@ -745,6 +789,17 @@ export declare namespace conda {
   export function verify(verifier: Verifier, options: CondaOptions): Promise<Array<VerificationResult>>
   /** `verify`, on the calling thread. */
   export function verifySync(verifier: Verifier, options: CondaOptions): Array<VerificationResult>
+export declare namespace bcr {
+  /**
+   * Verifies a Bazel Central Registry module version: `MODULE.bazel` and `source.json` must be
+   * attested by the publish-to-bcr workflow, the archive by the release workflow, all for
+   * `repository` (and `tag`). Rejects with the first failing file's error (a
+   * `VerificationError` `policy-mismatch` names the signer workflow found). Runs off the
+   * JavaScript thread.
+   */
+  export function verify(options: BcrOptions): Promise<BcrVerification>
+  /** `verify`, on the calling thread. */
+  export function verifySync(options: BcrOptions): BcrVerification
 }
 
 export declare namespace github {

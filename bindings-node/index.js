@@ -16,6 +16,7 @@ module.exports.npm = native.npm
 module.exports.github = native.github
 module.exports.model = native.model
 module.exports.conda = native.conda
+module.exports.bcr = native.bcr
 module.exports.SigverifyError = SigverifyError
 module.exports.VerificationError = VerificationError
 module.exports.InvalidInputError = InvalidInputError

@@ -10,6 +10,8 @@ export const {
   npm,
   github,
   model,
+  conda,
+  bcr,
   SigverifyError,
   VerificationError,
   InvalidInputError,

@@ -29,6 +29,24 @@
 #include <stdint.h>
 
 /**
+ * `sigverify_bcr_verification_file_string` field: the file's name (`MODULE.bazel`,
+ * `source.json`, the archive's).
+ */
+#define SIGVERIFY_BCR_FIELD_NAME 0
+
+/**
+ * `sigverify_bcr_verification_file_string` field: the file's kind, `module`, `source` or
+ * `archive`.
+ */
+#define SIGVERIFY_BCR_FIELD_KIND 1
+
+/**
+ * `sigverify_bcr_verification_file_string` field: the workflow that attested the file (the
+ * certificate's build signer URI, with its `@REF`).
+ */
+#define SIGVERIFY_BCR_FIELD_SIGNER_WORKFLOW 2
+
+/**
  * `sigverify_tuf_update_from_dirs` flag: accept metadata whose `expires` time has passed.
  * Unsafe: expired metadata is how a freeze attack serves an old, vulnerable state forever. Without it an expired
  * role fails the update with `SIGVERIFY_RESULT_TIME_OUTSIDE_VALIDITY`.
@@ -217,6 +235,13 @@ typedef enum sigverify_result sigverify_result;
 typedef uint32_t sigverify_result;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
+
+/**
+ * A verified BCR module version (or file): one result per file, in the order verified
+ * (`MODULE.bazel`, `source.json`, the archive). Owned by the caller, freed with
+ * `sigverify_bcr_verification_free`. Immutable: safe to share between threads.
+ */
+typedef struct sigverify_bcr_verification sigverify_bcr_verification;
 
 /**
  * A verified model: what `sigverify_model_verify` established. Owned by the caller, freed with
@@ -758,6 +783,100 @@ sigverify_result sigverify_conda_verify(const sigverify_verifier *verifier,
                                         const char *issuer,
                                         const char *channel,
                                         sigverify_verification **out);
+ * Verifies a BCR module version, in one of two forms (paths; NULL for what is not given):
+ *
+ * - `attestations` (the path of `attestations.json`) with `module_dir` (the folder holding
+ *   `MODULE.bazel`, `source.json`, the source archive and the attestation files, named by the
+ *   last component of their `url`);
+ * - `file` (the path of `MODULE.bazel`, `source.json` or the archive) with `bundle` (its
+ *   `.intoto.jsonl`); `name` (NULL: `file`'s file name) decides the kind of file.
+ *
+ * `repository` is `OWNER/REPO`, the module's source repository; `tag` (NULL: any) the release
+ * tag the certificates' source ref must be (`refs/tags/TAG`). `MODULE.bazel` and
+ * `source.json` must be attested by the publish-to-bcr workflow, the archive by the release
+ * workflow. `verifier` NULL is the embedded public-good verifier. Checked at the current time
+ * of the system clock; every argument is borrowed for the call only.
+ *
+ * On success, when every file verified, `*out` is a new BCR verification owned by the caller,
+ * to be freed with `sigverify_bcr_verification_free`; on failure `*out` is untouched and the
+ * result and last error are the first failing file's (its name in the message):
+ * `SIGVERIFY_RESULT_POLICY_MISMATCH` names the signer workflow found,
+ * `SIGVERIFY_RESULT_INVALID_ARGUMENT` for a missing or conflicting argument,
+ * `SIGVERIFY_RESULT_IO_ERROR` for a file that cannot be read.
+ *
+ * # Safety
+ * Each string argument must be NULL or a NUL-terminated string; `verifier` NULL or a live
+ * verifier; `out` writable.
+ */
+sigverify_result sigverify_bcr_verify(const sigverify_verifier *verifier,
+                                      const char *attestations,
+                                      const char *module_dir,
+                                      const char *file,
+                                      const char *name,
+                                      const char *bundle,
+                                      const char *repository,
+                                      const char *tag,
+                                      sigverify_bcr_verification **out);
+
+/**
+ * The number of files of a BCR verification (1 for a single file, 3 for a module version).
+ * 0 for NULL.
+ *
+ * # Safety
+ * `v` must be NULL or a live BCR verification.
+ */
+size_t sigverify_bcr_verification_count(const sigverify_bcr_verification *v);
+
+/**
+ * One string of the file `index` of `v` (`SIGVERIFY_BCR_FIELD_NAME`, `_KIND` or `_SIGNER_WORKFLOW`), written into `buf`,
+ * NUL-terminated, with the buffer convention of `sigverify_verification_json`. An index not
+ * below the count or another field gives `SIGVERIFY_RESULT_INVALID_PARAMETER`.
+ *
+ * # Safety
+ * `v` must be a live BCR verification; `buf` writable for `len` bytes (or NULL with `len` 0);
+ * `written` writable.
+ */
+sigverify_result sigverify_bcr_verification_file_string(const sigverify_bcr_verification *v,
+                                                        size_t index,
+                                                        uint32_t field,
+                                                        char *buf,
+                                                        size_t len,
+                                                        size_t *written);
+
+/**
+ * The verification of the file `index` of `v` (its signer, times, statement: the accessors
+ * of `sigverify_verification`). On success `*out` is a new verification owned by the caller,
+ * to be freed with `sigverify_verification_free`; on failure it is untouched.
+ *
+ * # Safety
+ * `v` must be a live BCR verification; `out` writable.
+ */
+sigverify_result sigverify_bcr_verification_file_result(const sigverify_bcr_verification *v,
+                                                        size_t index,
+                                                        sigverify_verification **out);
+
+/**
+ * Every file as JSON (an array of `{file, kind, signer_workflow, result}`, `result` as
+ * `sigverify_verification_json`), written into `buf`, NUL-terminated, with the buffer
+ * convention of `sigverify_verification_json`.
+ *
+ * # Safety
+ * `v` must be a live BCR verification; `buf` writable for `len` bytes (or NULL with `len` 0);
+ * `written` writable.
+ */
+sigverify_result sigverify_bcr_verification_json(const sigverify_bcr_verification *v,
+                                                 char *buf,
+                                                 size_t len,
+                                                 size_t *written);
+
+/**
+ * Frees a BCR verification. NULL is a no-op.
+ *
+ * # Safety
+ * `v` must be NULL or a BCR verification from sigverify that has not been freed; it is invalid
+ * afterwards.
+ */
+void sigverify_bcr_verification_free(sigverify_bcr_verification *v);
 
 /**
  * Updates from a TUF repository mirrored in two folders: `metadata_dir` holds the metadata

@@ -11,7 +11,7 @@ const assert = require('node:assert/strict')
 const fs = require('node:fs')
 const path = require('node:path')
 
-const { TrustedRoot, Verifier, Policy, Tuf, pypi, npm, github, model, conda, SigverifyError } = require('sigverify')
+const { TrustedRoot, Verifier, Policy, Tuf, pypi, npm, github, model, conda, bcr, SigverifyError } = require('sigverify')
 const { conformanceDir, ecosystemsDir, tufDir } = require('./vectors.js')
 
 const FACE = 'node'
@@ -208,6 +208,11 @@ function calls(call, args) {
       const o = () => options(rest, ['signature', 'identity', 'issuer', 'key'])
       const m = () => resolve(picked.model ?? null)
       return [() => model.verifySync(m(), o()), () => model.verify(m(), o())]
+    }
+    case 'bcr.verify': {
+      const names = ['attestations', 'module_dir', 'file', 'name', 'bundle', 'repository', 'tag']
+      const o = () => options(args, names)
+      return [() => bcr.verifySync(o()), () => bcr.verify(o())]
     }
     case 'tuf.update': {
       const now = (v) => (typeof v === 'number' ? new Date(v * 1000) : resolve(v))

@@ -20,6 +20,7 @@ const {
   npm,
   github,
   model,
+  bcr,
 } = require('sigverify')
 const { ecosystemCases, ecosystemExceptions } = require('./vectors.js')
 
@@ -151,13 +152,35 @@ describe('every ecosystem sample through its ecosystem API', () => {
 
   it('has samples of every ecosystem', () => {
     const ecosystems = new Set(cases.map((c) => c.meta.ecosystem))
-    const known = ['pypi', 'npm', 'github-attestations', 'model-signing', 'conda']
+    const known = ['pypi', 'npm', 'github-attestations', 'model-signing', 'conda', 'bazel-bcr']
     for (const e of known) assert.ok(ecosystems.has(e), e)
     for (const c of cases) {
       assert.equal(c.meta.expect, 'pass', c.name)
       assert.ok(known.includes(c.meta.ecosystem), `${c.name}: add it here`)
     }
   })
+
+  // Bazel Central Registry file attestations, through bcr (bcr.test.js has the near misses).
+  for (const c of cases.filter((c) => c.meta.ecosystem === 'bazel-bcr')) {
+    it(c.name, async () => {
+      const dir = path.dirname(c.bundle)
+      const jsonl = fs.readdirSync(dir).filter((f) => f.endsWith('.intoto.jsonl'))
+      assert.equal(jsonl.length, 1)
+      const name = jsonl[0].slice(0, -'.intoto.jsonl'.length)
+      const o = {
+        file: fs.readFileSync(path.join(dir, 'artifact')),
+        name,
+        bundle: fs.readFileSync(path.join(dir, jsonl[0])),
+        repository: 'aspect-build/rules_lint',
+      }
+      for (const v of [bcr.verifySync(o), await bcr.verify(o)]) {
+        assert.equal(v.files.length, 1)
+        assert.equal(v.files[0].signerWorkflow, c.identity)
+        assert.equal(v.files[0].result.identity, c.identity)
+      }
+      assert.throws(() => bcr.verifySync({ ...o, name: 'MODULE.bazel' }), VerificationError)
+    })
+  }
 
   // OpenSSF model signatures: the model folder beside model.sig, by the sample's method (the
   // key when it has one, else its identity), ignoring what the sample's signer ignored.

@@ -33,6 +33,7 @@ def test_exports() -> None:
         "VerifiedTime",
         "Verifier",
         "__version__",
+        "bcr",
         "conda",
         "github",
         "model",

@@ -180,6 +180,9 @@ def run(call: str, args: Dict[str, Any]) -> Any:
         return sigverify.conda.verify(public_good(), **kwargs(args, names, {}))
     if call == "model.verify":
         return sigverify.model.verify(**kwargs(args, same("model", "signature", "identity", "issuer", "key"), {}))
+    if call == "bcr.verify":
+        names = same("attestations", "module_dir", "file", "name", "bundle", "repository", "tag")
+        return sigverify.bcr.verify(**kwargs(args, names, {}))
     if call == "tuf.update":
 
         def now(v: Any) -> Any:

@@ -149,8 +149,24 @@ def test_sample_through_its_ecosystem(sample: Sample, public_good: sigverify.Ver
         _check_model_sample(sample, public_good)
     elif ecosystem == "conda":
         check_conda_sample(sample, public_good, tmp_path)
+    elif ecosystem == "bazel-bcr":
+        _check_bcr_sample(sample)
     else:
         pytest.fail(f"{sample.name}: no Python ecosystem API for {ecosystem!r}; add one to this test")
+
+
+def _check_bcr_sample(sample: Sample) -> None:
+    """A BCR file attestation through sigverify.bcr (tests/test_bcr.py has the near misses)."""
+    [jsonl] = sorted(sample.folder.glob("*.intoto.jsonl"))
+    name = jsonl.name[: -len(".intoto.jsonl")]
+    assert sample.artifact is not None
+    repository = "aspect-build/rules_lint"
+    files: list[Any] = [sample.artifact, sample.artifact.read_bytes()]
+    for file in files:
+        [f] = sigverify.bcr.verify(file=file, name=name, bundle=jsonl, repository=repository).files
+        assert (f.signer_workflow, f.result.identity, f.result.issuer) == (sample.identity, sample.identity, sample.issuer)
+    with pytest.raises(sigverify.VerificationError):
+        sigverify.bcr.verify(file=sample.artifact, name="MODULE.bazel", bundle=jsonl, repository=repository)
 
 
 def _check_pypi_sample(sample: Sample, verifier: sigverify.Verifier, tmp_path: Path) -> None:

@@ -62,6 +62,10 @@ ECOSYSTEMS (exit codes and --json as for verify):
                    (--bundle FILE | --sigs FILE.v0.sigs)
                    (--repository OWNER/REPO [--signer-workflow W] | --identity ID --issuer URL)
                    [--channel URL]
+  sigverify bcr verify (--attestations attestations.json --module-dir DIR
+                    | FILE --bundle FILE.intoto.jsonl [--name NAME])
+                   --repository OWNER/REPO [--tag TAG]
+                   [--trusted-root FILE | --instance public-good|staging|github] [--json]
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST

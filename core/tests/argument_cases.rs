@@ -99,6 +99,7 @@ fn cases_are_well_formed() {
         "tuf.update",
         "model.verify",
         "conda.verify",
+        "bcr.verify",
     ]
     .into();
     let t = table();

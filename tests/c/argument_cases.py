@@ -41,6 +41,7 @@ C_ARGS = {
     "tuf.update": ["metadata", "targets", "root", "state", "now"],
     "model.verify": ["model", "signature", "identity", "issuer", "key"],
     "conda.verify": ["bundle", "sigs", "filename", "digest", "repository", "signer_workflow", "identity", "issuer", "channel"],
+    "bcr.verify": ["attestations", "module_dir", "file", "name", "bundle", "repository", "tag"],
 }
 
 

@@ -210,6 +210,12 @@ static sigverify_result run(const struct argcase *c) {
                                 string(get(c, "signer_workflow")), string(get(c, "identity")),
                                 string(get(c, "issuer")), string(get(c, "channel")), &v);
     free(sigs);
+  } else if (strcmp(c->call, "bcr.verify") == 0) {
+    sigverify_bcr_verification *bv = NULL;
+    rc = sigverify_bcr_verify(NULL, string(get(c, "attestations")), string(get(c, "module_dir")),
+                              string(get(c, "file")), string(get(c, "name")), string(get(c, "bundle")),
+                              string(get(c, "repository")), string(get(c, "tag")), &bv);
+    sigverify_bcr_verification_free(bv);
   } else {
     die("%s: the C runner has no call %s", c->id, c->call);
   }

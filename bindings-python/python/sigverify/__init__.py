@@ -14,13 +14,15 @@
 
 The ecosystem adapters are the submodules ``sigverify.pypi`` (PEP 740 attestations, Integrity
 API provenance objects), ``sigverify.npm`` (the registry's attestations), ``sigverify.github``
-(artifact attestations, Homebrew bottles) and ``sigverify.model`` (machine-learning model
-directories signed with OpenSSF model signing). ``sigverify.tuf`` updates the trusted root (and
+(artifact attestations, Homebrew bottles), ``sigverify.conda`` (conda publish attestations),
+``sigverify.bcr`` (Bazel Central Registry module versions) and ``sigverify.model``
+(machine-learning model directories signed with OpenSSF model signing). ``sigverify.tuf`` updates the trusted root (and
 the npm registry keys) offline from Sigstore's TUF repository.
 
 See the README of the package and the docstrings of ``sigverify/_native.pyi``.
 """
 
+from . import bcr as bcr
 from . import conda as conda
 from . import github as github
 from . import model as model
@@ -55,6 +57,7 @@ __all__ = [
     "VerifiedTime",
     "Verifier",
     "__version__",
+    "bcr",
     "conda",
     "github",
     "model",

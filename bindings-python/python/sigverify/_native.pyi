@@ -32,6 +32,9 @@ __all__ = [
     "TufUpdate",
     "tuf_update",
     "conda_verify",
+    "BcrFile",
+    "BcrVerification",
+    "bcr_verify",
 ]
 
 __version__: str
@@ -1059,4 +1062,73 @@ def conda_verify(
             malformed repository, workflow, identity or channel (``invalid-policy``), malformed
             JSON (``invalid-json``), an unreadable file (``io-error``), a missing or conflicting
             argument (``invalid-argument``).
+@final
+class BcrFile:
+    """``sigverify.bcr.BcrFile``: one verified file of a Bazel Central Registry module version."""
+
+    @property
+    def file(self) -> str:
+        """The file's name: ``"MODULE.bazel"``, ``"source.json"`` or the archive's."""
+
+    @property
+    def kind(self) -> Literal["module", "source", "archive"]:
+        """The file's kind, which decides the workflow it must come from."""
+
+    @property
+    def signer_workflow(self) -> str:
+        """The workflow that attested it (the certificate's build signer URI, with ``@REF``)."""
+
+    @property
+    def result(self) -> VerificationResult:
+        """The verification of its attestation."""
+
+@final
+class BcrVerification:
+    """``sigverify.bcr.BcrVerification``: a verified module version (or file)."""
+
+    @property
+    def files(self) -> list[BcrFile]:
+        """Every file, in the order verified (``MODULE.bazel``, ``source.json``, the archive)."""
+
+def bcr_verify(
+    *,
+    repository: Optional[str] = None,
+    attestations: Optional[_Bundle] = None,
+    module_dir: Optional[Union[str, "os.PathLike[str]"]] = None,
+    file: Optional[_Artifact] = None,
+    bundle: Optional[_Bundle] = None,
+    name: Optional[str] = None,
+    tag: Optional[str] = None,
+    verifier: Optional[Verifier] = None,
+) -> BcrVerification:
+    """``sigverify.bcr.verify``: verifies a Bazel Central Registry module version offline.
+
+    Give ``attestations`` (``attestations.json``) with ``module_dir`` (the folder holding
+    ``MODULE.bazel``, ``source.json``, the archive ``source.json``'s ``url`` names, and the
+    attestation files, by the last component of their ``url``), or ``file`` with ``bundle``
+    (its ``.intoto.jsonl``); not both.
+
+    Args:
+        repository: ``"OWNER/REPO"``: the module's source repository (required).
+        attestations: ``attestations.json``: ``bytes``, ``str`` (the text) or ``os.PathLike``.
+        module_dir: the module version's folder (``str`` or ``os.PathLike``); files are read
+            by plain name only, never through a link.
+        file: one file's bytes, or the file as ``os.PathLike`` (hashed as a stream).
+        bundle: its attestations (JSON lines of bundles, or one bundle).
+        name: the file's name, which decides its kind (default: the name of a path ``file``;
+            required for bytes).
+        tag: the release tag (``"v1.2.3"``): every certificate's source ref must be
+            ``refs/tags/TAG``.
+        verifier: the verifier (default: the embedded public-good one).
+
+    Returns:
+        Every file's result, when every file verified.
+
+    Raises:
+        VerificationError: the first file that does not verify (in the order above): a
+            workflow other than the one its kind requires (``policy-mismatch``, naming the
+            signer found), another repository or tag (``policy-mismatch``), another digest or
+            an attestation file whose integrity differs (``artifact-mismatch``).
+        InvalidInput: a malformed ``attestations.json`` or ``source.json``, a file missing or
+            unreadable (``io-error``), a wrong argument (``invalid-argument``).
     """

@@ -46,6 +46,7 @@
 //! .venv/bin/python tests/support/crosscheck.py /tmp/sigverify-testkit-dump
 //! ```
 
+pub mod bcr;
 pub mod bundle;
 pub mod conda;
 pub mod ct;
