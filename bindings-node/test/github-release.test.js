@@ -31,7 +31,7 @@ describe('github.verifyRelease', () => {
       const s = github.verifyReleaseSync(bundle().toString('utf8'), options)
       for (const r of [a, s]) {
         assert.equal(r.identity, SIGNER)
-        assert.equal(r.issuer, null)
+        assert.equal(r.issuer ?? null, null)
         assert.equal(r.statement.predicateType, 'https://in-toto.io/attestation/release/v0.2')
       }
     }
