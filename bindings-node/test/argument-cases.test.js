@@ -198,6 +198,12 @@ function calls(call, args) {
       const d = () => resolve(picked.bundles ?? null)
       return [() => github.verifySync(d(), o()), () => github.verify(d(), o())]
     }
+    case 'github.verify_release': {
+      const [picked, rest] = take('bundles')
+      const o = () => options(rest, ['repository', 'tag', 'digest', 'filename'])
+      const d = () => resolve(picked.bundles ?? null)
+      return [() => github.verifyReleaseSync(d(), o()), () => github.verifyRelease(d(), o())]
+    }
     case 'model.verify': {
       const [picked, rest] = take('model')
       const o = () => options(rest, ['signature', 'identity', 'issuer', 'key'])

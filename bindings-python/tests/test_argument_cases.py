@@ -175,6 +175,9 @@ def run(call: str, args: Dict[str, Any]) -> Any:
     if call == "github.verify":
         names = same("bundles", "artifact", "digest", "repository", "owner", "signer_workflow")
         return sigverify.github.verify(**kwargs(args, names, {"policy": policy_arg}))
+    if call == "github.verify_release":
+        names = same("bundles", "assets", "repository", "tag", "digest", "filename")
+        return sigverify.github.verify_release(**kwargs(args, names, {}))
     if call == "model.verify":
         return sigverify.model.verify(**kwargs(args, same("model", "signature", "identity", "issuer", "key"), {}))
     if call == "tuf.update":
