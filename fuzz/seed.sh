@@ -120,6 +120,9 @@ for p in glob.glob(f"{vectors}/ecosystems/*/valid-sigstore-attestations.json"):
     seed("npm_attestations", read(p))
 for p in glob.glob(f"{vectors}/ecosystems/*/*.jsonl"):
     seed("github_attestations", read(p))
+# GitHub immutable-release attestations (their bundle.json).
+for p in glob.glob(f"{vectors}/ecosystems/github-immutable-release-*/bundle.json"):
+    seed("github_release", read(p))
 
 # Policy documents: the JSON examples of the documentation, and one per part of the schema.
 for doc in [f"{root}/README.md", f"{root}/docs/policy.md"]:
