@@ -563,6 +563,36 @@ export interface PypiOptions {
   publisherFromProvenance?: boolean
 }
 
+/** One asset of `ReleaseOptions.assets`: its bytes and its file name. */
+export interface ReleaseAsset {
+  /** The asset's file name, as the release lists it. */
+  name: string
+  /** The asset's bytes (hashed with sha256). */
+  data: Uint8Array
+}
+
+/**
+ * The options of `github.verifyRelease`: `repository` and `tag` (required); `assets`, or one
+ * asset's `digest` with its `filename` (not both); with neither, the release itself.
+ */
+export interface ReleaseOptions {
+  /** `OWNER/REPO`. */
+  repository: string
+  /** The release tag. */
+  tag: string
+  /** Assets that must be in the release. */
+  assets?: ReleaseAsset[]
+  /** One asset's `sha256:HEX` (with `filename`). */
+  digest?: string
+  /** That asset's file name (with `digest`). */
+  filename?: string
+  /**
+   * The GitHub-instance verifier (default: one built once from the embedded root, with
+   * GitHub's thresholds).
+   */
+  githubInstance?: Verifier
+}
+
 /** An in-toto statement (the payload of a DSSE bundle). */
 export interface Statement {
   /** `_type`, e.g. `https://in-toto.io/Statement/v1`. */
@@ -817,6 +847,17 @@ export declare namespace github {
   export function verifyHomebrewBottle(bundles: Uint8Array | string | object, options: HomebrewOptions): Promise<VerificationResult>
   /** `verifyHomebrewBottle`, on the calling thread. */
   export function verifyHomebrewBottleSync(bundles: Uint8Array | string | object, options: HomebrewOptions): VerificationResult
+  /**
+   * Verifies a GitHub immutable release's attestation (`gh release verify`) and, with assets or
+   * a digest and file name, that each asset is in the release (`gh release verify-asset`):
+   * signed on GitHub's own instance by GitHub's release signer (SAN
+   * `https://dotcom.releases.github.com`, no OIDC issuer claim: accepted here only), predicate
+   * type release v0.2 or v0.1, about `pkg:github/OWNER/REPO@TAG`. `bundles`: one Sigstore bundle
+   * or JSON lines, as a `Buffer`/string (or a parsed bundle). Runs off the JavaScript thread.
+   */
+  export function verifyRelease(bundles: Uint8Array | string | object, options: ReleaseOptions): Promise<VerificationResult>
+  /** `verifyRelease`, on the calling thread. */
+  export function verifyReleaseSync(bundles: Uint8Array | string | object, options: ReleaseOptions): VerificationResult
   /** `verify`, on the calling thread. */
   export function verifySync(bundles: Uint8Array | string | object, options: GithubOptions): VerificationResult
 }

@@ -126,6 +126,9 @@ for p in glob.glob(f"{vectors}/ecosystems/*/conda-attestation.sigstore.json"):
     seed("conda_sidecar", raw)
     seed("conda_sidecar", b"[" + raw + b"]")
     seed("conda_sidecar", b"[" + raw + b"," + raw + b"]")
+# GitHub immutable-release attestations (their bundle.json).
+for p in glob.glob(f"{vectors}/ecosystems/github-immutable-release-*/bundle.json"):
+    seed("github_release", read(p))
 
 # Policy documents: the JSON examples of the documentation, and one per part of the schema.
 for doc in [f"{root}/README.md", f"{root}/docs/policy.md"]:

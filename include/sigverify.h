@@ -877,6 +877,31 @@ sigverify_result sigverify_bcr_verification_json(const sigverify_bcr_verificatio
  * afterwards.
  */
 void sigverify_bcr_verification_free(sigverify_bcr_verification *v);
+ * Verifies a GitHub immutable release's attestation (`input`, one Sigstore bundle or JSON
+ * lines of bundles, `len` bytes), as `gh release verify` does: signed on GitHub's own instance
+ * (embedded, prepared once per process) by GitHub's release signer (SAN
+ * `https://dotcom.releases.github.com`; its certificate has no OIDC issuer claim, accepted by
+ * this function only), predicate type release v0.2 or v0.1, about the release `repo`
+ * (`"OWNER/REPO"`) at tag `tag` (both required and non-empty: NULL or `""` is
+ * `SIGVERIFY_RESULT_INVALID_ARGUMENT`). With `digest` (`"sha256:HEX"`) and `filename` (both or
+ * neither), the asset of that file name and digest must be in the release, as
+ * `gh release verify-asset` checks; with neither, the release alone is verified.
+ *
+ * On success, `*out` is a new verification owned by the caller (its statement lists the
+ * release and its assets), to be freed with `sigverify_verification_free`; on failure `*out`
+ * is untouched and the last error says why.
+ *
+ * # Safety
+ * `input` must be readable for `len` bytes; `repo`, `tag`, `digest` and `filename` NULL or
+ * NUL-terminated strings; `out` writable.
+ */
+sigverify_result sigverify_github_release_verify(const uint8_t *input,
+                                                 size_t len,
+                                                 const char *repo,
+                                                 const char *tag,
+                                                 const char *digest,
+                                                 const char *filename,
+                                                 sigverify_verification **out);
 
 /**
  * Updates from a TUF repository mirrored in two folders: `metadata_dir` holds the metadata

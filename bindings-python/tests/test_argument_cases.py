@@ -178,6 +178,9 @@ def run(call: str, args: Dict[str, Any]) -> Any:
     if call == "conda.verify":
         names = same("package", "digest", "filename", "bundle", "sigs", "repository", "signer_workflow", "identity", "issuer", "channel")
         return sigverify.conda.verify(public_good(), **kwargs(args, names, {}))
+    if call == "github.verify_release":
+        names = same("bundles", "assets", "repository", "tag", "digest", "filename")
+        return sigverify.github.verify_release(**kwargs(args, names, {}))
     if call == "model.verify":
         return sigverify.model.verify(**kwargs(args, same("model", "signature", "identity", "issuer", "key"), {}))
     if call == "bcr.verify":

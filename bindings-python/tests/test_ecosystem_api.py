@@ -22,7 +22,12 @@ from _conda import check_conda_sample
 from _vectors import Sample, conformance_dir, ecosystem_exceptions, ecosystem_samples, ecosystems_dir, require_present
 
 SAMPLES = ecosystem_samples()
-ADAPTER_SAMPLES = ecosystem_samples(excluding="adapter")
+RELEASE_PREDICATE = "https://in-toto.io/attestation/release/"
+ADAPTER_SAMPLES = [
+    s for s in ecosystem_samples(excluding="adapter") if not str(s.meta.get("predicate_type", "")).startswith(RELEASE_PREDICATE)
+]
+"""The samples of the attestation adapters; GitHub release attestations have their own
+(``sigverify.github.verify_release``, tests/test_github_release.py and ``_check_release_sample``)."""
 MODEL_IGNORE_PATHS = {"model-signing-v1.0.1-sigstore": ["ignore-me"]}
 """Paths the verification of a model sample ignores besides its signature's own: those that
 sigstore/model-transparency's test passes (scripts/tests/test-verify-v1.0.1-sigstore.sh:
@@ -143,6 +148,8 @@ def test_sample_through_its_ecosystem(sample: Sample, public_good: sigverify.Ver
         _check_pypi_sample(sample, public_good, tmp_path)
     elif ecosystem == "npm":
         _check_npm_sample(sample, public_good)
+    elif ecosystem == "github-attestations" and str(sample.meta.get("predicate_type", "")).startswith(RELEASE_PREDICATE):
+        _check_release_sample(sample)
     elif ecosystem == "github-attestations":
         _check_github_sample(sample, public_good)
     elif ecosystem == "model-signing":
@@ -167,6 +174,20 @@ def _check_bcr_sample(sample: Sample) -> None:
         assert (f.signer_workflow, f.result.identity, f.result.issuer) == (sample.identity, sample.identity, sample.issuer)
     with pytest.raises(sigverify.VerificationError):
         sigverify.bcr.verify(file=sample.artifact, name="MODULE.bazel", bundle=jsonl, repository=repository)
+def _check_release_sample(sample: Sample) -> None:
+    """A GitHub immutable-release attestation: through sigverify.github.verify_release, its
+    repository and tag read from the statement's purl subject (tests/test_github_release.py has
+    the near misses)."""
+    import base64
+
+    bundle = json.loads(sample.bundle.read_text())
+    statement = json.loads(base64.b64decode(bundle["dsseEnvelope"]["payload"]))
+    purl = next(s["uri"] for s in statement["subject"] if str(s.get("uri", "")).startswith("pkg:github/"))
+    repository, _, tag = purl.removeprefix("pkg:github/").partition("@")
+    name = next(s["name"] for s in statement["subject"] if s.get("digest", {}).get("sha256") == sample.digest.partition(":")[2])
+    for kwargs in ({}, {"digest": sample.digest, "filename": name}):
+        r = sigverify.github.verify_release(sample.bundle, repository=repository, tag=tag, **kwargs)
+        assert r.identity == sample.identity
 
 
 def _check_pypi_sample(sample: Sample, verifier: sigverify.Verifier, tmp_path: Path) -> None:
@@ -767,7 +788,7 @@ def test_policy_helpers_are_keyword_only() -> None:
 def test_module_exports() -> None:
     assert sigverify.pypi.__all__ == ["verify_attestation", "verify_provenance"]
     assert sigverify.npm.__all__ == ["RegistryKeys", "Verification", "verify"]
-    assert sigverify.github.__all__ == ["verify", "verify_homebrew_bottle"]
+    assert sigverify.github.__all__ == ["verify", "verify_homebrew_bottle", "verify_release"]
     assert sigverify.npm.RegistryKeys.__module__ == "sigverify.npm"
     assert sigverify.npm.Verification.__name__ == "Verification"
     assert sigverify.pypi.verify_attestation.__name__ == "verify_attestation"

@@ -50,6 +50,8 @@ ECOSYSTEMS (exit codes and --json as for verify):
   sigverify github verify (ARTIFACT | --digest sha256:HEX) --bundle FILE_OR_JSONL
                    (--repo OWNER/REPO | --owner OWNER) [--signer-workflow W]
                    [--instance public-good|github]
+  sigverify github release verify --bundle FILE_OR_JSONL --repo OWNER/REPO --tag TAG
+                   [ASSET... | --digest sha256:HEX --filename NAME]
   sigverify brew verify BOTTLE --bundle FILE_OR_JSONL
   sigverify maven verify ARTIFACT [--bundle FILE] (--identity ID | --repository OWNER/REPO) [--issuer URL]
   sigverify rubygems verify GEM [--bundle FILE] (--identity ID | --repository OWNER/REPO) [--issuer URL]

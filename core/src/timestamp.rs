@@ -436,7 +436,7 @@ fn verify_embedded_signer(
     let mut reasons = Vec::new();
     let mut outside_valid_for = None;
     for tsa in tsas {
-        match tsa.verify_leaf(signer.der, t, Purpose::TimeStamping, backend, true) {
+        match tsa.verify_leaf(signer.der, t, Purpose::TimeStamping, backend, 1) {
             Ok(()) if tsa.valid_for.contains(t) => return done(tsa),
             Ok(()) => {
                 outside_valid_for.get_or_insert(Error::TimeOutsideValidity {

@@ -301,8 +301,11 @@ impl Verifier {
     /// (Chooses between trust domains, e.g. public-good and GitHub's instance.)
     pub fn issues_certificate_of(&self, bundle: &Bundle) -> bool {
         match &bundle.material {
-            Material::Certificate(der) => crate::x509::issuer_name_der(der)
-                .is_some_and(|issuer| self.cas.iter().any(|c| c.first_subject == issuer)),
+            Material::Certificate(der) => crate::x509::issuer_name_der(der).is_some_and(|issuer| {
+                self.cas
+                    .iter()
+                    .any(|c| c.issuer_positions(&issuer).next().is_some())
+            }),
             Material::PublicKey { .. } => false,
         }
     }
@@ -401,10 +404,10 @@ impl Verifier {
             // §4.3: "The Verifier MUST perform certification path validation (RFC 5280 §6)
             // ... with a fake 'current time'": the first verified time, the CA's `validFor` at
             // every one.
-            let ca = self.check_certificate_path(leaf, &times)?;
+            let (ca, pos) = self.check_certificate_path(leaf, &times)?;
             // §4.3: "the Verifier MUST extract the `SignedCertificateTimestamp` embedded in the
             // leaf certificate, and verify it as in RFC 6962 §3.2".
-            self.check_scts(leaf, ca)?;
+            self.check_scts(leaf, ca, pos)?;
         }
 
         // 8. Client spec §4.3: "The Verifier MUST then check the certificate against the verification
@@ -640,18 +643,25 @@ impl Verifier {
     /// Step 7. Client spec §4.3 and RFC 5280 §6: path validation of the leaf to a Fulcio CA of
     /// the trusted root (rustls-webpki, EKU codeSigning, at the first verified time), the CA's
     /// certificate signatures (checked once per authority and remembered) and its `validFor`
-    /// at every verified time. Every CA whose subject is the leaf's issuer is tried; returns
-    /// the first that validates, else the last failure.
+    /// at every verified time. The leaf's issuer may be any certificate of a CA's chain, as in
+    /// sigstore-go (`AuthorityChain::issuer_positions`); the path is the leaf, that issuer and
+    /// the certificates above it, and only their validity counts. Every CA certificate whose
+    /// subject is the leaf's issuer is tried, in the root's order and from the bottom of each
+    /// chain; returns the first CA that validates with the position of the leaf's issuer in
+    /// its chain, else the last failure.
     fn check_certificate_path(
         &self,
         leaf: &Leaf,
         times: &[VerifiedTime],
-    ) -> Result<&AuthorityChain, Error> {
+    ) -> Result<(&AuthorityChain, usize), Error> {
         let first = times.first().map(|t| t.time).unwrap_or_default();
-        let issuers: Vec<&AuthorityChain> = self
+        let issuers: Vec<(&AuthorityChain, usize)> = self
             .cas
             .iter()
-            .filter(|c| c.first_subject == leaf.issuer_der)
+            .flat_map(|c| {
+                c.issuer_positions(&leaf.issuer_der)
+                    .map(move |pos| (c, pos))
+            })
             .collect();
         if issuers.is_empty() {
             return Err(Error::CertificateChain {
@@ -659,20 +669,20 @@ impl Verifier {
             });
         }
         let mut last = None;
-        for ca in issuers {
+        for (ca, pos) in issuers {
             let r = ca
-                .verify_leaf(&leaf.der, first, Purpose::CodeSigning, self.backend, false)
+                .verify_leaf(&leaf.der, first, Purpose::CodeSigning, self.backend, pos)
                 .map_err(|e| Error::CertificateChain {
                     reason: format!("path validation to {} failed: {e}", ca.uri),
                 })
                 .and_then(|()| ca.chain_signatures(self.backend))
                 .and_then(|()| {
                     times.iter().try_for_each(|t| {
-                        ca.check_time(Check::Certificate, "certificate authority", t.time)
+                        ca.check_time_at(Check::Certificate, "certificate authority", t.time, pos)
                     })
                 });
             match r {
-                Ok(()) => return Ok(ca),
+                Ok(()) => return Ok((ca, pos)),
                 Err(e) => last = Some(e),
             }
         }
@@ -682,10 +692,11 @@ impl Verifier {
     }
 
     /// Step 7. Client spec §4.3 and RFC 6962 §3.2: the leaf's embedded SCTs over the
-    /// precertificate, with the key hash of `ca`, the CA that validated the path, against the
-    /// trusted root's CT logs (`ct::verify_scts`); at least `sct_threshold` must verify.
-    fn check_scts(&self, leaf: &Leaf, ca: &AuthorityChain) -> Result<(), Error> {
-        let spki = ca.first_key.spki_der();
+    /// precertificate, with the key hash of the certificate that issued the leaf (at `pos` in
+    /// the chain of `ca`, the CA that validated the path; sigstore-go: `chain[1]`), against
+    /// the trusted root's CT logs (`ct::verify_scts`); at least `sct_threshold` must verify.
+    fn check_scts(&self, leaf: &Leaf, ca: &AuthorityChain, pos: usize) -> Result<(), Error> {
+        let spki = ca.key_at(pos).unwrap_or(&ca.first_key).spki_der();
         let (n, problems) = crate::ct::verify_scts(leaf, spki, &self.ctlogs, self.backend)?;
         if n < self.options.sct_threshold {
             return Err(Error::CertificateTransparency {

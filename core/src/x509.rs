@@ -3,7 +3,8 @@
 //! Path validation of the leaf is done by rustls-webpki (RFC 5280 §6, strict DER, unknown critical
 //! extensions refused) with our own signature algorithms. Each CA's intermediate-to-root chain is
 //! validated once, when the verifier is built ([`AuthorityChain::new`]); per bundle, webpki checks
-//! only the leaf against the issuing certificate, which becomes the trust anchor.
+//! only the leaf against the issuing certificate, which becomes the trust anchor: any certificate
+//! of the chain may be it (as in sigstore-go; see `AuthorityChain::issuer_positions`).
 
 use std::collections::BTreeMap;
 
@@ -402,8 +403,6 @@ pub(crate) struct AuthorityChain {
     pub(crate) uri: String,
     /// The issuing certificate (for a TSA: the TSA's signing certificate), DER.
     pub(crate) first: Vec<u8>,
-    /// Subject Name DER of `first`.
-    pub(crate) first_subject: Vec<u8>,
     /// The key of `first`.
     pub(crate) first_key: PublicKey,
     /// `first` as a webpki trust anchor.
@@ -414,6 +413,14 @@ pub(crate) struct AuthorityChain {
     pub(crate) valid_for: Window,
     /// The next certificate up (for TSAs whose token carries a leaf that this chain issued).
     parent_anchor: Option<rustls_pki_types::TrustAnchor<'static>>,
+    /// Each certificate above `first` as a trust anchor, when it can be one (index `i` is
+    /// certificate `i + 1`): a Fulcio leaf may be issued by any certificate of the chain.
+    upper_anchors: Vec<Option<rustls_pki_types::TrustAnchor<'static>>>,
+    /// Each certificate's Subject Name DER, as encoded (`None` if not strict DER).
+    subjects: Vec<Option<Vec<u8>>>,
+    /// `windows[i]`: the validity of certificates `i..` and the authority's validFor,
+    /// intersected (the window of a path whose leaf certificate `i` issued).
+    windows: Vec<Window>,
     /// Every certificate of the chain, DER.
     all_certs: Vec<Vec<u8>>,
     /// How a CMS SignerIdentifier names `first` (for timestamp authorities).
@@ -497,9 +504,16 @@ impl AuthorityChain {
                     .map_err(|e| bad(format!("certificate {i}: {e}")))
             })
             .collect::<Result<Vec<_>, _>>()?;
-        let mut window = auth.valid_for;
+        let mut windows = vec![auth.valid_for; certs.len()];
+        let mut above = auth.valid_for;
+        for (i, c) in certs.iter().enumerate().rev() {
+            above = above.intersect(&validity(c));
+            if let Some(w) = windows.get_mut(i) {
+                *w = above;
+            }
+        }
+        let window = windows.first().copied().unwrap_or(auth.valid_for);
         for (i, c) in certs.iter().enumerate() {
-            window = window.intersect(&validity(c));
             let is_first = i == 0;
             let must_be_ca = !(is_first && purpose == Purpose::TimeStamping);
             if must_be_ca {
@@ -580,14 +594,29 @@ impl AuthorityChain {
             ),
             None => None,
         };
+        let upper_anchors = auth
+            .certs
+            .iter()
+            .skip(1)
+            .map(|d| {
+                webpki::anchor_from_trusted_cert(&CertificateDer::from(d.as_slice()))
+                    .ok()
+                    .map(|a| a.to_owned())
+            })
+            .collect();
+        // as encoded, like the leaves' issuer names they are compared with (and as webpki
+        // compares names)
+        let subjects: Vec<Option<Vec<u8>>> = auth
+            .certs
+            .iter()
+            .map(|d| RawTbs::of(d).map(|t| t.subject.to_vec()))
+            .collect();
+        if subjects.first().is_none_or(Option::is_none) {
+            return Err(bad("certificate 0 is not DER as RFC 5280 has it".into()));
+        }
         Ok(AuthorityChain {
             uri: auth.uri.clone(),
             first: first_der.clone(),
-            // as encoded, like the leaves' issuer names it is compared with (and as webpki
-            // compares names)
-            first_subject: RawTbs::of(first_der)
-                .map(|t| t.subject.to_vec())
-                .ok_or_else(|| bad("certificate 0 is not DER as RFC 5280 has it".into()))?,
             first_key: keys
                 .first()
                 .cloned()
@@ -596,6 +625,9 @@ impl AuthorityChain {
             window,
             valid_for: auth.valid_for,
             parent_anchor,
+            upper_anchors,
+            subjects,
+            windows,
             all_certs: auth.certs.clone(),
             first_id: SignerId::of(first)
                 .ok_or_else(|| bad("certificate 0 cannot be re-encoded".into()))?,
@@ -648,27 +680,59 @@ impl AuthorityChain {
         Ok(())
     }
 
+    /// The positions in the chain of the certificates whose subject is `issuer` (the leaf's
+    /// Issuer Name DER), lowest first: the certificates that may have issued the leaf.
+    ///
+    /// RFC 5280 §6.1 lets a path end at any certificate of the authority's chain, and
+    /// sigstore-go does so (`FulcioCertificateAuthority.Verify`: the last certificate is the
+    /// root pool, every other one an intermediate, and Go's path building may start from any
+    /// of them). GitHub's instance issues leaves from the chain's second certificate
+    /// ("Fulcio Intermediate l1", above the "l2" that comes first), e.g. its release
+    /// attestations.
+    pub(crate) fn issuer_positions<'s>(
+        &'s self,
+        issuer: &'s [u8],
+    ) -> impl Iterator<Item = usize> + 's {
+        self.subjects
+            .iter()
+            .enumerate()
+            .filter(move |(_, s)| s.as_deref() == Some(issuer))
+            .map(|(i, _)| i)
+    }
+
+    /// The key of the chain's certificate at `pos` (the issuer of a leaf, for its SCTs).
+    pub(crate) fn key_at(&self, pos: usize) -> Option<&PublicKey> {
+        self.keys.get(pos)
+    }
+
     /// RFC 5280 §6.1 path validation of an end-entity certificate directly issued by this
-    /// authority's first certificate, at time `t`, for `purpose` (EKU required).
+    /// authority's certificate at `pos` (0: the first; a TSA's token signer: 1, the first's
+    /// issuer), at time `t`, for `purpose` (EKU required). The certificates between are not
+    /// part of the path; those above `pos` are checked when the authority is built.
     pub(crate) fn verify_leaf(
         &self,
         leaf_der: &[u8],
         t: i64,
         purpose: Purpose,
         backend: Backend,
-        via_parent: bool,
+        pos: usize,
     ) -> Result<(), String> {
         let cert = CertificateDer::from(leaf_der);
         let ee = webpki::EndEntityCert::try_from(&cert).map_err(|e| format!("{e:?}"))?;
-        let anchor = if via_parent {
-            self.parent_anchor.as_ref().ok_or("no parent certificate")?
-        } else {
-            &self.anchor
+        let anchor = match pos {
+            0 => &self.anchor,
+            1 => self.parent_anchor.as_ref().ok_or("no parent certificate")?,
+            _ => self
+                .upper_anchors
+                .get(pos - 1)
+                .and_then(Option::as_ref)
+                .ok_or("the issuing certificate is not usable as a trust anchor")?,
         };
+        let issuer_key = self.keys.get(pos).ok_or("no such certificate")?;
         let time = UnixTime::since_unix_epoch(std::time::Duration::from_secs(
             u64::try_from(t).map_err(|_| "negative time")?,
         ));
-        let algs = crate::crypto::webpki_algs::with_issuer_key(backend, &self.first_key);
+        let algs = crate::crypto::webpki_algs::with_issuer_key(backend, issuer_key);
         let algs: [&dyn rustls_pki_types::SignatureVerificationAlgorithm; 12] =
             algs.each_ref().map(|a| a as _);
         ee.verify_for_usage(
@@ -691,6 +755,19 @@ impl AuthorityChain {
 
     /// Checks `t` against the authority's validFor and every chain certificate's validity.
     pub(crate) fn check_time(&self, check: Check, what: &str, t: i64) -> Result<(), Error> {
+        self.check_time_at(check, what, t, 0)
+    }
+
+    /// Checks `t` against the authority's validFor and the validity of the chain's
+    /// certificates from `pos` up (those of a path whose leaf the certificate at `pos` issued).
+    pub(crate) fn check_time_at(
+        &self,
+        check: Check,
+        what: &str,
+        t: i64,
+        pos: usize,
+    ) -> Result<(), Error> {
+        let window = self.windows.get(pos).copied().unwrap_or(self.window);
         if !self.valid_for.contains(t) {
             return Err(Error::TimeOutsideValidity {
                 check,
@@ -699,12 +776,12 @@ impl AuthorityChain {
                 window: self.valid_for.to_string(),
             });
         }
-        if !self.window.contains(t) {
+        if !window.contains(t) {
             return Err(Error::TimeOutsideValidity {
                 check,
                 what: format!("{what} {} (certificate chain validity)", self.uri),
                 time: format_time(t),
-                window: self.window.to_string(),
+                window: window.to_string(),
             });
         }
         Ok(())

@@ -96,6 +96,7 @@ fn cases_are_well_formed() {
         "npm.verify",
         "npm.keys_from_json",
         "github.verify",
+        "github.verify_release",
         "tuf.update",
         "model.verify",
         "conda.verify",

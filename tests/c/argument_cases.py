@@ -38,6 +38,7 @@ C_ARGS = {
     "pypi.verify_provenance": ["provenance", "filename", "digest", "publisher"],
     "npm.verify": ["attestations", "package", "digest", "integrity", "repository"],
     "github.verify": ["bundles", "digest", "repository", "owner", "signer_workflow"],
+    "github.verify_release": ["bundles", "repository", "tag", "digest", "filename"],
     "tuf.update": ["metadata", "targets", "root", "state", "now"],
     "model.verify": ["model", "signature", "identity", "issuer", "key"],
     "conda.verify": ["bundle", "sigs", "filename", "digest", "repository", "signer_workflow", "identity", "issuer", "channel"],

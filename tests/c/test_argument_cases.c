@@ -184,6 +184,10 @@ static sigverify_result run(const struct argcase *c) {
     doc = buffer(get(c, "bundles"), &len);
     rc = sigverify_github_verify(doc, len, string(get(c, "digest")), string(get(c, "repository")),
                                  string(get(c, "owner")), string(get(c, "signer_workflow")), &v);
+  } else if (strcmp(c->call, "github.verify_release") == 0) {
+    doc = buffer(get(c, "bundles"), &len);
+    rc = sigverify_github_release_verify(doc, len, string(get(c, "repository")), string(get(c, "tag")),
+                                         string(get(c, "digest")), string(get(c, "filename")), &v);
   } else if (strcmp(c->call, "tuf.update") == 0) {
     size_t state_len = 0;
     const struct arg *now = get(c, "now");

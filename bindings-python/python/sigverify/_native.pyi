@@ -27,6 +27,7 @@ __all__ = [
     "npm_verify",
     "github_verify",
     "github_verify_homebrew_bottle",
+    "github_verify_release",
     "ModelVerification",
     "model_verify",
     "TufUpdate",
@@ -1131,4 +1132,45 @@ def bcr_verify(
             an attestation file whose integrity differs (``artifact-mismatch``).
         InvalidInput: a malformed ``attestations.json`` or ``source.json``, a file missing or
             unreadable (``io-error``), a wrong argument (``invalid-argument``).
+def github_verify_release(
+    bundles: _Bundle,
+    assets: Optional[Sequence[_Artifact]] = None,
+    *,
+    repository: Optional[str] = None,
+    tag: Optional[str] = None,
+    digest: Optional[str] = None,
+    filename: Optional[str] = None,
+    github_instance: Optional[Verifier] = None,
+) -> VerificationResult:
+    """``sigverify.github.verify_release``: verifies a GitHub immutable release's attestation, as
+    ``gh release verify`` does, and with assets that each is in the release, as ``gh release
+    verify-asset`` does, offline.
+
+    The attestation must be signed on GitHub's own instance by GitHub's release signer (SAN
+    ``https://dotcom.releases.github.com``; its certificate has no OIDC issuer claim, which is
+    accepted by this function only), with predicate type
+    ``https://in-toto.io/attestation/release/v0.2`` (or v0.1), about ``pkg:github/OWNER/REPO@TAG``.
+
+    Args:
+        bundles: one bundle, or JSON lines of bundles: ``bytes``, ``str`` (the text), or a file
+            as ``os.PathLike``.
+        assets: asset files (``os.PathLike``, hashed with sha256 as a stream; the file name is
+            the asset's name) that must be in the release. Not with ``digest``/``filename``.
+        repository: ``"OWNER/REPO"`` (required).
+        tag: the release tag (required).
+        digest: one asset's ``"sha256:HEX"``, with ``filename``.
+        filename: that asset's file name, with ``digest``.
+        github_instance: the verifier to use (default: GitHub's embedded instance, built once
+            per process, ``tlog_threshold=0, timestamp_threshold=1, sct_threshold=0``).
+
+    Returns:
+        The result of the first attestation that verifies; its ``statement`` lists the release
+        and its assets.
+
+    Raises:
+        VerificationError: no attestation verifies (another repository or tag:
+            ``policy-mismatch``; an asset not in the release: ``artifact-mismatch``).
+        InvalidInput: a wrong argument (``invalid-argument``: no repository or tag, assets with
+            a digest, a digest without a file name), ``"OWNER"`` alone (``invalid-policy``), a
+            digest that is not sha256 (``invalid-artifact``), an unreadable file.
     """

@@ -18,9 +18,19 @@ certificate unless ``instance=`` forces one::
 
 Both verifiers are built once per process from the embedded trusted roots unless given
 (``public_good=``, ``github_instance=``).
+
+GitHub immutable releases (``gh release verify``, ``gh release verify-asset``)::
+
+    sigverify.github.verify_release(
+        pathlib.Path("release.jsonl"),
+        [pathlib.Path("dist/app-linux.tar.gz")],    # or digest="sha256:...", filename="..."
+        repository="OWNER/REPO",
+        tag="v1.2.3",
+    )
 """
 
 from ._native import github_verify as verify
 from ._native import github_verify_homebrew_bottle as verify_homebrew_bottle
+from ._native import github_verify_release as verify_release
 
-__all__ = ["verify", "verify_homebrew_bottle"]
+__all__ = ["verify", "verify_homebrew_bottle", "verify_release"]

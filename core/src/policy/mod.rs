@@ -68,8 +68,8 @@ pub struct Policy {
 
 #[derive(Clone, Debug)]
 pub(crate) enum PolicyKind {
-    /// Certificate requirements (always including an identity and an issuer requirement), and
-    /// optionally statement requirements.
+    /// Certificate requirements (always including an identity and an issuer requirement, but
+    /// for [`Policy::github_release_signer`]), and optionally statement requirements.
     Certificate(Vec<Requirement>),
     /// A managed key, plus optional statement requirements.
     Key(PublicKey, Vec<Requirement>),
@@ -138,6 +138,34 @@ impl Policy {
             Matcher::exact(GITHUB_ISSUER),
             vec![github::repository(owner_repo)?],
         )
+    }
+
+    /// GitHub's release attestation signer (`ecosystems::github_release`), and nothing else:
+    /// the SAN exactly `san` and a predicate type of `predicate_types`, with **no issuer
+    /// requirement**. GitHub's release signer is not an OIDC identity and its certificate has
+    /// no issuer claim (`gh release verify` matches the issuer with `.*`). Crate-private on
+    /// purpose: every public builder and the policy documents go through
+    /// [`Policy::certificate_requirements`], which always requires an issuer.
+    pub(crate) fn github_release_signer(
+        san: &str,
+        predicate_types: &[&str],
+    ) -> Result<Policy, Error> {
+        let types = predicate_types
+            .iter()
+            .map(|t| regex::escape(t))
+            .collect::<Vec<_>>()
+            .join("|");
+        let p = Policy {
+            kind: PolicyKind::Certificate(vec![
+                Requirement::Field(Field::San, Matcher::exact(san)),
+                Requirement::Field(
+                    Field::PredicateType,
+                    Matcher::regex(&format!("(?:{types})"))?,
+                ),
+            ]),
+        };
+        p.check_pinned("$")?;
+        Ok(p)
     }
 
     /// Refuses a keyless policy in which nothing pins the signer (`path` names where in a

@@ -54,6 +54,7 @@ pub mod dsse;
 pub mod instance;
 pub mod keys;
 pub mod log;
+pub mod release;
 pub mod trust;
 pub mod tsa;
 pub mod tuf;
