@@ -808,17 +808,6 @@ export interface VerifyOutcome {
   error?: SigverifyError
 }
 
-export declare namespace conda {
-  /**
-   * Verifies the publish attestation of a conda package (CEP 27), one bundle or every bundle of a
-   * `.v0.sigs` sidecar: the statement has exactly one subject, the package's file name and
-   * sha256, the conda publish predicate and, when `channel` is given, that `targetChannel`;
-   * signed by the repository's workflow or the identity. Resolves to one result per bundle. Runs
-   * off the JavaScript thread. Rejects with a `VerificationError` or an `InvalidInputError`.
-   */
-  export function verify(verifier: Verifier, options: CondaOptions): Promise<Array<VerificationResult>>
-  /** `verify`, on the calling thread. */
-  export function verifySync(verifier: Verifier, options: CondaOptions): Array<VerificationResult>
 export declare namespace bcr {
   /**
    * Verifies a Bazel Central Registry module version: `MODULE.bazel` and `source.json` must be
@@ -830,6 +819,19 @@ export declare namespace bcr {
   export function verify(options: BcrOptions): Promise<BcrVerification>
   /** `verify`, on the calling thread. */
   export function verifySync(options: BcrOptions): BcrVerification
+}
+
+export declare namespace conda {
+  /**
+   * Verifies the publish attestation of a conda package (CEP 27), one bundle or every bundle of a
+   * `.v0.sigs` sidecar: the statement has exactly one subject, the package's file name and
+   * sha256, the conda publish predicate and, when `channel` is given, that `targetChannel`;
+   * signed by the repository's workflow or the identity. Resolves to one result per bundle. Runs
+   * off the JavaScript thread. Rejects with a `VerificationError` or an `InvalidInputError`.
+   */
+  export function verify(verifier: Verifier, options: CondaOptions): Promise<Array<VerificationResult>>
+  /** `verify`, on the calling thread. */
+  export function verifySync(verifier: Verifier, options: CondaOptions): Array<VerificationResult>
 }
 
 export declare namespace github {

@@ -202,6 +202,7 @@ function calls(call, args) {
       const names = ['package', 'digest', 'filename', 'bundle', 'sigs', 'repository', 'signer_workflow', 'identity', 'issuer', 'channel']
       const o = () => options(args, names)
       return [() => conda.verifySync(verifier(), o()), () => conda.verify(verifier(), o())]
+    }
     case 'github.verify_release': {
       const [picked, rest] = take('bundles')
       const o = () => options(rest, ['repository', 'tag', 'digest', 'filename'])

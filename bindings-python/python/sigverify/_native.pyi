@@ -1063,6 +1063,9 @@ def conda_verify(
             malformed repository, workflow, identity or channel (``invalid-policy``), malformed
             JSON (``invalid-json``), an unreadable file (``io-error``), a missing or conflicting
             argument (``invalid-argument``).
+    """
+
+
 @final
 class BcrFile:
     """``sigverify.bcr.BcrFile``: one verified file of a Bazel Central Registry module version."""
@@ -1132,6 +1135,9 @@ def bcr_verify(
             an attestation file whose integrity differs (``artifact-mismatch``).
         InvalidInput: a malformed ``attestations.json`` or ``source.json``, a file missing or
             unreadable (``io-error``), a wrong argument (``invalid-argument``).
+    """
+
+
 def github_verify_release(
     bundles: _Bundle,
     assets: Optional[Sequence[_Artifact]] = None,
