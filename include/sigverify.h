@@ -783,6 +783,8 @@ sigverify_result sigverify_conda_verify(const sigverify_verifier *verifier,
                                         const char *issuer,
                                         const char *channel,
                                         sigverify_verification **out);
+
+/**
  * Verifies a BCR module version, in one of two forms (paths; NULL for what is not given):
  *
  * - `attestations` (the path of `attestations.json`) with `module_dir` (the folder holding
@@ -877,6 +879,8 @@ sigverify_result sigverify_bcr_verification_json(const sigverify_bcr_verificatio
  * afterwards.
  */
 void sigverify_bcr_verification_free(sigverify_bcr_verification *v);
+
+/**
  * Verifies a GitHub immutable release's attestation (`input`, one Sigstore bundle or JSON
  * lines of bundles, `len` bytes), as `gh release verify` does: signed on GitHub's own instance
  * (embedded, prepared once per process) by GitHub's release signer (SAN
