@@ -120,6 +120,19 @@ impl Identity {
         match Publisher::from_certificate(r) {
             Ok(p) => Ok(Identity::from_publisher(&p)),
             Err(e) => match (r.identity(), r.issuer()) {
+                // A GitHub Actions certificate from before Fulcio's Build Config URI claim
+                // (mid-2023; npm provenance of that time): the SAN names the workflow, at a ref
+                // that changes with every release, so the workflow without the ref.
+                (Some(id), Some(crate::policy::GITHUB_ISSUER))
+                    if legacy_github_workflow(id).is_some() =>
+                {
+                    let (repository, workflow) = legacy_github_workflow(id).unwrap_or_default();
+                    Ok(Identity::from_publisher(&Publisher::GitHub {
+                        repository,
+                        workflow,
+                        environment: None,
+                    }))
+                }
                 (Some(id), Some(iss)) => {
                     let mut f = BTreeMap::new();
                     f.insert("identity".into(), id.to_owned());
@@ -159,6 +172,15 @@ impl Identity {
             .cloned()
             .collect()
     }
+}
+
+/// `https://github.com/OWNER/REPO/.github/workflows/FILE@REF` as (`OWNER/REPO`, `FILE`).
+fn legacy_github_workflow(san: &str) -> Option<(String, String)> {
+    let rest = san.strip_prefix("https://github.com/")?;
+    let (repository, rest) = rest.split_once("/.github/workflows/")?;
+    let (workflow, _) = rest.split_once('@')?;
+    (repository.split('/').count() == 2 && !workflow.is_empty() && !workflow.contains('/'))
+        .then(|| (repository.to_owned(), workflow.to_owned()))
 }
 
 impl std::fmt::Display for Identity {
