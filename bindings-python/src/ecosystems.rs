@@ -248,6 +248,7 @@ pub(crate) fn npm_verify(
             integrity: inputs::string(integrity, "integrity", "sha512-BASE64")?,
             digest: inputs::string(digest, "digest", "sha512:HEX")?,
             repository: repository.map(str::to_owned),
+            previous: None,
         }
         .validate()
     })()

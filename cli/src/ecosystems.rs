@@ -136,6 +136,7 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
             "package",
             "repository",
             "keys",
+            "previous",
         ],
         &["json"],
     )?;
@@ -171,10 +172,18 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
             integrity: owned(a.get("integrity")),
             digest: owned(a.get("digest")),
             repository: owned(a.get("repository")),
+            previous: a.get("previous").map(file),
         }
         .validate(),
     )?;
-    let outcome = job.run(now()).map(|v| {
+    let result = job.run(now());
+    let verdict = match &result {
+        Ok(v) => job
+            .continuity(v, now())
+            .map_err(|f| crate::from_failure(&f))?,
+        Err(_) => None,
+    };
+    let outcome = result.map(|v| {
         let mut out = Vec::new();
         if let Some(p) = v.provenance {
             out.push(("provenance".to_owned(), p));
@@ -184,7 +193,41 @@ pub(crate) fn npm(raw: &[String]) -> Result<(), Fail> {
         }
         out
     });
-    report(a.has("json"), package, outcome)
+    let Some(verdict) = verdict else {
+        return report(a.has("json"), package, outcome);
+    };
+    let continuity = serde_json::json!({
+        "verdict": verdict.code(),
+        "failure": verdict.is_failure(),
+        "detail": verdict.describe(),
+    });
+    if a.has("json") {
+        let results = outcome.unwrap_or_default();
+        let j = serde_json::json!({
+            "verified": !verdict.is_failure(),
+            "attestations": results.iter().map(|(l, r)| {
+                let mut j = r.to_json();
+                j["attestation"] = l.clone().into();
+                j
+            }).collect::<Vec<_>>(),
+            "continuity": continuity,
+        });
+        println!("{}", serde_json::to_string_pretty(&j).unwrap_or_default());
+    } else {
+        report(false, package, outcome)?;
+        println!(
+            "Publisher continuity: {}: {}",
+            verdict.code(),
+            verdict.describe()
+        );
+    }
+    if verdict.is_failure() {
+        return Err(Fail {
+            code: 1,
+            message: format!("{package}: {}", verdict.describe()),
+        });
+    }
+    Ok(())
 }
 
 pub(crate) fn github(raw: &[String]) -> Result<(), Fail> {

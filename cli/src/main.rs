@@ -18,6 +18,7 @@ mod conda;
 mod ecosystems;
 mod inspect;
 mod model;
+mod pylock;
 mod release;
 mod trust;
 
@@ -47,6 +48,7 @@ ECOSYSTEMS (exit codes and --json as for verify):
                     | google:EMAIL | --identity ID --issuer URL] [--instance public-good|staging]
   sigverify npm verify (TARBALL | --integrity sha512-B64 | --digest sha512:HEX)
                    --attestations FILE --package NAME@VERSION [--repository OWNER/REPO]
+                   [--previous PREVIOUS_VERSION_ATTESTATIONS.json]
   sigverify github verify (ARTIFACT | --digest sha256:HEX) --bundle FILE_OR_JSONL
                    (--repo OWNER/REPO | --owner OWNER) [--signer-workflow W]
                    [--instance public-good|github]
@@ -68,6 +70,13 @@ ECOSYSTEMS (exit codes and --json as for verify):
                     | FILE --bundle FILE.intoto.jsonl [--name NAME])
                    --repository OWNER/REPO [--tag TAG]
                    [--trusted-root FILE | --instance public-good|staging|github] [--json]
+  sigverify pylock verify PYLOCK.toml --dist-dir DIR [--provenance-dir DIR] [--json]
+  sigverify pylock record PYLOCK.toml --dist-dir DIR [--provenance-dir DIR] [--json]
+      each locked file present in DIR is checked against the lock's hashes and its
+      FILE.provenance (PyPI's Integrity API object); each package's publisher against the
+      lock's attestation-identities: same-publisher | not-recorded (exit 0),
+      publisher-changed | provenance-missing | failed (exit 1). `record` writes the
+      publishers of packages that record none into the lock, every other byte kept.
   sigverify verify-bundle [--staging] --bundle FILE
                    (--certificate-identity ID --certificate-oidc-issuer URL | --key KEY.pem)
                    [--trusted-root FILE] FILE_OR_DIGEST
@@ -607,6 +616,7 @@ fn main() -> ExitCode {
         "model" => model::cmd(rest),
         "conda" => conda::cmd(rest),
         "bcr" => bcr::cmd(rest),
+        "pylock" => pylock::cmd(rest),
         "--version" | "-V" => {
             println!("sigverify {}", env!("CARGO_PKG_VERSION"));
             Ok(())

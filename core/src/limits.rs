@@ -29,6 +29,13 @@ pub const MAX_TUF_STATE_BYTES: usize = 1024 * 1024;
 pub const MAX_MODEL_SIGNATURE_BYTES: usize = MAX_BUNDLE_BYTES;
 /// Largest PEM file of CA certificates accepted, in bytes (a system CA bundle is ~250 KB).
 pub const MAX_CERTIFICATES_PEM_BYTES: usize = 4 * 1024 * 1024;
+/// Largest PEP 751 lock (`pylock.toml`) accepted, in bytes (a lock of a thousand packages with
+/// wheels for every platform is a few MB).
+pub const MAX_PYLOCK_BYTES: usize = 16 * 1024 * 1024;
+/// Most values (tables, arrays, scalars) in one `pylock.toml`.
+pub const MAX_PYLOCK_ITEMS: usize = 1_000_000;
+/// Most `[[packages]]` in one `pylock.toml`.
+pub const MAX_PYLOCK_PACKAGES: usize = 100_000;
 /// Most CA certificates given at once (model signing's `certificate` method).
 pub const MAX_CA_CERTIFICATES: usize = 1024;
 /// Most entries (files, directories, links) in a model directory listing.
@@ -68,6 +75,8 @@ pub enum Document {
     ModelSignature,
     /// A PEM file of CA certificates.
     Certificates,
+    /// A PEP 751 lock (`pylock.toml`).
+    Pylock,
 }
 
 impl Document {
@@ -87,6 +96,7 @@ impl Document {
             Document::TufFile => MAX_TUF_TARGET_FILE_BYTES,
             Document::ModelSignature => MAX_MODEL_SIGNATURE_BYTES,
             Document::Certificates => MAX_CERTIFICATES_PEM_BYTES,
+            Document::Pylock => MAX_PYLOCK_BYTES,
         }
     }
 
@@ -105,6 +115,7 @@ impl Document {
             Document::TufFile => "TUF repository file",
             Document::ModelSignature => "model signature",
             Document::Certificates => "CA certificates",
+            Document::Pylock => "pylock.toml",
         }
     }
 
@@ -134,6 +145,7 @@ impl Document {
             Document::TufFile => "TUF repository file size in bytes",
             Document::ModelSignature => "model signature size in bytes",
             Document::Certificates => "CA certificates PEM size in bytes",
+            Document::Pylock => "pylock.toml size in bytes",
         }
     }
 }

@@ -217,6 +217,7 @@ pub unsafe extern "C" fn sigverify_npm_verify(
             integrity: integrity.then(|| digest.to_owned()),
             digest: (!integrity).then(|| digest.to_owned()),
             repository: repository.map(str::to_owned),
+            previous: None,
         }
         .validate()?
         .run(now())?;

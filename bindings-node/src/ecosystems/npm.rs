@@ -116,6 +116,7 @@ fn request(
         integrity: o.string("integrity")?,
         digest: o.string("digest")?,
         repository: o.string("repository")?,
+        previous: None,
         keys: o.read("keys", keys)?,
         document: inputs::document(env, doc, "npm attestations response", "attestations")?,
     }

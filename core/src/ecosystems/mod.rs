@@ -4,10 +4,12 @@
 
 pub mod bcr;
 pub mod conda;
+pub mod continuity;
 pub mod github;
 pub mod github_release;
 pub mod model;
 pub mod npm;
+pub mod pylock;
 pub mod pypi;
 
 use crate::dsse::Statement;

@@ -227,6 +227,60 @@ pub fn verify(
     Ok(out)
 }
 
+/// Who published a version, from its attestations response: the signer of its SLSA provenance
+/// as a publisher identity ([`Identity::from_result`](super::continuity::Identity::from_result)),
+/// `None` when the response has no provenance. For the *previous* version of a package, whose
+/// tarball the caller does not have: the provenance is verified in full (signature,
+/// certificate, log, times) against the digest its own `pkg:npm` subject states, for any signer,
+/// since the point is to learn who signed, not to accept it.
+pub fn provenance_publisher(
+    verifier: &Verifier,
+    response_json: &[u8],
+    now: i64,
+) -> Result<Option<super::continuity::Identity>, Error> {
+    for (pt, bundle) in parse_response(response_json)? {
+        if !PROVENANCE_PREDICATES.contains(&pt.as_str()) {
+            continue;
+        }
+        let crate::bundle::Content::Dsse(env) = &bundle.content else {
+            return Err(eco_err("an npm provenance attestation is a DSSE envelope"));
+        };
+        // Read unverified only to name the artifact; verified below, then checked again.
+        let st = crate::dsse::Statement::parse(&env.payload)?;
+        let (name, sha512) = st
+            .subjects
+            .iter()
+            .find_map(|s| {
+                let d = s.digest.get("sha512").and_then(|h| hex::decode(h).ok())?;
+                (s.name.starts_with("pkg:npm/") && d.len() == HashAlg::Sha512.digest_len())
+                    .then(|| (s.name.clone(), d))
+            })
+            .ok_or_else(|| eco_err("the provenance has no pkg:npm subject with a sha512"))?;
+        let artifact = Artifact::Digest(HashAlg::Sha512, sha512.clone());
+        let r = verifier.verify(&bundle, &artifact, &Policy::without_identity_unsafe(), now)?;
+        check_subject(&r, &name, &sha512, PROVENANCE_PREDICATES)?;
+        return super::continuity::Identity::from_result(&r).map(Some);
+    }
+    Ok(None)
+}
+
+/// Provenance continuity between two versions: the publisher of the previous version
+/// ([`provenance_publisher`]) against this version's verified provenance signer. A previous
+/// version without provenance records nothing (`not-recorded`); a previous one with provenance
+/// and this one without is `provenance-missing`. npm states no environment, so none is compared.
+pub fn continuity(
+    previous: Option<&super::continuity::Identity>,
+    current: &NpmVerification,
+) -> Result<super::continuity::Verdict, Error> {
+    let found = current
+        .provenance
+        .as_ref()
+        .map(super::continuity::Identity::from_result)
+        .transpose()?;
+    let recorded: Vec<_> = previous.into_iter().cloned().collect();
+    Ok(super::continuity::compare(&recorded, found.as_ref(), false))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

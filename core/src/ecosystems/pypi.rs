@@ -32,6 +32,9 @@ pub enum Publisher {
         repository: String,
         /// The workflow file name.
         workflow: String,
+        /// The GitHub environment the publisher is restricted to, as PyPI states it (a
+        /// certificate does not carry it).
+        environment: Option<String>,
     },
     /// GitLab CI/CD: `NAMESPACE/PROJECT` and the CI file path (`.gitlab-ci.yml`).
     GitLab {
@@ -39,6 +42,9 @@ pub enum Publisher {
         repository: String,
         /// The CI config file path.
         workflow_filepath: String,
+        /// The GitLab environment the publisher is restricted to, as PyPI states it (a
+        /// certificate does not carry it).
+        environment: Option<String>,
     },
     /// Google Cloud: a service account email.
     Google {
@@ -68,6 +74,7 @@ impl Publisher {
                         Ok(Publisher::GitHub {
                             repository: format!("{o}/{r}"),
                             workflow: w.to_owned(),
+                            environment: None,
                         })
                     }
                     _ => Err(bad()),
@@ -82,6 +89,7 @@ impl Publisher {
                         Ok(Publisher::GitLab {
                             repository: format!("{n}/{p}"),
                             workflow_filepath: f.to_owned(),
+                            environment: None,
                         })
                     }
                     _ => Err(bad()),
@@ -97,16 +105,20 @@ impl Publisher {
     /// From an Integrity API `publisher` object (`{"kind": "GitHub", "repository", "workflow"}`).
     fn from_value(v: &Value) -> Result<Publisher, Error> {
         let s = |k: &str| v.get(k).and_then(Value::as_str).map(str::to_owned);
+        // PyPI writes `"environment": ""` (or null) for a publisher with no environment.
+        let environment = s("environment").filter(|e| !e.is_empty());
         let missing = |k: &str| invalid("PyPI publisher", format!("publisher.{k} is missing"));
         match s("kind").as_deref() {
             Some("GitHub") => Ok(Publisher::GitHub {
                 repository: s("repository").ok_or_else(|| missing("repository"))?,
                 workflow: s("workflow").ok_or_else(|| missing("workflow"))?,
+                environment,
             }),
             Some("GitLab") => Ok(Publisher::GitLab {
                 repository: s("repository").ok_or_else(|| missing("repository"))?,
                 workflow_filepath: s("workflow_filepath")
                     .ok_or_else(|| missing("workflow_filepath"))?,
+                environment,
             }),
             Some("Google") => Ok(Publisher::Google {
                 email: s("email").ok_or_else(|| missing("email"))?,
@@ -122,12 +134,8 @@ impl Publisher {
     /// configuration; the ref-or-digest rule is checked after verification).
     pub fn policy(&self) -> Result<Policy, Error> {
         Ok(match self {
-            Publisher::GitHub {
-                repository,
-                workflow,
-            } => {
-                let prefix =
-                    format!("https://github.com/{repository}/.github/workflows/{workflow}@");
+            Publisher::GitHub { repository, .. } => {
+                let prefix = self.build_config_prefix().unwrap_or_default();
                 Policy::certificate_requirements(
                     Some(Matcher::regex("https://github\\.com/.+")?),
                     Matcher::exact(GITHUB_ISSUER),
@@ -140,11 +148,8 @@ impl Publisher {
                     ],
                 )?
             }
-            Publisher::GitLab {
-                repository,
-                workflow_filepath,
-            } => {
-                let prefix = format!("https://gitlab.com/{repository}//{workflow_filepath}@");
+            Publisher::GitLab { repository, .. } => {
+                let prefix = self.build_config_prefix().unwrap_or_default();
                 Policy::certificate_requirements(
                     Some(Matcher::regex("https://gitlab\\.com/.+")?),
                     Matcher::exact(GITLAB_ISSUER),
@@ -157,12 +162,126 @@ impl Publisher {
                     ],
                 )?
             }
-            Publisher::Google { email } => {
-                Policy::identity(email.clone(), "https://accounts.google.com")?
-            }
+            Publisher::Google { email } => Policy::identity(email.clone(), GOOGLE_ISSUER)?,
         })
     }
+
+    /// What the certificate's Build Config URI (Fulcio claim 18) starts with, before the ref:
+    /// the one place that says how a GitHub or GitLab publisher appears in a certificate, read by
+    /// [`Publisher::policy`] (to require it) and [`Publisher::from_certificate`] (to recognise it).
+    fn build_config_prefix(&self) -> Option<String> {
+        match self {
+            Publisher::GitHub {
+                repository,
+                workflow,
+                ..
+            } => Some(format!(
+                "https://github.com/{repository}/.github/workflows/{workflow}@"
+            )),
+            Publisher::GitLab {
+                repository,
+                workflow_filepath,
+                ..
+            } => Some(format!(
+                "https://gitlab.com/{repository}//{workflow_filepath}@"
+            )),
+            Publisher::Google { .. } => None,
+        }
+    }
+
+    /// The Trusted Publisher a verified certificate stands for, read as PyPI maps publishers to
+    /// certificates (the inverse of [`Publisher::policy`]): GitHub and GitLab from the Build
+    /// Config URI, which must name the certificate's own source repository; Google from the
+    /// email. The environment is never in a certificate, so it is `None`.
+    pub fn from_certificate(r: &VerificationResult) -> Result<Publisher, Error> {
+        let Signer::Certificate { claims, san, .. } = &r.signer else {
+            return Err(eco_err(
+                "signed with a key, not a certificate: no Trusted Publisher",
+            ));
+        };
+        let claim = |n: u32| {
+            let oid = format!("1.3.6.1.4.1.57264.1.{n}");
+            claims
+                .iter()
+                .find(|c| c.oid == oid)
+                .map(|c| c.value.as_str())
+        };
+        let not_a_publisher = |why: String| Error::PolicyMismatch {
+            claim: "Trusted Publisher".into(),
+            expected: "a GitHub, GitLab or Google publisher".into(),
+            found: why,
+        };
+        let issuer = r.issuer().unwrap_or_default();
+        let config = claim(18).unwrap_or_default();
+        let source = claim(12).unwrap_or_default();
+        let candidate = match issuer {
+            GITHUB_ISSUER => {
+                let rest = config
+                    .strip_prefix("https://github.com/")
+                    .unwrap_or_default();
+                let (repository, rest) = rest
+                    .split_once("/.github/workflows/")
+                    .ok_or_else(|| not_a_publisher(format!("Build Config URI {config:?}")))?;
+                let (workflow, _) = rest
+                    .split_once('@')
+                    .ok_or_else(|| not_a_publisher(format!("Build Config URI {config:?}")))?;
+                Publisher::GitHub {
+                    repository: repository.to_owned(),
+                    workflow: workflow.to_owned(),
+                    environment: None,
+                }
+            }
+            GITLAB_ISSUER => {
+                let rest = config
+                    .strip_prefix("https://gitlab.com/")
+                    .unwrap_or_default();
+                let (repository, rest) = rest
+                    .split_once("//")
+                    .ok_or_else(|| not_a_publisher(format!("Build Config URI {config:?}")))?;
+                let (path, _) = rest
+                    .rsplit_once('@')
+                    .ok_or_else(|| not_a_publisher(format!("Build Config URI {config:?}")))?;
+                Publisher::GitLab {
+                    repository: repository.to_owned(),
+                    workflow_filepath: path.to_owned(),
+                    environment: None,
+                }
+            }
+            GOOGLE_ISSUER => match san {
+                Some(s) if s.value().contains('@') => Publisher::Google {
+                    email: s.value().to_owned(),
+                },
+                _ => {
+                    return Err(not_a_publisher(
+                        "a Google certificate without an email".into(),
+                    ))
+                }
+            },
+            other => return Err(not_a_publisher(format!("issuer {other:?}"))),
+        };
+        // The build configuration must belong to the source repository the certificate names,
+        // as the publisher's policy requires.
+        if let Some(host_repo) = match &candidate {
+            Publisher::GitHub { repository, .. } => {
+                Some(format!("https://github.com/{repository}"))
+            }
+            Publisher::GitLab { repository, .. } => {
+                Some(format!("https://gitlab.com/{repository}"))
+            }
+            Publisher::Google { .. } => None,
+        } {
+            if !source.eq_ignore_ascii_case(&host_repo) {
+                return Err(not_a_publisher(format!(
+                    "Build Config URI {config:?} outside the Source Repository URI {source:?}"
+                )));
+            }
+        }
+        Ok(candidate)
+    }
 }
+
+/// Google's OIDC issuer (Google service-account publishers).
+pub const GOOGLE_ISSUER: &str = "https://accounts.google.com";
 
 /// Converts one PEP 740 attestation object into a v0.3 DSSE bundle.
 pub fn attestation_to_bundle(attestation: &Value) -> Result<Bundle, Error> {
@@ -485,7 +604,8 @@ mod tests {
             Publisher::parse("github:o/r/release.yml").unwrap(),
             Publisher::GitHub {
                 repository: "o/r".into(),
-                workflow: "release.yml".into()
+                workflow: "release.yml".into(),
+                environment: None,
             }
         );
         assert!(Publisher::parse("github:o/release.yml").is_err());

@@ -9,5 +9,6 @@ pub mod conda;
 pub mod github;
 pub mod github_release;
 pub mod npm;
+pub mod pylock;
 pub mod pypi;
 pub mod sidecar;

@@ -27,6 +27,9 @@ pub struct Request<'a> {
     /// `OWNER/REPO`: pins the provenance's source repository (without it any signer verifies,
     /// as with npm; the result says who signed).
     pub repository: Option<String>,
+    /// The previous version's attestations response: its publisher is compared with this
+    /// version's ([`Job::continuity`]).
+    pub previous: Option<Data<'a>>,
 }
 
 /// A checked npm call ([`Request::validate`]), ready to [`Job::run`].
@@ -37,6 +40,7 @@ pub struct Job<'a> {
     package: String,
     target: Target<'a>,
     repository: Option<String>,
+    previous: Option<Data<'a>>,
 }
 
 impl<'a> Request<'a> {
@@ -69,6 +73,7 @@ impl<'a> Request<'a> {
             package,
             target,
             repository: self.repository,
+            previous: self.previous,
         })
     }
 }
@@ -100,5 +105,20 @@ impl Job<'_> {
             self.repository.as_deref(),
             now,
         )?)
+    }
+
+    /// With a previous version's response: how this version's publisher compares with it
+    /// (`None` without one). `current` is what [`Job::run`] gave.
+    pub fn continuity(
+        &self,
+        current: &npm::NpmVerification,
+        now: i64,
+    ) -> Result<Option<sigverify::ecosystems::continuity::Verdict>, Failure> {
+        let Some(prev) = &self.previous else {
+            return Ok(None);
+        };
+        let doc = prev.document("previous attestations", Document::Ecosystem)?;
+        let before = npm::provenance_publisher(&self.verifier, &doc, now)?;
+        Ok(Some(npm::continuity(before.as_ref(), current)?))
     }
 }
