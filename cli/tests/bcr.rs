@@ -2,21 +2,19 @@
 //! archive attestation, alone and in a module directory where every file is reported.
 
 use std::fs;
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 use sigverify_testkit::util::{b64, sha256};
-use sigverify_testkit::vectors::conformance_dir;
 
 const ARCHIVE: &str = "rules_lint-v1.3.1.tar.gz";
 const REPO: &str = "aspect-build/rules_lint";
 
 fn sample(file: &str) -> String {
-    let p: PathBuf = conformance_dir()
-        .join("../ecosystems/bcr-rules_lint-v1.3.1-release-attestation")
-        .join(file);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p.to_string_lossy().into_owned()
+    sigverify_testkit::vectors::ecosystem_path(&format!(
+        "bcr-rules_lint-v1.3.1-release-attestation/{file}"
+    ))
+    .to_string_lossy()
+    .into_owned()
 }
 
 fn run(args: &[&str]) -> Output {

@@ -594,9 +594,9 @@ fn a_policy_that_names_no_signer_is_refused() {
 }
 
 fn eco(rel: &str) -> String {
-    let p = conformance_dir().join("../ecosystems").join(rel);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p.to_string_lossy().into_owned()
+    sigverify_testkit::vectors::ecosystem_path(rel)
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn eco_digest(case: &str) -> String {
@@ -952,9 +952,7 @@ fn trust_update_and_show() {
 }
 
 fn model_sample(name: &str) -> PathBuf {
-    let p = conformance_dir().join("../ecosystems").join(name);
-    assert!(p.is_dir(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(name)
 }
 
 /// A copy of a shared model sample in a temporary folder, to tamper with.

@@ -5,20 +5,15 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use sigverify_testkit::vectors::conformance_dir;
-
 const CASE: &str = "conda-signed-package-2.1.0-attestation";
 const FILE: &str = "signed-package-2.1.0-hb0f4dca_0.conda";
 const CHANNEL: &str = "https://prefix.dev/sigstore-example";
 const REPO: &str = "prefix-dev/sigstore-example";
 
 fn sample(file: &str) -> String {
-    let p: PathBuf = conformance_dir()
-        .join("../ecosystems")
-        .join(CASE)
-        .join(file);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p.to_string_lossy().into_owned()
+    sigverify_testkit::vectors::ecosystem_path(&format!("{CASE}/{file}"))
+        .to_string_lossy()
+        .into_owned()
 }
 
 fn digest() -> String {

@@ -9,11 +9,7 @@ use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn sample(file: &str) -> PathBuf {
-    let p = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems/npm-sigstore-1.0.0-provenance")
-        .join(file);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(&format!("npm-sigstore-1.0.0-provenance/{file}"))
 }
 
 fn run(current: &PathBuf, previous: &PathBuf) -> (Output, serde_json::Value) {

@@ -3,16 +3,15 @@
 
 use std::process::{Command, Output};
 
-use sigverify_testkit::vectors::conformance_dir;
-
 const ASSET: &str = "communique-aarch64-apple-darwin.tar.gz";
 const DIGEST: &str = "sha256:76f1fe8593bf227cca2c089e3c16dc95014a8d3e89c5dd220530469ca043c428";
 
 fn bundle() -> String {
-    let p =
-        conformance_dir().join("../ecosystems/github-immutable-release-jdx-communique/bundle.json");
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p.to_string_lossy().into_owned()
+    sigverify_testkit::vectors::ecosystem_path(
+        "github-immutable-release-jdx-communique/bundle.json",
+    )
+    .to_string_lossy()
+    .into_owned()
 }
 
 fn run(extra: &[&str]) -> Output {

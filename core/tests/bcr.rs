@@ -25,12 +25,7 @@ const CASE: &str = "bcr-rules_lint-v1.3.1-release-attestation";
 const REAL_FILE: &str = "rules_lint-v1.3.1.tar.gz";
 
 fn eco(rel: &str) -> PathBuf {
-    let p = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(CASE)
-        .join(rel);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(&format!("{CASE}/{rel}"))
 }
 
 fn read(rel: &str) -> Vec<u8> {

@@ -22,12 +22,10 @@ const CASE: &str = "github-immutable-release-jdx-communique";
 const ASSET_SHA256: &str = "76f1fe8593bf227cca2c089e3c16dc95014a8d3e89c5dd220530469ca043c428";
 
 fn case_file(name: &str) -> Vec<u8> {
-    let p = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(CASE)
-        .join(name);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    std::fs::read(p).unwrap()
+    std::fs::read(sigverify_testkit::vectors::ecosystem_path(&format!(
+        "{CASE}/{name}"
+    )))
+    .unwrap()
 }
 
 fn bundles() -> Vec<Bundle> {

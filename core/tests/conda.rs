@@ -12,8 +12,6 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
-
 use serde_json::{json, Value};
 use sigverify::ecosystems::conda::{self, Package};
 use sigverify::{Bundle, Check, Error, Policy, TrustedRoot, Verifier};
@@ -26,12 +24,10 @@ const CHANNEL: &str = "https://prefix.dev/sigstore-example";
 const REPO: &str = "prefix-dev/sigstore-example";
 
 fn sample(file: &str) -> Vec<u8> {
-    let p: PathBuf = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(CASE)
-        .join(file);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    std::fs::read(p).unwrap()
+    std::fs::read(sigverify_testkit::vectors::ecosystem_path(&format!(
+        "{CASE}/{file}"
+    )))
+    .unwrap()
 }
 
 fn sha256(bytes: &[u8]) -> Vec<u8> {

@@ -19,11 +19,7 @@ use sigverify::{Artifact, Check, HashAlg, TrustedRoot, Verifier};
 const NOW: i64 = 2_000_000_000;
 
 fn eco(rel: &str) -> PathBuf {
-    let p = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(rel);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(rel)
 }
 
 fn read(rel: &str) -> Vec<u8> {

@@ -14,8 +14,6 @@
     clippy::indexing_slicing
 )]
 
-use std::path::PathBuf;
-
 use sigverify::ecosystems::github as gh;
 use sigverify::ecosystems::github_release::{self as rel, Release, ReleaseAsset};
 use sigverify::{Artifact, Bundle, Check, HashAlg, Policy, TrustedRoot, Verifier};
@@ -28,12 +26,10 @@ const OTHER_ASSET: &str = "communique-x86_64-unknown-linux-gnu.tar.gz";
 const OTHER_SHA256: &str = "b958c6046bab52febf958c94974e1ffcc450bff78c28d7233e179bfd73828912";
 
 fn case_file(name: &str) -> Vec<u8> {
-    let p: PathBuf = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(CASE)
-        .join(name);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    std::fs::read(p).unwrap()
+    std::fs::read(sigverify_testkit::vectors::ecosystem_path(&format!(
+        "{CASE}/{name}"
+    )))
+    .unwrap()
 }
 
 fn bundles() -> Vec<Bundle> {

@@ -845,10 +845,7 @@ fn policy_document_mutations_never_panic() {
 }
 
 fn eco(rel: &str) -> Vec<u8> {
-    let p = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(rel);
-    std::fs::read(&p).unwrap_or_else(|e| panic!("ECOSYSTEM VECTORS MISSING: {}: {e}", p.display()))
+    std::fs::read(sigverify_testkit::vectors::ecosystem_path(rel)).unwrap()
 }
 
 fn eco_digest(case: &str) -> Vec<u8> {

@@ -26,11 +26,7 @@ const SDIST: &str = "pypi_attestations-0.0.19.tar.gz";
 const SHA256: &str = "9bb1add04b1b4e182be6b0b80931593f7a291eb49d69b4fd728a5d4cbcdc4bd3";
 
 fn eco(rel: &str) -> PathBuf {
-    let p = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(rel);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(rel)
 }
 
 fn read(rel: &str) -> Vec<u8> {

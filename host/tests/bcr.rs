@@ -185,15 +185,9 @@ fn module_dir_near_misses() {
 }
 
 fn eco(rel: &str) -> PathBuf {
-    let base = match std::env::var_os("SIGVERIFY_CONFORMANCE_DIR") {
-        Some(d) => PathBuf::from(d).join("../ecosystems"),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/ecosystems"),
-    };
-    let p = base
-        .join("bcr-rules_lint-v1.3.1-release-attestation")
-        .join(rel);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(&format!(
+        "bcr-rules_lint-v1.3.1-release-attestation/{rel}"
+    ))
 }
 
 #[test]

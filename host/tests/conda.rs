@@ -17,12 +17,7 @@ const REPO: &str = "prefix-dev/sigstore-example";
 const NOW: i64 = 2_000_000_000;
 
 fn sample(file: &str) -> PathBuf {
-    let p = sigverify_testkit::vectors::conformance_dir()
-        .join("../ecosystems")
-        .join(CASE)
-        .join(file);
-    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(&format!("{CASE}/{file}"))
 }
 
 fn digest() -> String {

@@ -1,7 +1,7 @@
 //! The release request (`sigverify_host::ecosystems::github_release`): the argument rules every
 //! face shares, files hashed as a stream, and the real sample end to end.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use sigverify_host::ecosystems::github_release::{Asset, Request};
 use sigverify_host::{Data, Failure};
@@ -11,13 +11,9 @@ const ASSET: &str = "communique-aarch64-apple-darwin.tar.gz";
 const DIGEST: &str = "sha256:76f1fe8593bf227cca2c089e3c16dc95014a8d3e89c5dd220530469ca043c428";
 
 fn sample() -> PathBuf {
-    let base = match std::env::var_os("SIGVERIFY_CONFORMANCE_DIR") {
-        Some(d) => PathBuf::from(d).join("../ecosystems"),
-        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/vectors/ecosystems"),
-    };
-    let p = base.join("github-immutable-release-jdx-communique/bundle.json");
-    assert!(p.is_file(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
-    p
+    sigverify_testkit::vectors::ecosystem_path(
+        "github-immutable-release-jdx-communique/bundle.json",
+    )
 }
 
 fn request() -> Request<'static> {

@@ -108,6 +108,14 @@ pub fn conformance_exceptions() -> std::collections::BTreeMap<String, String> {
         .collect()
 }
 
+/// A file or folder of the real ecosystem samples (`../shared/vectors/ecosystems/REL`, beside the
+/// conformance vectors); the suite fails loudly when it is missing.
+pub fn ecosystem_path(rel: &str) -> PathBuf {
+    let p = conformance_dir().join("../ecosystems").join(rel);
+    assert!(p.exists(), "ECOSYSTEM VECTORS MISSING: {}", p.display());
+    p
+}
+
 /// The samples of `../shared/vectors/ecosystems` that a suite cannot verify yet
 /// (`tests/ecosystem-exceptions.json`, shared with the Python and Node suites), for `list`
 /// `generic` (the plain-bundle path) or `adapter` (an ecosystem adapter): name -> reason.
