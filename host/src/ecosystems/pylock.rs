@@ -282,3 +282,18 @@ impl Job<'_> {
         Ok((report, Some(out)))
     }
 }
+
+/// Replaces the lock at `path` with `text` (what [`Job::record`] returned) by writing a sibling
+/// file (`PATH.sigverify-tmp`) and renaming it over: the lock is never left half written. Every
+/// face that records into a lock file writes it with this.
+pub fn write_in_place(path: &Path, text: &str) -> Result<(), Failure> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".sigverify-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Failure::io("lock", path, e)
+        })
+}
