@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and tests the Python package, from a clean clone:
-#   1. a virtual environment in bindings-python/.venv (git-ignored), with maturin, pytest and mypy,
+#   1. a virtual environment in bindings-python/.venv (git-ignored), with maturin, pytest, mypy and
+#      uv (the lock tool that writes the PEP 751 lock of tests/test_pylock.py),
 #      and model_signing from PyPI (the real client that tests/test_model.py signs models with and
 #      whose verdicts it compares; its install failing fails this script);
 #   2. `pip install ./bindings-python` (maturin as the PEP 517 backend: a release abi3 wheel);
@@ -25,7 +26,7 @@ if [ ! -x "$venv/bin/python" ]; then
 fi
 py="$venv/bin/python"
 "$py" -m pip install --quiet --disable-pip-version-check \
-  "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.11"
+  "maturin>=1.9.4,<2" "pytest>=8" "mypy>=1.11" "uv"
 
 step "model_signing from PyPI (signs the models of tests/test_model.py, and verifies them too)"
 # Pinned: the tests compare its verdicts with sigverify's. Its certificate method imports

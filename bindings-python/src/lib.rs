@@ -11,7 +11,8 @@
 //! prefix by `sigverify/pypi.py`, `npm.py` and `github.py` ([`ecosystems`]). The TUF client
 //! (`sigverify::tuf`) is `tuf_update` and `TufUpdate`, re-exported by `sigverify/tuf.py` ([`tuf`]).
 //! Model signing (`sigverify::ecosystems::model`) is `model_verify` and `ModelVerification`,
-//! re-exported by `sigverify/model.py` ([`model`]).
+//! re-exported by `sigverify/model.py` ([`model`]). PEP 751 locks are `pylock_verify`,
+//! `pylock_record` and `LockReport`, re-exported by `sigverify/pylock.py` ([`pylock`]).
 //!
 //! Verification runs with the GIL released (`Python::detach`), behind a panic boundary: a bug in
 //! Rust surfaces as `sigverify.Error` with code `internal-error`, never as a crash or a Rust panic
@@ -27,6 +28,7 @@ mod errors;
 mod inputs;
 mod model;
 mod policy;
+mod pylock;
 mod release;
 mod result;
 mod root;
@@ -54,5 +56,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     bcr::register(m)?;
     release::register(m)?;
     tuf::register(m)?;
+    pylock::register(m)?;
     Ok(())
 }

@@ -132,7 +132,7 @@ impl ModelVerification {
 }
 
 /// A path argument: `str` or `os.PathLike` (here a `str` can only be a path).
-fn path(obj: &Bound<'_, PyAny>, what: &str) -> Result<PathBuf, Failure> {
+pub(crate) fn path(obj: &Bound<'_, PyAny>, what: &str) -> Result<PathBuf, Failure> {
     if obj.is_instance_of::<PyString>() || obj.hasattr("__fspath__").unwrap_or(false) {
         return obj
             .extract::<PathBuf>()

@@ -38,6 +38,7 @@ def test_exports() -> None:
         "github",
         "model",
         "npm",
+        "pylock",
         "pypi",
         "tuf",
     }

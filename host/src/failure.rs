@@ -41,7 +41,7 @@ pub enum Failure {
     Load(sigverify::Error),
     /// An argument of the wrong type or value, missing or conflicting (`invalid-argument`).
     Argument(String),
-    /// A file named by an argument could not be read (`io-error`).
+    /// A file named by an argument could not be read, or written (`io-error`).
     Io {
         /// What the file is (`"bundle"`, `"artifact"`, `"TUF metadata"`).
         what: &'static str,
@@ -49,6 +49,8 @@ pub enum Failure {
         path: PathBuf,
         /// The operating system's error.
         error: Arc<std::io::Error>,
+        /// True when the file was being written (a lock recorded in place), not read.
+        writing: bool,
     },
     /// A panic or an impossible state: a bug (`internal-error`).
     Internal(String),
@@ -66,6 +68,21 @@ impl Failure {
             what,
             path: path.into(),
             error: Arc::new(error),
+            writing: false,
+        }
+    }
+
+    /// An [`Failure::Io`] of a file that could not be written.
+    pub fn io_write(
+        what: &'static str,
+        path: impl Into<PathBuf>,
+        error: std::io::Error,
+    ) -> Failure {
+        Failure::Io {
+            what,
+            path: path.into(),
+            error: Arc::new(error),
+            writing: true,
         }
     }
 
@@ -120,8 +137,14 @@ impl std::fmt::Display for Failure {
         match self {
             Failure::Verify(e) | Failure::Load(e) => e.fmt(f),
             Failure::Argument(m) => f.write_str(m),
-            Failure::Io { what, path, error } => {
-                write!(f, "cannot read {what} {}: {error}", path.display())
+            Failure::Io {
+                what,
+                path,
+                error,
+                writing,
+            } => {
+                let verb = if *writing { "write" } else { "read" };
+                write!(f, "cannot {verb} {what} {}: {error}", path.display())
             }
             Failure::Internal(m) => write!(
                 f,

@@ -15,8 +15,9 @@
 The ecosystem adapters are the submodules ``sigverify.pypi`` (PEP 740 attestations, Integrity
 API provenance objects), ``sigverify.npm`` (the registry's attestations), ``sigverify.github``
 (artifact attestations, Homebrew bottles), ``sigverify.conda`` (conda publish attestations),
-``sigverify.bcr`` (Bazel Central Registry module versions) and ``sigverify.model``
-(machine-learning model directories signed with OpenSSF model signing). ``sigverify.tuf`` updates the trusted root (and
+``sigverify.bcr`` (Bazel Central Registry module versions), ``sigverify.model``
+(machine-learning model directories signed with OpenSSF model signing) and ``sigverify.pylock``
+(the publishers of a PEP 751 lock's files, checked or recorded). ``sigverify.tuf`` updates the trusted root (and
 the npm registry keys) offline from Sigstore's TUF repository.
 
 See the README of the package and the docstrings of ``sigverify/_native.pyi``.
@@ -28,6 +29,7 @@ from . import github as github
 from . import model as model
 from . import npm as npm
 from . import pypi as pypi
+from . import pylock as pylock
 from . import tuf as tuf
 from ._errors import Error as Error
 from ._errors import InvalidInput as InvalidInput
@@ -62,6 +64,7 @@ __all__ = [
     "github",
     "model",
     "npm",
+    "pylock",
     "pypi",
     "tuf",
 ]

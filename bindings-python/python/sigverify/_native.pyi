@@ -36,6 +36,11 @@ __all__ = [
     "BcrFile",
     "BcrVerification",
     "bcr_verify",
+    "LockReport",
+    "PackageReport",
+    "FileReport",
+    "pylock_verify",
+    "pylock_record",
 ]
 
 __version__: str
@@ -1179,4 +1184,154 @@ def github_verify_release(
         InvalidInput: a wrong argument (``invalid-argument``: no repository or tag, assets with
             a digest, a digest without a file name), ``"OWNER"`` alone (``invalid-policy``), a
             digest that is not sha256 (``invalid-artifact``), an unreadable file.
+    """
+
+# ---------------------------------------------------------------------------------------------
+# PEP 751 locks (pylock.toml). Import these from sigverify.pylock.
+
+_Lock: TypeAlias = Union[_Bytes, "os.PathLike[str]"]
+"""A lock: a ``pylock.toml`` file as ``os.PathLike``, or its bytes (never a ``str``)."""
+
+@final
+class FileReport:
+    """``sigverify.pylock.FileReport``: one locked file that was in the distribution folder."""
+
+    @property
+    def file(self) -> str:
+        """The file name (``pypi_attestations-0.0.19.tar.gz``)."""
+
+    @property
+    def publishers(self) -> Optional[list[dict[str, str]]]:
+        """The publishers its provenance object names, each ``{"kind": ..., **fields}``
+        (``{"kind": "GitHub", "repository": "OWNER/REPO", "workflow": "release.yml"}``);
+        ``None`` when it has no provenance, or when its check failed."""
+
+    @property
+    def error_code(self) -> Optional[str]:
+        """The core's error code when the file failed (``artifact-mismatch``: a hash that does
+        not match the lock; ``policy-mismatch``, ``signature-invalid``, ...: provenance that
+        does not verify); ``None`` when it passed."""
+
+    @property
+    def error_message(self) -> Optional[str]:
+        """The error's message when the file failed, else ``None``."""
+
+@final
+class PackageReport:
+    """``sigverify.pylock.PackageReport``: one ``[[packages]]`` entry and its outcome."""
+
+    @property
+    def name(self) -> str:
+        """``name``."""
+
+    @property
+    def version(self) -> Optional[str]:
+        """``version``, when the lock gives one."""
+
+    @property
+    def verdict(
+        self,
+    ) -> Literal["same-publisher", "publisher-changed", "provenance-missing", "not-recorded", "failed", "absent"]:
+        """The outcome: how the publishers of its present files compare with its
+        ``attestation-identities``; ``failed`` (a file did not check: see its ``files``) or
+        ``absent`` (none of its files is in the distribution folder: nothing checked)."""
+
+    @property
+    def failure(self) -> bool:
+        """True when an installer must stop: ``failed``, ``publisher-changed``,
+        ``provenance-missing``."""
+
+    @property
+    def detail(self) -> str:
+        """One line for people."""
+
+    @property
+    def changed_fields(self) -> list[str]:
+        """For ``publisher-changed``: the keys on which the publisher found differs from the
+        closest recorded identity (``repository``, ``workflow``, ``environment``, or ``kind``);
+        empty otherwise."""
+
+    @property
+    def files(self) -> list[FileReport]:
+        """Its files that were present, in the lock's order."""
+
+@final
+class LockReport:
+    """``sigverify.pylock.LockReport``: every package of a lock (and, from :func:`pylock_record`,
+    the new lock text)."""
+
+    @property
+    def ok(self) -> bool:
+        """True when no package is a failure."""
+
+    @property
+    def packages(self) -> list[PackageReport]:
+        """One per ``[[packages]]`` entry, in the lock's order."""
+
+    @property
+    def unknown_keys(self) -> list[str]:
+        """Keys the lock has that its ``lock-version`` does not define (kept, not checked)."""
+
+    @property
+    def lock_version(self) -> str:
+        """``lock-version``."""
+
+    @property
+    def text(self) -> Optional[str]:
+        """From :func:`pylock_record`: the lock with the publishers found recorded, every other
+        byte kept; ``None`` when nothing was to be added or a package failed (and always from
+        :func:`pylock_verify`)."""
+
+def pylock_verify(
+    lock: _Lock,
+    *,
+    dist_dir: Optional[_Path] = None,
+    provenance_dir: Optional[_Path] = None,
+    verifier: Optional[Verifier] = None,
+) -> LockReport:
+    """``sigverify.pylock.verify``: an installer's check of a PEP 751 lock.
+
+    Each locked file (wheel, sdist, archive) found by its file name in ``dist_dir`` is hashed
+    as a stream and compared with the lock's hashes, and its Integrity API provenance object
+    (``FILE.provenance`` in ``provenance_dir``) is verified; the publishers it names are
+    compared with the package's ``attestation-identities``. Files that are not there are not
+    checked. The same rules as ``sigverify pylock verify``.
+
+    Args:
+        lock: the ``pylock.toml`` as ``os.PathLike``, or its bytes.
+        dist_dir: the folder holding the distribution files (required).
+        provenance_dir: the folder holding ``FILE.provenance`` objects (default ``dist_dir``).
+        verifier: the verifier (default: the embedded public-good instance).
+
+    Returns:
+        The report: check ``ok`` (or each package's ``failure``); a failure is not raised.
+
+    Raises:
+        InvalidInput: no ``dist_dir`` (``invalid-argument``), a folder or lock that cannot be
+            read (``io-error``), a lock that is not a valid PEP 751 lock.
+    """
+
+def pylock_record(
+    lock: _Lock,
+    *,
+    dist_dir: Optional[_Path] = None,
+    provenance_dir: Optional[_Path] = None,
+    verifier: Optional[Verifier] = None,
+) -> LockReport:
+    """``sigverify.pylock.record``: a lock tool's step, recording the publishers found as
+    ``[[packages.attestation-identities]]`` of every package that records none.
+
+    Checks as :func:`pylock_verify`. When a package is a failure nothing is recorded (a changed
+    publisher is never written over) and ``text`` is ``None``. A lock given as ``os.PathLike``
+    is replaced (a sibling temporary file renamed over it) only when there is new ``text``;
+    a lock given as bytes is not written anywhere.
+
+    Args:
+        lock, dist_dir, provenance_dir, verifier: as :func:`pylock_verify`.
+
+    Returns:
+        The report, with ``text`` the new lock (or ``None``).
+
+    Raises:
+        InvalidInput: as :func:`pylock_verify`; ``io-error`` when the lock cannot be written.
     """

@@ -282,3 +282,40 @@ impl Job<'_> {
         Ok((report, Some(out)))
     }
 }
+
+/// Replaces the lock at `path` with `text` (what [`Job::record`] returned) by writing a sibling
+/// file (`PATH.sigverify-tmp`) and renaming it over: the lock is never left half written. Every
+/// face that records into a lock file writes it with this.
+pub fn write_in_place(path: &Path, text: &str) -> Result<(), Failure> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".sigverify-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Failure::io_write("lock", path, e)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn write_in_place_replaces_the_file_or_says_it_cannot_write() {
+        let dir =
+            std::env::temp_dir().join(format!("sigverify-write-in-place-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let lock = dir.join("pylock.toml");
+        std::fs::write(&lock, "old").unwrap();
+        write_in_place(&lock, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&lock).unwrap(), "new");
+        assert!(!dir.join("pylock.toml.sigverify-tmp").exists());
+        let missing = dir.join("no-such-folder").join("pylock.toml");
+        let f = write_in_place(&missing, "new").unwrap_err();
+        assert_eq!(f.code(), "io-error");
+        assert!(f.to_string().starts_with("cannot write lock "), "{f}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
