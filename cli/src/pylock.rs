@@ -4,10 +4,10 @@
 
 use std::path::{Path, PathBuf};
 
-use sigverify_host::ecosystems::pylock::{Outcome, PackageReport, Report, Request};
+use sigverify_host::ecosystems::pylock::{write_in_place, Outcome, PackageReport, Report, Request};
 use sigverify_host::{Data, Instance};
 
-use crate::{checked, from_failure, input, usage, Args, Fail};
+use crate::{checked, from_failure, usage, Args, Fail};
 
 pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
     let (record, rest) = match raw.split_first() {
@@ -38,7 +38,7 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
     let report = if record {
         let (report, text) = job.record(now).map_err(|f| from_failure(&f))?;
         if let Some(text) = &text {
-            write_in_place(Path::new(lock), text)?;
+            write_in_place(Path::new(lock), text).map_err(|f| from_failure(&f))?;
         }
         print(&report, a.has("json"), Some(text.is_some()));
         report
@@ -58,19 +58,6 @@ pub(crate) fn cmd(raw: &[String]) -> Result<(), Fail> {
         });
     }
     Ok(())
-}
-
-/// Replaces the lock by writing a sibling file and renaming it over (never a half-written lock).
-fn write_in_place(path: &Path, text: &str) -> Result<(), Fail> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".sigverify-tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, text)
-        .and_then(|()| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            input(format!("cannot write {}: {e}", path.display()))
-        })
 }
 
 fn package_json(p: &PackageReport) -> serde_json::Value {

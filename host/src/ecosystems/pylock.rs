@@ -282,3 +282,17 @@ impl Job<'_> {
         Ok((report, Some(out)))
     }
 }
+
+/// Replaces the lock at `path` by `text` ([`Job::record`]'s new text): writes a sibling file and
+/// renames it over, so that the lock is never half written; the sibling is removed on failure.
+pub fn write_in_place(path: &Path, text: &str) -> Result<(), Failure> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".sigverify-tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, text)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Failure::io("lock", path, e)
+        })
+}
