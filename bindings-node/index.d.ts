@@ -558,7 +558,7 @@ export interface PylockFile {
 /** The options of `pylock.verify` and `pylock.record`. */
 export interface PylockOptions {
   /** The lock (`pylock.toml`): a path (`record` rewrites that file) or its bytes. */
-  lock?: string | Uint8Array
+  lock: string | Uint8Array
   /** The folder holding the locked distribution files (looked up by file name). */
   distDir: string
   /** The folder holding `FILE.provenance` objects (default: `distDir`). */

@@ -78,7 +78,7 @@ pub struct PylockReport {
 pub struct PylockOptions {
     /// The lock (`pylock.toml`): a path (`record` rewrites that file) or its bytes.
     #[napi(ts_type = "string | Uint8Array")]
-    pub lock: Option<()>,
+    pub lock: (),
     /// The folder holding the locked distribution files (looked up by file name).
     pub dist_dir: String,
     /// The folder holding `FILE.provenance` objects (default: `distDir`).
