@@ -844,4 +844,5 @@ module.exports.conda = nativeBinding.conda
 module.exports.github = nativeBinding.github
 module.exports.model = nativeBinding.model
 module.exports.npm = nativeBinding.npm
+module.exports.pylock = nativeBinding.pylock
 module.exports.pypi = nativeBinding.pypi

@@ -537,6 +537,78 @@ export interface NpmVerification {
   package: string
 }
 
+/** One locked file that was present in the distribution folder. */
+export interface PylockFile {
+  /** The file name. */
+  file: string
+  /**
+   * The publishers its provenance names (`kind` and the kind's fields), each attestation
+   * verified; absent when the file has no provenance or failed.
+   */
+  publishers?: Array<Record<string, string>>
+  /**
+   * When the file failed (its hash, its provenance): the error's code
+   * (`artifact-mismatch`, ...).
+   */
+  errorCode?: string
+  /** When the file failed: the error's message. */
+  errorMessage?: string
+}
+
+/** The options of `pylock.verify` and `pylock.record`. */
+export interface PylockOptions {
+  /** The lock (`pylock.toml`): a path (`record` rewrites that file) or its bytes. */
+  lock: string | Uint8Array
+  /** The folder holding the locked distribution files (looked up by file name). */
+  distDir: string
+  /** The folder holding `FILE.provenance` objects (default: `distDir`). */
+  provenanceDir?: string
+  /** The verifier (default: the embedded public-good one). */
+  verifier?: Verifier
+}
+
+/** One `[[packages]]` entry of the lock. */
+export interface PylockPackage {
+  /** `name`. */
+  name: string
+  /** `version`. */
+  version?: string
+  /**
+   * `same-publisher`, `publisher-changed`, `provenance-missing`, `not-recorded`, `failed`
+   * or `absent`.
+   */
+  verdict: string
+  /**
+   * True when an installer must stop (a failed file, a changed publisher, missing
+   * provenance).
+   */
+  failure: boolean
+  /** One line for people. */
+  detail: string
+  /**
+   * For `publisher-changed`: the identity fields that differ (`repository`, `workflow`,
+   * `environment`, `kind`, ...).
+   */
+  changedFields?: Array<string>
+  /** Its files that were present. */
+  files: Array<PylockFile>
+}
+
+/** The outcome of `pylock.verify` or `pylock.record`. */
+export interface PylockReport {
+  /** True when no package is a failure. */
+  ok: boolean
+  /** The lock's keys that this lock-version does not define. */
+  unknownKeys: Array<string>
+  /** Every package, in the lock's order. */
+  packages: Array<PylockPackage>
+  /**
+   * `record` only: the new lock text, when publishers were recorded (absent when there was
+   * nothing to record or a package failed). A lock given as a path has been rewritten with it.
+   */
+  text?: string
+}
+
 /**
  * The options of `pypi.verifyAttestation` and `pypi.verifyProvenance`: exactly one of `dist`
  * and `digest`, the distribution's `filename`, and who must have signed: `publisher`, `policy`
@@ -902,6 +974,29 @@ export declare namespace npm {
   export function verify(verifier: Verifier, attestations: Uint8Array | string | object, options: NpmOptions): Promise<NpmVerification>
   /** `verify`, on the calling thread. */
   export function verifySync(verifier: Verifier, attestations: Uint8Array | string | object, options: NpmOptions): NpmVerification
+}
+
+export declare namespace pylock {
+  /**
+   * Records, as a lock tool, the publishers found for every package that records none: the
+   * report, with `text` the new lock when something was recorded. Nothing is recorded when a
+   * package failed (a changed publisher is never written over). A lock given as a path is
+   * rewritten in place (a sibling file renamed over it) when there is new text. Runs off the
+   * JavaScript thread.
+   */
+  export function record(options: PylockOptions): Promise<PylockReport>
+  /** `record`, on the calling thread. */
+  export function recordSync(options: PylockOptions): PylockReport
+  /**
+   * Checks a PEP 751 lock as an installer: each locked file present in `distDir` is hashed
+   * against the lock and its provenance (`FILE.provenance`) verified; each package's publishers
+   * are compared with its recorded `attestation-identities`. Resolves to the report (`ok` is
+   * false when a package failed); rejects with an `InvalidInputError` for a lock that does not
+   * parse or a folder that cannot be read. Runs off the JavaScript thread.
+   */
+  export function verify(options: PylockOptions): Promise<PylockReport>
+  /** `verify`, on the calling thread. */
+  export function verifySync(options: PylockOptions): PylockReport
 }
 
 export declare namespace pypi {

@@ -17,6 +17,7 @@ module.exports.github = native.github
 module.exports.model = native.model
 module.exports.conda = native.conda
 module.exports.bcr = native.bcr
+module.exports.pylock = native.pylock
 module.exports.SigverifyError = SigverifyError
 module.exports.VerificationError = VerificationError
 module.exports.InvalidInputError = InvalidInputError

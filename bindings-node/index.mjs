@@ -12,6 +12,7 @@ export const {
   model,
   conda,
   bcr,
+  pylock,
   SigverifyError,
   VerificationError,
   InvalidInputError,

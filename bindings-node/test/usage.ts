@@ -10,6 +10,7 @@ import {
   Tuf,
   npm,
   pypi,
+  pylock,
   VerificationError,
   Verifier,
   type VerificationResult,
@@ -17,6 +18,7 @@ import {
   type VerifyOutcome,
   type NpmVerification,
   type TufUpdate,
+  type PylockReport,
 } from 'sigverify'
 import sigverify from 'sigverify'
 
@@ -127,6 +129,18 @@ async function main(): Promise<void> {
   const npmKeys = update.npmKeysJSON ? npm.RegistryKeys.fromJSON(update.npmKeysJSON) : null
   console.log(att?.identity, pep740.issuer, npmResult.provenance?.identity, npmResult.publish?.keySha256, gh, bottle, fresh, npmKeys)
   console.log(update.rootJSON.length, update.state.toString(), update.expired.map((e) => e.expires.getTime()))
+  const lockReport: PylockReport = await pylock.verify({ lock: 'pylock.toml', distDir: 'dist' })
+  const recorded = pylock.recordSync({ lock: readFileSync('pylock.toml'), distDir: 'dist', provenanceDir: 'prov', verifier })
+  for (const p of lockReport.packages) {
+    const fields: string[] | undefined = p.changedFields
+    const kinds = p.files.map((f) => f.publishers?.map((id) => id.kind) ?? f.errorCode)
+    console.log(p.name, p.version, p.verdict, p.failure, p.detail, fields, kinds)
+  }
+  console.log(lockReport.ok, lockReport.unknownKeys, recorded.text?.length)
+  // @ts-expect-error: the distribution folder is required
+  pylock.verifySync({ lock: 'pylock.toml' })
+  // @ts-expect-error: the lock is required
+  pylock.verifySync({ distDir: 'dist' })
   // @ts-expect-error: the package is required
   await npm.verify(verifier, '{}', { digest: 'sha512:00' })
   // @ts-expect-error: the metadata is a map of file names to bytes

@@ -20,6 +20,7 @@ pub(crate) mod conda;
 pub(crate) mod github;
 pub(crate) mod model;
 pub(crate) mod npm;
+pub(crate) mod pylock;
 pub(crate) mod pypi;
 pub(crate) mod release;
 
