@@ -126,6 +126,12 @@ for p in glob.glob(f"{vectors}/ecosystems/*/conda-attestation.sigstore.json"):
     seed("conda_sidecar", raw)
     seed("conda_sidecar", b"[" + raw + b"]")
     seed("conda_sidecar", b"[" + raw + b"," + raw + b"]")
+# PEP 751 locks: the specification's example shape, with and without recorded identities.
+lock = (b'lock-version = "1.0"\ncreated-by = "uv"\n\n[[packages]]\nname = "a"\nversion = "1"\n'
+        b'sdist = { url = "file:///d/a-1.tar.gz", hashes = { sha256 = "00" } }\n'
+        b'wheels = [{ name = "a-1-py3-none-any.whl", hashes = { sha256 = "11" } }]\n')
+seed("pylock", lock)
+seed("pylock", lock + b'[[packages.attestation-identities]]\nkind = "GitHub"\nrepository = "o/r"\nworkflow = "w.yml"\n\n[tool.uv]\nx = 1\n')
 # GitHub immutable-release attestations (their bundle.json).
 for p in glob.glob(f"{vectors}/ecosystems/github-immutable-release-*/bundle.json"):
     seed("github_release", read(p))
