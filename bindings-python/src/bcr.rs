@@ -14,7 +14,7 @@ use pyo3::types::PyString;
 use sigverify::ecosystems::bcr::FileVerification;
 use sigverify_host::ecosystems::bcr::Request;
 
-use crate::errors::{argument_caused, guard, Failure, IntoPyResult};
+use crate::errors::{argument_caused, guard, opt, opt_str, Arg, Failure, IntoPyResult};
 use crate::inputs::{self, given, type_name};
 use crate::result::VerificationResult;
 use crate::verifier::{now, Verifier};
@@ -96,15 +96,19 @@ fn folder(obj: &Bound<'_, PyAny>, what: &str) -> Result<PathBuf, Failure> {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn bcr_verify(
     py: Python<'_>,
-    repository: Option<&str>,
+    repository: Option<Arg<String>>,
     attestations: Option<&Bound<'_, PyAny>>,
     module_dir: Option<&Bound<'_, PyAny>>,
     file: Option<&Bound<'_, PyAny>>,
     bundle: Option<&Bound<'_, PyAny>>,
-    name: Option<&str>,
-    tag: Option<&str>,
-    verifier: Option<PyRef<'_, Verifier>>,
+    name: Option<Arg<String>>,
+    tag: Option<Arg<String>>,
+    verifier: Option<Arg<PyRef<'_, Verifier>>>,
 ) -> PyResult<BcrVerification> {
+    let repository = opt_str(&repository);
+    let name = opt_str(&name);
+    let tag = opt_str(&tag);
+    let verifier = opt(verifier);
     let attestations = given(attestations)
         .map(|a| inputs::json_input(a, "attestations"))
         .transpose()

@@ -11,7 +11,7 @@ use pyo3::types::PyList;
 
 use sigverify_host::ecosystems::conda;
 
-use crate::errors::{guard, IntoPyResult};
+use crate::errors::{guard, Arg, IntoPyResult};
 use crate::inputs::{self, Source};
 use crate::result::VerificationResult;
 use crate::verifier::{now, Verifier};
@@ -22,7 +22,7 @@ use crate::verifier::{now, Verifier};
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn conda_verify<'py>(
     py: Python<'py>,
-    verifier: PyRef<'_, Verifier>,
+    verifier: Arg<PyRef<'_, Verifier>>,
     package: Option<&Bound<'py, PyAny>>,
     digest: Option<&Bound<'py, PyAny>>,
     filename: Option<&Bound<'py, PyAny>>,
@@ -34,6 +34,7 @@ pub(crate) fn conda_verify<'py>(
     issuer: Option<&Bound<'py, PyAny>>,
     channel: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
+    let verifier = verifier.0;
     let document = |obj: Option<&Bound<'py, PyAny>>, what: &str| {
         inputs::given(obj)
             .map(|o| inputs::json_input(o, what))

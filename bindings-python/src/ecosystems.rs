@@ -15,7 +15,7 @@ use pyo3::types::PyList;
 use sigverify::ecosystems::npm;
 use sigverify_host::ecosystems::{github as gh, npm as host_npm, pypi};
 
-use crate::errors::{guard, Failure, IntoPyResult};
+use crate::errors::{guard, opt, opt_str, Arg, Failure, IntoPyResult};
 use crate::inputs::{self, Source};
 use crate::result::VerificationResult;
 use crate::verifier::{now, Verifier};
@@ -73,14 +73,17 @@ fn pypi_call<'py>(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn pypi_verify_attestation(
     py: Python<'_>,
-    verifier: PyRef<'_, Verifier>,
+    verifier: Arg<PyRef<'_, Verifier>>,
     attestation: &Bound<'_, PyAny>,
     dist: Option<&Bound<'_, PyAny>>,
-    filename: Option<&str>,
+    filename: Option<Arg<String>>,
     digest: Option<&Bound<'_, PyAny>>,
-    publisher: Option<&str>,
+    publisher: Option<Arg<String>>,
     policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<VerificationResult> {
+    let verifier = verifier.0;
+    let filename = opt_str(&filename);
+    let publisher = opt_str(&publisher);
     let results = pypi_call(
         py,
         pypi::Kind::Attestation,
@@ -107,15 +110,18 @@ pub(crate) fn pypi_verify_attestation(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn pypi_verify_provenance<'py>(
     py: Python<'py>,
-    verifier: PyRef<'_, Verifier>,
+    verifier: Arg<PyRef<'_, Verifier>>,
     provenance: &Bound<'py, PyAny>,
     dist: Option<&Bound<'py, PyAny>>,
-    filename: Option<&str>,
+    filename: Option<Arg<String>>,
     digest: Option<&Bound<'py, PyAny>>,
-    publisher: Option<&str>,
+    publisher: Option<Arg<String>>,
     policy: Option<&Bound<'py, PyAny>>,
     publisher_from_provenance: bool,
 ) -> PyResult<Bound<'py, PyList>> {
+    let verifier = verifier.0;
+    let filename = opt_str(&filename);
+    let publisher = opt_str(&publisher);
     let results = pypi_call(
         py,
         pypi::Kind::Provenance,
@@ -227,15 +233,19 @@ impl NpmVerification {
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn npm_verify(
     py: Python<'_>,
-    verifier: PyRef<'_, Verifier>,
+    verifier: Arg<PyRef<'_, Verifier>>,
     attestations: &Bound<'_, PyAny>,
     tarball: Option<&Bound<'_, PyAny>>,
-    package: &str,
+    package: Arg<String>,
     integrity: Option<&Bound<'_, PyAny>>,
     digest: Option<&Bound<'_, PyAny>>,
-    repository: Option<&str>,
-    keys: Option<PyRef<'_, NpmRegistryKeys>>,
+    repository: Option<Arg<String>>,
+    keys: Option<Arg<PyRef<'_, NpmRegistryKeys>>>,
 ) -> PyResult<NpmVerification> {
+    let verifier = verifier.0;
+    let package: &str = &package.0;
+    let repository = opt_str(&repository);
+    let keys = opt(keys);
     let doc = inputs::json_input(attestations, "attestations").or_raise(py)?;
     let tarball = inputs::artifact_data(tarball, "tarball").or_raise(py)?;
     let job = (|| {
@@ -275,14 +285,20 @@ pub(crate) fn github_verify(
     bundles: &Bound<'_, PyAny>,
     artifact: Option<&Bound<'_, PyAny>>,
     digest: Option<&Bound<'_, PyAny>>,
-    repository: Option<&str>,
-    owner: Option<&str>,
-    signer_workflow: Option<&str>,
+    repository: Option<Arg<String>>,
+    owner: Option<Arg<String>>,
+    signer_workflow: Option<Arg<String>>,
     policy: Option<&Bound<'_, PyAny>>,
-    instance: Option<&str>,
-    public_good: Option<PyRef<'_, Verifier>>,
-    github_instance: Option<PyRef<'_, Verifier>>,
+    instance: Option<Arg<String>>,
+    public_good: Option<Arg<PyRef<'_, Verifier>>>,
+    github_instance: Option<Arg<PyRef<'_, Verifier>>>,
 ) -> PyResult<VerificationResult> {
+    let repository = opt_str(&repository);
+    let owner = opt_str(&owner);
+    let signer_workflow = opt_str(&signer_workflow);
+    let instance = opt_str(&instance);
+    let public_good = opt(public_good);
+    let github_instance = opt(github_instance);
     let doc = inputs::json_input(bundles, "bundles").or_raise(py)?;
     let artifact = inputs::artifact_data(artifact, "artifact").or_raise(py)?;
     let job = (|| {
@@ -314,11 +330,14 @@ pub(crate) fn github_verify_homebrew_bottle(
     py: Python<'_>,
     bundles: &Bound<'_, PyAny>,
     bottle: Option<&Bound<'_, PyAny>>,
-    name: Option<&str>,
+    name: Option<Arg<String>>,
     digest: Option<&Bound<'_, PyAny>>,
-    public_good: Option<PyRef<'_, Verifier>>,
-    github_instance: Option<PyRef<'_, Verifier>>,
+    public_good: Option<Arg<PyRef<'_, Verifier>>>,
+    github_instance: Option<Arg<PyRef<'_, Verifier>>>,
 ) -> PyResult<VerificationResult> {
+    let name = opt_str(&name);
+    let public_good = opt(public_good);
+    let github_instance = opt(github_instance);
     let doc = inputs::json_input(bundles, "bundles").or_raise(py)?;
     let bottle = inputs::artifact_data(bottle, "bottle").or_raise(py)?;
     let job = (|| {

@@ -18,12 +18,14 @@ pub(crate) use sigverify_host::{guard, Failure};
 static ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static VERIFICATION_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 static INVALID_INPUT: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+static ARGUMENT_TYPE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
 
 /// Looks the exception classes up once, at module initialisation.
 pub(crate) fn init(py: Python<'_>) -> PyResult<()> {
     ERROR.import(py, "sigverify._errors", "Error")?;
     VERIFICATION_ERROR.import(py, "sigverify._errors", "VerificationError")?;
     INVALID_INPUT.import(py, "sigverify._errors", "InvalidInput")?;
+    ARGUMENT_TYPE_ERROR.import(py, "sigverify._errors", "ArgumentTypeError")?;
     Ok(())
 }
 
@@ -38,6 +40,39 @@ pub(crate) fn silence_panic_messages() {
 /// An argument that Python could not convert: `invalid-argument`, with Python's reason.
 pub(crate) fn argument_caused(message: impl std::fmt::Display, cause: PyErr) -> Failure {
     Failure::argument(format!("{message}: {cause}"))
+}
+
+/// An argument of a public function, extracted as `T` would be, except that a value of the wrong
+/// type (or `None` where a value is required) raises `sigverify.ArgumentTypeError`: code
+/// `invalid-argument`, as C and Node give for the same call (tests/argument-cases.json), and
+/// still a `TypeError`. pyo3 adds the argument's name as a note.
+pub(crate) struct Arg<T>(pub(crate) T);
+
+impl<'a, 'py, T: FromPyObject<'a, 'py>> FromPyObject<'a, 'py> for Arg<T> {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let py = obj.py();
+        T::extract(obj).map(Arg).map_err(|e| {
+            let e: PyErr = e.into();
+            if !e.is_instance_of::<pyo3::exceptions::PyTypeError>(py) {
+                return e;
+            }
+            let message = e.value(py).to_string();
+            instantiate(py, &ARGUMENT_TYPE_ERROR, &message, "invalid-argument", None)
+                .unwrap_or_else(|err| err)
+        })
+    }
+}
+
+/// `Option<Arg<T>>` back to `Option<T>`.
+pub(crate) fn opt<T>(arg: Option<Arg<T>>) -> Option<T> {
+    arg.map(|a| a.0)
+}
+
+/// `Option<Arg<String>>` as the `Option<&str>` the code below it takes.
+pub(crate) fn opt_str(arg: &Option<Arg<String>>) -> Option<&str> {
+    arg.as_ref().map(|a| a.0.as_str())
 }
 
 /// The one conversion from a failure to a Python exception; an `io-error` gets the `OSError`

@@ -18,7 +18,7 @@ use sigverify_host::model::{Request, Signer};
 use sigverify_host::Data;
 
 use crate::convert;
-use crate::errors::{argument_caused, guard, Failure, IntoPyResult};
+use crate::errors::{argument_caused, guard, opt, Arg, Failure, IntoPyResult};
 use crate::inputs::{self, given, type_name, Source};
 use crate::result::VerificationResult;
 use crate::verifier::{now, Verifier};
@@ -264,14 +264,16 @@ pub(crate) fn model_verify(
     identity: Option<&Bound<'_, PyAny>>,
     issuer: Option<&Bound<'_, PyAny>>,
     policy: Option<&Bound<'_, PyAny>>,
-    verifier: Option<PyRef<'_, Verifier>>,
+    verifier: Option<Arg<PyRef<'_, Verifier>>>,
     key: Option<&Bound<'_, PyAny>>,
     certificate_chain: Option<&Bound<'_, PyAny>>,
     ignore_paths: Option<&Bound<'_, PyAny>>,
     ignore_git_paths: bool,
     ignore_unsigned_files: bool,
-    threads: Option<i64>,
+    threads: Option<Arg<i64>>,
 ) -> PyResult<ModelVerification> {
+    let verifier = opt(verifier);
+    let threads = opt(threads);
     let job = (|| {
         let model = path(model, "model")?;
         let signature = given(signature).map(|s| path(s, "signature")).transpose()?;

@@ -4,7 +4,7 @@ use pyo3::prelude::*;
 
 use serde_json::{Map, Value};
 
-use crate::errors::{guard, Failure, IntoPyResult};
+use crate::errors::{guard, opt_str, Arg, Failure, IntoPyResult};
 use crate::inputs;
 
 /// A requirement on the signer. Immutable; share it freely.
@@ -18,7 +18,9 @@ pub(crate) struct Policy {
 impl Policy {
     /// The certificate's SAN must equal `identity` and its OIDC issuer `issuer`, exactly.
     #[staticmethod]
-    fn identity(py: Python<'_>, identity: &str, issuer: &str) -> PyResult<Policy> {
+    fn identity(py: Python<'_>, identity: Arg<String>, issuer: Arg<String>) -> PyResult<Policy> {
+        let identity: &str = &identity.0;
+        let issuer: &str = &issuer.0;
         guard(|| sigverify::Policy::identity(identity, issuer).map_err(Failure::Load))
             .map(|inner| Policy {
                 inner: inner.into(),
@@ -58,14 +60,20 @@ impl Policy {
     #[allow(clippy::too_many_arguments)]
     fn github(
         py: Python<'_>,
-        repository: Option<&str>,
-        owner: Option<&str>,
-        signer_workflow: Option<&str>,
-        source_ref: Option<&str>,
-        source_digest: Option<&str>,
+        repository: Option<Arg<String>>,
+        owner: Option<Arg<String>>,
+        signer_workflow: Option<Arg<String>>,
+        source_ref: Option<Arg<String>>,
+        source_digest: Option<Arg<String>>,
         deny_self_hosted_runners: bool,
-        predicate_type: Option<&str>,
+        predicate_type: Option<Arg<String>>,
     ) -> PyResult<Policy> {
+        let repository = opt_str(&repository);
+        let owner = opt_str(&owner);
+        let signer_workflow = opt_str(&signer_workflow);
+        let source_ref = opt_str(&source_ref);
+        let source_digest = opt_str(&source_digest);
+        let predicate_type = opt_str(&predicate_type);
         shorthand(
             py,
             "github",
@@ -87,14 +95,20 @@ impl Policy {
     #[allow(clippy::too_many_arguments)]
     fn gitlab(
         py: Python<'_>,
-        project: Option<&str>,
-        namespace: Option<&str>,
-        signer_config: Option<&str>,
-        source_ref: Option<&str>,
-        source_digest: Option<&str>,
+        project: Option<Arg<String>>,
+        namespace: Option<Arg<String>>,
+        signer_config: Option<Arg<String>>,
+        source_ref: Option<Arg<String>>,
+        source_digest: Option<Arg<String>>,
         deny_self_hosted_runners: bool,
-        predicate_type: Option<&str>,
+        predicate_type: Option<Arg<String>>,
     ) -> PyResult<Policy> {
+        let project = opt_str(&project);
+        let namespace = opt_str(&namespace);
+        let signer_config = opt_str(&signer_config);
+        let source_ref = opt_str(&source_ref);
+        let source_digest = opt_str(&source_digest);
+        let predicate_type = opt_str(&predicate_type);
         shorthand(
             py,
             "gitlab",

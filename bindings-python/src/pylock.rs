@@ -19,7 +19,7 @@ use sigverify::ecosystems::continuity::{Identity, Verdict};
 use sigverify_host::ecosystems::pylock::{self, Outcome, Request};
 use sigverify_host::Instance;
 
-use crate::errors::{guard, Failure, IntoPyResult};
+use crate::errors::{guard, opt, Arg, Failure, IntoPyResult};
 use crate::inputs::{self, given, Source};
 use crate::model::path;
 use crate::verifier::{now, Verifier};
@@ -261,8 +261,9 @@ pub(crate) fn pylock_verify(
     lock: &Bound<'_, PyAny>,
     dist_dir: Option<&Bound<'_, PyAny>>,
     provenance_dir: Option<&Bound<'_, PyAny>>,
-    verifier: Option<PyRef<'_, Verifier>>,
+    verifier: Option<Arg<PyRef<'_, Verifier>>>,
 ) -> PyResult<LockReport> {
+    let verifier = opt(verifier);
     let source = self::lock(lock).or_raise(py)?;
     let job = request(&source, dist_dir, provenance_dir, verifier.as_ref()).or_raise(py)?;
     let now = now();
@@ -279,8 +280,9 @@ pub(crate) fn pylock_record(
     lock: &Bound<'_, PyAny>,
     dist_dir: Option<&Bound<'_, PyAny>>,
     provenance_dir: Option<&Bound<'_, PyAny>>,
-    verifier: Option<PyRef<'_, Verifier>>,
+    verifier: Option<Arg<PyRef<'_, Verifier>>>,
 ) -> PyResult<LockReport> {
+    let verifier = opt(verifier);
     let source = self::lock(lock).or_raise(py)?;
     let job = request(&source, dist_dir, provenance_dir, verifier.as_ref()).or_raise(py)?;
     let target: Option<PathBuf> = match &source {

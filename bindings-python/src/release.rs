@@ -9,7 +9,7 @@ use pyo3::prelude::*;
 
 use sigverify_host::ecosystems::github_release::{Asset, Request};
 
-use crate::errors::{guard, Failure, IntoPyResult};
+use crate::errors::{guard, opt, Arg, Failure, IntoPyResult};
 use crate::inputs;
 use crate::result::VerificationResult;
 use crate::verifier::{now, Verifier};
@@ -27,8 +27,9 @@ pub(crate) fn github_verify_release(
     tag: Option<&Bound<'_, PyAny>>,
     digest: Option<&Bound<'_, PyAny>>,
     filename: Option<&Bound<'_, PyAny>>,
-    github_instance: Option<PyRef<'_, Verifier>>,
+    github_instance: Option<Arg<PyRef<'_, Verifier>>>,
 ) -> PyResult<VerificationResult> {
+    let github_instance = opt(github_instance);
     let doc = inputs::json_input(bundles, "bundles").or_raise(py)?;
     let sources = (|| {
         let Some(list) = inputs::given(assets) else {

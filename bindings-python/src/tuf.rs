@@ -13,7 +13,7 @@ use pyo3::types::{PyBytes, PyList, PyMapping, PyTuple};
 use sigverify_host::tuf::{self, Files};
 
 use crate::convert;
-use crate::errors::{argument_caused, guard, Failure, IntoPyResult};
+use crate::errors::{argument_caused, guard, opt_str, Arg, Failure, IntoPyResult};
 use crate::inputs::{self, given};
 use crate::root::TrustedRoot;
 
@@ -167,11 +167,12 @@ pub(crate) fn tuf_update(
     metadata: &Bound<'_, PyAny>,
     targets: &Bound<'_, PyAny>,
     root: Option<&Bound<'_, PyAny>>,
-    instance: Option<&str>,
+    instance: Option<Arg<String>>,
     state: Option<&Bound<'_, PyAny>>,
     now: Option<&Bound<'_, PyAny>>,
     accept_expired_metadata_unsafe: bool,
 ) -> PyResult<TufUpdate> {
+    let instance = opt_str(&instance);
     let job = (|| {
         tuf::Request {
             metadata: files(metadata, "metadata")?,

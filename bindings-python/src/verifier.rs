@@ -6,7 +6,7 @@ use pyo3::types::PyList;
 
 use std::sync::Arc;
 
-use crate::errors::{argument_caused, guard, to_pyerr, Failure, IntoPyResult};
+use crate::errors::{argument_caused, guard, opt, to_pyerr, Arg, Failure, IntoPyResult};
 use crate::inputs::Item;
 use crate::result::VerificationResult;
 use crate::root::TrustedRoot;
@@ -41,13 +41,19 @@ impl Verifier {
     #[pyo3(signature = (root, *, tlog_threshold=None, timestamp_threshold=None, sct_threshold=None, witnesses=None, witness_threshold=None))]
     fn new(
         py: Python<'_>,
-        root: PyRef<'_, TrustedRoot>,
-        tlog_threshold: Option<i64>,
-        timestamp_threshold: Option<i64>,
-        sct_threshold: Option<i64>,
-        witnesses: Option<Vec<String>>,
-        witness_threshold: Option<i64>,
+        root: Arg<PyRef<'_, TrustedRoot>>,
+        tlog_threshold: Option<Arg<i64>>,
+        timestamp_threshold: Option<Arg<i64>>,
+        sct_threshold: Option<Arg<i64>>,
+        witnesses: Option<Arg<Vec<String>>>,
+        witness_threshold: Option<Arg<i64>>,
     ) -> PyResult<Verifier> {
+        let root = root.0;
+        let tlog_threshold = opt(tlog_threshold);
+        let timestamp_threshold = opt(timestamp_threshold);
+        let sct_threshold = opt(sct_threshold);
+        let witnesses = opt(witnesses);
+        let witness_threshold = opt(witness_threshold);
         let build = || -> Result<Verifier, Failure> {
             let count = |v, name| threshold(v, name, 0).map(|n| v.map(|_| n));
             let built = sigverify_host::VerifierRequest {
@@ -95,8 +101,9 @@ impl Verifier {
         py: Python<'py>,
         items: &Bound<'py, PyAny>,
         policy: Option<&Bound<'py, PyAny>>,
-        jobs: Option<i64>,
+        jobs: Option<Arg<i64>>,
     ) -> PyResult<Bound<'py, PyList>> {
+        let jobs = opt(jobs);
         let default_policy = crate::inputs::given(policy);
         crate::inputs::policy(default_policy).or_raise(py)?;
         let threads = sigverify_host::batch::threads(jobs).or_raise(py)?;

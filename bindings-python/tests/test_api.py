@@ -7,8 +7,9 @@ import datetime
 import hashlib
 import json
 import re
+import sys
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, Callable, List, cast
 
 import pytest
 
@@ -20,6 +21,7 @@ SIGNED_AT = datetime.datetime(2024, 3, 19, 17, 26, 26, tzinfo=datetime.timezone.
 
 def test_exports() -> None:
     assert set(sigverify.__all__) == {
+        "ArgumentTypeError",
         "CheckedClaim",
         "Error",
         "InvalidInput",
@@ -446,12 +448,29 @@ def test_invalid_verifier_options(kwargs: dict[str, Any]) -> None:
 
 
 def test_verifier_argument_types() -> None:
-    with pytest.raises(TypeError):
-        sigverify.Verifier(cast(Any, "public-good"))
-    with pytest.raises(TypeError):
-        sigverify.Verifier(sigverify.TrustedRoot.public_good(), tlog_threshold=cast(Any, "1"))
-    with pytest.raises(TypeError):
-        sigverify.Verifier(sigverify.TrustedRoot.public_good(), witnesses=cast(Any, "key"))
+    # A wrong type is sigverify's invalid-argument (the code C and Node give) and a TypeError.
+    calls: List[Callable[[], object]] = [
+        lambda: sigverify.Verifier(cast(Any, "public-good")),
+        lambda: sigverify.Verifier(sigverify.TrustedRoot.public_good(), tlog_threshold=cast(Any, "1")),
+        lambda: sigverify.Verifier(sigverify.TrustedRoot.public_good(), tlog_threshold=cast(Any, 1.5)),
+        lambda: sigverify.Verifier(sigverify.TrustedRoot.public_good(), witnesses=cast(Any, "key")),
+        lambda: sigverify.Policy.identity(cast(Any, None), "https://issuer.example"),
+        lambda: sigverify.Policy.identity("a@example.com", cast(Any, 7)),
+    ]
+    for call in calls:
+        with pytest.raises(sigverify.ArgumentTypeError) as info:
+            call()
+        assert isinstance(info.value, TypeError) and isinstance(info.value, sigverify.InvalidInput)
+        assert info.value.code == "invalid-argument" and info.value.check is None
+    # Python's own note names the argument.
+    with pytest.raises(sigverify.ArgumentTypeError) as info:
+        sigverify.Verifier(sigverify.TrustedRoot.public_good(), sct_threshold=cast(Any, "2"))
+    if sys.version_info >= (3, 11):  # exception notes are Python 3.11+
+        assert any("sct_threshold" in n for n in getattr(info.value, "__notes__", [])), info.value
+    # Left out entirely, a required argument is Python's plain TypeError, before sigverify runs.
+    with pytest.raises(TypeError) as missing:
+        cast(Any, sigverify.Verifier)()
+    assert not isinstance(missing.value, sigverify.Error)
 
 
 def test_objects_are_immutable(verifier: sigverify.Verifier, policy: sigverify.Policy, bundle: bytes, artifact: bytes) -> None:

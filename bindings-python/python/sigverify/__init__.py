@@ -31,6 +31,7 @@ from . import npm as npm
 from . import pypi as pypi
 from . import pylock as pylock
 from . import tuf as tuf
+from ._errors import ArgumentTypeError as ArgumentTypeError
 from ._errors import Error as Error
 from ._errors import InvalidInput as InvalidInput
 from ._errors import VerificationError as VerificationError
@@ -46,6 +47,7 @@ from ._native import Verifier as Verifier
 from ._native import __version__ as __version__
 
 __all__ = [
+    "ArgumentTypeError",
     "CheckedClaim",
     "Error",
     "InvalidInput",

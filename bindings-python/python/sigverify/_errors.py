@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-__all__ = ["Error", "VerificationError", "InvalidInput"]
+__all__ = ["Error", "VerificationError", "InvalidInput", "ArgumentTypeError"]
 
 
 class Error(Exception):
@@ -56,7 +56,18 @@ class InvalidInput(Error, ValueError):
     """
 
 
+class ArgumentTypeError(InvalidInput, TypeError):
+    """An argument of the wrong type, or ``None`` where a value is required (code
+    ``"invalid-argument"``, as the C ABI and Node give for the same call).
+
+    Also a :class:`TypeError`, CPython's convention for a wrong argument type, so ``except
+    TypeError`` keeps working. Python's own reason is the message; the argument's name is in the
+    exception's notes (``while processing 'identity'``). A required argument left out entirely is
+    reported by Python itself, as a plain ``TypeError``, before sigverify runs.
+    """
+
+
 # Shown as sigverify.Error etc. in tracebacks and reprs (and found there by pickle).
-for _cls in (Error, VerificationError, InvalidInput):
+for _cls in (Error, VerificationError, InvalidInput, ArgumentTypeError):
     _cls.__module__ = "sigverify"
 del _cls
