@@ -107,7 +107,8 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
         return Err(ts_err("the token is not CMS SignedData"));
     }
     let sd = expect(ci.get(1), tag::CONSTRUCTED_0, "ContentInfo.content")?;
-    let (sd, _) = Tlv::read(sd.content).ok_or_else(|| malformed("SignedData"))?;
+    // [0] EXPLICIT holds exactly one value: bytes after it would be outside every signature.
+    let sd = Tlv::read_all(sd.content).ok_or_else(|| malformed("SignedData"))?;
     let sd = sd.children().ok_or_else(|| malformed("SignedData"))?;
     // SignedData ::= SEQUENCE { version, digestAlgorithms SET, encapContentInfo, certificates [0]
     //   IMPLICIT OPTIONAL, crls [1] IMPLICIT OPTIONAL, signerInfos SET }
@@ -129,7 +130,7 @@ fn parse(der: &[u8]) -> Result<Parsed<'_>, Error> {
         ));
     }
     let econtent = expect(eci.get(1), tag::CONSTRUCTED_0, "eContent")?;
-    let (octets, _) = Tlv::read(econtent.content).ok_or_else(|| malformed("eContent"))?;
+    let octets = Tlv::read_all(econtent.content).ok_or_else(|| malformed("eContent"))?;
     if octets.tag != tag::OCTET_STRING {
         return Err(malformed("eContent"));
     }
@@ -502,6 +503,55 @@ fn verify_trusted_signer(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
+        assert!(content.len() < 0x80, "short form only");
+        let mut v = vec![tag, content.len() as u8];
+        v.extend_from_slice(content);
+        v
+    }
+
+    fn error(der: &[u8]) -> String {
+        match parse(der) {
+            Err(e) => e.to_string(),
+            Ok(_) => panic!("parsed"),
+        }
+    }
+
+    /// A granted response around `signed_data_content` (the [0] EXPLICIT content of the token).
+    fn response(signed_data_content: &[u8], econtent: &[u8]) -> Vec<u8> {
+        let status = tlv(tag::SEQUENCE, &tlv(tag::INTEGER, &[0]));
+        let eci = [
+            tlv(tag::OID, ID_CT_TST_INFO.as_bytes()),
+            tlv(tag::CONSTRUCTED_0, econtent),
+        ]
+        .concat();
+        let sd = [
+            tlv(tag::INTEGER, &[3]),
+            tlv(tag::SET, &[]),
+            tlv(tag::SEQUENCE, &eci),
+        ]
+        .concat();
+        let mut wrapped = tlv(tag::SEQUENCE, &sd);
+        wrapped.extend_from_slice(signed_data_content);
+        let ci = [
+            tlv(tag::OID, ID_SIGNED_DATA.as_bytes()),
+            tlv(tag::CONSTRUCTED_0, &wrapped),
+        ]
+        .concat();
+        tlv(tag::SEQUENCE, &[status, tlv(tag::SEQUENCE, &ci)].concat())
+    }
+
+    #[test]
+    fn explicit_wrappers_hold_exactly_one_value() {
+        let octets = tlv(tag::OCTET_STRING, b"tst");
+        // Well formed up to the missing signerInfos.
+        assert!(error(&response(&[], &octets)).contains("signerInfos is missing"));
+        // A byte after SignedData inside its [0] EXPLICIT, or after the eContent OCTET STRING.
+        assert!(error(&response(&[0x05, 0x00], &octets)).contains("SignedData is not valid DER"));
+        let trailing = [octets, vec![0x05, 0x00]].concat();
+        assert!(error(&response(&[], &trailing)).contains("eContent is not valid DER"));
+    }
 
     #[test]
     fn empty_and_hollow_responses_are_refused() {
