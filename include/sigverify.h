@@ -109,6 +109,7 @@ enum sigverify_result
   SIGVERIFY_RESULT_INVALID_UTF8 = 3,
   /**
    * sigverify panicked. The panic was caught at the C boundary; this is a bug in sigverify.
+   * Its name is `internal-error`, the code every face gives for a caught bug.
    */
   SIGVERIFY_RESULT_PANIC = 4,
   /**

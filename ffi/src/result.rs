@@ -37,6 +37,7 @@ pub enum sigverify_result {
     /// A string argument is not valid UTF-8.
     InvalidUtf8 = 3,
     /// sigverify panicked. The panic was caught at the C boundary; this is a bug in sigverify.
+    /// Its name is `internal-error`, the code every face gives for a caught bug.
     Panic = 4,
     /// The value asked for does not exist (the identity of a bundle signed with a key, the last
     /// error of a thread that has had none).
@@ -132,7 +133,8 @@ const TABLE: &[(R, &CStr, &CStr)] = &[
     ),
     (
         R::Panic,
-        c"panic",
+        // The same code as the CLI, Python and Node give for a caught bug.
+        c"internal-error",
         c"internal error: a panic was caught at the C boundary (a bug in sigverify)",
     ),
     (

@@ -27,7 +27,7 @@ static void test_result_codes(void) {
       {SIGVERIFY_RESULT_NULL_PARAMETER, 1, "null-parameter"},
       {SIGVERIFY_RESULT_BUFFER_TOO_SMALL, 2, "buffer-too-small"},
       {SIGVERIFY_RESULT_INVALID_UTF8, 3, "invalid-utf8"},
-      {SIGVERIFY_RESULT_PANIC, 4, "panic"},
+      {SIGVERIFY_RESULT_PANIC, 4, "internal-error"},
       {SIGVERIFY_RESULT_NOT_AVAILABLE, 5, "not-available"},
       {SIGVERIFY_RESULT_INVALID_PARAMETER, 6, "invalid-parameter"},
       {SIGVERIFY_RESULT_UNKNOWN_ERROR, 7, "unknown-error"},
