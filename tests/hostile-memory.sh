@@ -56,6 +56,13 @@ b = copy.deepcopy(v3)
 b["messageSignature"]["signature"] = "A" * (100 * 1024 * 1024)
 dump("bundle-100mb.json", b)
 
+# PEP 751 locks of 15 MB (under the 16 MiB size limit): 500,000 packages (over the package
+# limit), and one array of 3 million integers (over the item limit), each a package of its own.
+os.makedirs(os.path.join(out, "lock-packages"))
+write("lock-packages/pylock.toml", 'lock-version = "1.0"\ncreated-by = "x"\n' + '[[packages]]\nname = "a"\n' * 500_000)
+os.makedirs(os.path.join(out, "lock-items"))
+write("lock-items/pylock.toml", 'lock-version = "1.0"\ncreated-by = "x"\nx = [' + "1," * 3_000_000 + "]\n")
+
 # JSON nested 100,000 deep (arrays, then objects).
 write("nested-arrays.json", "[" * 100_000 + "]" * 100_000)
 write("nested-objects.json", '{"a":' * 100_000 + "1" + "}" * 100_000)
@@ -213,6 +220,8 @@ CASES=(
   "bundle whose logIndex is a tree at the item limit|verify $W/log-index-tree.json $A --identity $ID --issuer $ISS"
   "PEP 740 attestation at the item limit|pypi verify --digest sha256:$(printf '0%.0s' {1..64}) --filename a-1.0.tar.gz --attestation $W/pep740-item-limit.json --publisher github:o/r/w.yml"
   "npm response at the item limit|npm verify --digest sha512:$(printf '0%.0s' {1..128}) --attestations $W/npm-item-limit.json --package a@1.0.0"
+  "PEP 751 lock with 500,000 packages|pylock verify $W/lock-packages/pylock.toml --dist-dir $W/lock-packages"
+  "PEP 751 lock with 3 million values|pylock verify $W/lock-items/pylock.toml --dist-dir $W/lock-items"
   "16 MiB trusted root of empty logs|verify $V3 $A --identity $ID --issuer $ISS --trusted-root $W/trusted-root-16mib-tlogs.json"
 )
 
@@ -223,6 +232,8 @@ H=$W/huge
 printf '{"version":1,"identity":"a","issuer":"b"}' >"$W/policy.json"
 mkdir -p "$W/tuf-meta" "$W/tuf-targets" "$W/tuf-out"
 truncate -s 7G "$W/tuf-meta/timestamp.json"
+mkdir -p "$W/lock" "$W/empty"
+truncate -s 7G "$W/lock/pylock.toml"
 for n in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20; do truncate -s 7G "$W/tuf-meta/$n.root.json"; done
 SPARSE_CASES=(
   "7 GiB bundle|verify $H $A --identity $ID --issuer $ISS"
@@ -242,6 +253,13 @@ SPARSE_CASES=(
   "7 GiB TUF state (trust update --state)|trust update --metadata $W/tuf-meta --targets $W/tuf-targets --out $W/tuf-out --state $H"
   "7 GiB TUF metadata files (trust update)|trust update --metadata $W/tuf-meta --targets $W/tuf-targets --out $W/tuf-out"
   "7 GiB trusted root (trust show)|trust show $H"
+  "7 GiB PEP 751 lock (pylock verify)|pylock verify $W/lock/pylock.toml --dist-dir $W/empty"
+  "7 GiB PEP 751 lock (pylock record)|pylock record $W/lock/pylock.toml --dist-dir $W/empty"
+  "7 GiB conda bundle|conda verify --digest sha256:$(printf '0%.0s' {1..64}) --filename a-1.0-0.conda --bundle $H --repository o/r"
+  "7 GiB conda .v0.sigs|conda verify --digest sha256:$(printf '0%.0s' {1..64}) --filename a-1.0-0.conda --sigs $H --repository o/r"
+  "7 GiB BCR attestations.json|bcr verify --attestations $H --module-dir $W/empty --repository o/r"
+  "7 GiB BCR bundle|bcr verify $W/policy.json --bundle $H --repository o/r"
+  "7 GiB GitHub release bundle|github release verify --bundle $H --repo o/r --tag v1 --digest sha256:$(printf '0%.0s' {1..64}) --filename a.tar.gz"
 )
 
 # Known core bugs (reported; see SECURITY.md "Known limitations"): cases that are refused with

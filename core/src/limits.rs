@@ -32,8 +32,12 @@ pub const MAX_CERTIFICATES_PEM_BYTES: usize = 4 * 1024 * 1024;
 /// Largest PEP 751 lock (`pylock.toml`) accepted, in bytes (a lock of a thousand packages with
 /// wheels for every platform is a few MB).
 pub const MAX_PYLOCK_BYTES: usize = 16 * 1024 * 1024;
-/// Most values (tables, arrays, scalars) in one `pylock.toml`.
-pub const MAX_PYLOCK_ITEMS: usize = 1_000_000;
+/// Most values (tables, arrays, scalars) in one `pylock.toml`, bounded from the text before it
+/// is parsed (see `ecosystems::pylock`). The parsed tree takes up to about a kilobyte per value
+/// (tables cost the most), so this keeps a lock's tree under ~160 MB; a real uv lock has one
+/// value per ~50 bytes and counts ~1.8 per value before parsing, so locks up to ~4 MB (about a
+/// thousand packages with wheels for every platform) fit.
+pub const MAX_PYLOCK_ITEMS: usize = 150_000;
 /// Most `[[packages]]` in one `pylock.toml`.
 pub const MAX_PYLOCK_PACKAGES: usize = 100_000;
 /// Most CA certificates given at once (model signing's `certificate` method).

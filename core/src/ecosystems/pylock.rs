@@ -338,6 +338,56 @@ fn item_json(i: &Item) -> Json {
     }
 }
 
+/// An upper bound on the values (tables, arrays, scalars) of a TOML document, from its text
+/// alone, so that a document over [`MAX_PYLOCK_ITEMS`] is refused before any tree is built
+/// (toml_edit keeps about a kilobyte per value). Outside strings and comments, every value but
+/// the root follows an `=` (a key's value), a `[` or `,` (an array's element, a table header),
+/// a `{` (an inline table) or a `.` (an implicit table of a dotted key), so one plus their count
+/// bounds the values. A real uv lock counts about 1.8 per value (most dots are inside strings).
+fn value_bound(text: &str) -> usize {
+    let b = text.as_bytes();
+    let mut n = 1;
+    let mut i = 0;
+    while let Some(&c) = b.get(i) {
+        match c {
+            b'=' | b',' | b'[' | b'{' | b'.' => n += 1,
+            b'#' => {
+                while b.get(i).is_some_and(|&c| c != b'\n') {
+                    i += 1;
+                }
+            }
+            b'"' | b'\'' => {
+                let multi = b.get(i + 1) == Some(&c) && b.get(i + 2) == Some(&c);
+                i += if multi { 3 } else { 1 };
+                // Up to the closing quote(s); a backslash escapes the next byte in basic strings.
+                // An unterminated string ends the scan: the parser refuses the document.
+                loop {
+                    match b.get(i) {
+                        None => return n,
+                        Some(b'\\') if c == b'"' => i += 2,
+                        Some(&q)
+                            if q == c && (!multi || b.get(i + 1..i + 3) == Some(&[c, c][..])) =>
+                        {
+                            i += if multi { 3 } else { 1 };
+                            // A multi-line string may end with up to two more quotes.
+                            while multi && b.get(i) == Some(&c) {
+                                i += 1;
+                            }
+                            break;
+                        }
+                        Some(b'\n') if !multi => break,
+                        Some(_) => i += 1,
+                    }
+                }
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    n
+}
+
 /// Counts the values of a document (tables, arrays and scalars), stopping past the limit.
 fn count_items(i: &Item, n: &mut usize) {
     fn value(v: &Value, n: &mut usize) {
@@ -351,17 +401,25 @@ fn count_items(i: &Item, n: &mut usize) {
             _ => {}
         }
     }
-    *n += 1;
-    if *n > MAX_PYLOCK_ITEMS {
-        return;
-    }
     match i {
         Item::None => {}
         Item::Value(v) => value(v, n),
-        Item::Table(t) => t.iter().for_each(|(_, i)| count_items(i, n)),
-        Item::ArrayOfTables(a) => a
-            .iter()
-            .for_each(|t| t.iter().for_each(|(_, i)| count_items(i, n))),
+        Item::Table(t) => {
+            *n += 1;
+            if *n <= MAX_PYLOCK_ITEMS {
+                t.iter().for_each(|(_, i)| count_items(i, n));
+            }
+        }
+        Item::ArrayOfTables(a) => {
+            *n += 1;
+            for t in a.iter() {
+                *n += 1;
+                if *n > MAX_PYLOCK_ITEMS {
+                    return;
+                }
+                t.iter().for_each(|(_, i)| count_items(i, n));
+            }
+        }
     }
 }
 
@@ -641,6 +699,14 @@ impl Lock {
     pub fn parse(text: &[u8]) -> Result<Lock, Error> {
         Document::Pylock.check_size(text.len() as u64)?;
         let text = std::str::from_utf8(text).map_err(|e| bad(format!("not UTF-8: {e}")))?;
+        let bound = value_bound(text);
+        if bound > MAX_PYLOCK_ITEMS {
+            return Err(Error::LimitExceeded {
+                what: "pylock.toml items (bounded before parsing: 1 + the `=`, `,`, `[`, `{` and `.` outside strings)",
+                limit: MAX_PYLOCK_ITEMS as u64,
+                found: bound as u64,
+            });
+        }
         let doc = toml_edit::Document::parse(text).map_err(|e| bad(e.to_string()))?;
         let mut n = 0;
         count_items(doc.as_item(), &mut n);
@@ -991,6 +1057,39 @@ run-on = 2025-03-06T12:28:57.760769
             Lock::parse(b"lock-version = '1.1'\ncreated-by = 'x'\nsurprise = 1\npackages = []\n")
                 .unwrap();
         assert_eq!(l.unknown_keys, vec!["surprise".to_owned()]);
+    }
+
+    #[test]
+    fn the_value_bound_bounds_the_parsed_values() {
+        let docs = [
+            "a = 1\n",
+            "a.b.c = 1\n[t.u]\nx = [1, [2, {y = 3, z.w = 4}]]\n[[p]]\n[[p]]\nq = {}\n",
+            // Separators inside strings and comments are not counted; the values still are.
+            "a = \"=,[{.\\\"=\"\nb = '=,[{.'\n# = , [ { .\nc = \"\"\"=,\n[{.\"\"\"\"\nd = '''=,\n.'''\n",
+            "x = 1.5\ny = 1979-05-27T07:32:00.999Z\nz = [ ]\n",
+        ];
+        for doc in docs {
+            let parsed = toml_edit::Document::parse(doc).unwrap_or_else(|e| panic!("{doc}: {e}"));
+            let mut n = 0;
+            count_items(parsed.as_item(), &mut n);
+            let bound = value_bound(doc);
+            assert!(n <= bound, "{doc:?}: {n} values, bound {bound}");
+        }
+        // Strings and comments hide their separators.
+        assert_eq!(value_bound("a = \"=,[{.\" # =,[{.\n"), 2);
+        assert_eq!(value_bound("a = '''\n=,[{.\n'''\n"), 2);
+        // An unterminated string stops the count (the parser refuses the document).
+        assert_eq!(value_bound("a = \"==="), 2);
+    }
+
+    #[test]
+    fn values_over_the_limit_are_refused_before_parsing() {
+        // Dotted keys: four values a line, the costliest kind of value to parse.
+        let text: String = (0..MAX_PYLOCK_ITEMS / 4 + 1)
+            .map(|i| format!("k{i}.a.b.c = 1\n"))
+            .collect();
+        let e = Lock::parse(text.as_bytes()).unwrap_err();
+        assert!(e.to_string().contains("bounded before parsing"), "{e}");
     }
 
     #[test]
