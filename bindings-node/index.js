@@ -2,7 +2,21 @@
 // The `sigverify` package: the native addon (loaded by binding.js, which `napi build` generates)
 // and the error classes that it throws (errors.js). Typings: index.d.ts, generated.
 
-const native = require('./binding.js')
+let native
+try {
+  native = require('./binding.js')
+} catch (e) {
+  // Installed from the registry, the addon is the optional dependency sigverify-<platform>.
+  const err = new Error(
+    `sigverify: no native addon loads on ${process.platform}-${process.arch}. Prebuilt packages ` +
+      'exist for linux-x64-gnu, linux-arm64-gnu, darwin-arm64 and win32-x64-msvc; npm installs ' +
+      'the matching one as an optional dependency (not with --omit=optional). Elsewhere, build ' +
+      'from a checkout of the repository: `npm install ./bindings-node` (needs Rust 1.88 or ' +
+      'later and a C compiler).',
+  )
+  err.cause = e
+  throw err
+}
 const { SigverifyError, VerificationError, InvalidInputError } = require('./errors.js')
 
 native.__registerErrorClasses(SigverifyError, VerificationError, InvalidInputError)

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
-// Builds the native addon from source: `napi build --platform --release` (npm runs this as the
-// package's `install` script, and `npm run build` runs it again). Output, next to this file:
+// Builds the native addon from source in a checkout of the repository: `napi build --platform
+// --release` (npm runs this as the `install` script of bindings-node/, and `npm run build` runs it
+// again). The published package has no install script: its addon is prebuilt, in the
+// per-platform optional dependency (scripts/dist.sh packs both). Output, next to this file:
 //   sigverify.<platform>.node   the addon (not committed)
 //   binding.js                  the loader napi generates (committed)
 //   index.d.ts                  the typings, generated from the Rust `///` comments (committed)
