@@ -73,15 +73,15 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     progress = args.progress or sys.stderr.isatty()
     try:
         if args.scheduler:
-            with Client(args.scheduler) as client:
+            with Client(args.scheduler) as client:  # type: ignore[no-untyped-call]
                 summary = audit(args.input, args.output, client=client, settings=settings, overwrite=args.overwrite, progress=progress)
         else:
-            with LocalCluster(
+            with LocalCluster(  # type: ignore[no-untyped-call]
                 n_workers=args.workers,
                 threads_per_worker=args.threads_per_worker,
                 processes=True,
-                dashboard_address=":0" if progress else None,
-            ) as cluster, Client(cluster) as client:
+                dashboard_address=":0",
+            ) as cluster, Client(cluster) as client:  # type: ignore[no-untyped-call]
                 if progress and client.dashboard_link:
                     print(f"dashboard: {client.dashboard_link}", file=sys.stderr)
                 summary = audit(args.input, args.output, client=client, settings=settings, overwrite=args.overwrite, progress=progress)

@@ -127,7 +127,7 @@ def read_jsonl(path: str) -> list[dict[str, Any]]:
 def read_parquet(path: str) -> list[dict[str, Any]]:
     """The rows of one Parquet file (same rules as :func:`read_jsonl`; the id of a row without
     one is ``FILE#ROW``)."""
-    import pyarrow.parquet as pq
+    import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
     base = str(Path(path).resolve().parent)
     name = Path(path).name
@@ -149,7 +149,7 @@ def read_file(path: str) -> "Any":
 
 def frame(rows: list[dict[str, Any]]) -> "Any":
     """Rows as a pandas DataFrame of :data:`COLUMNS`, every column of dtype object."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     return pd.DataFrame(
         {c: pd.Series([r.get(c) for r in rows], dtype=object) for c in COLUMNS},

@@ -254,7 +254,7 @@ def verify_rows(rows: list[dict[str, Any]], settings: Settings) -> list[dict[str
 
 def result_frame(results: list[dict[str, Any]]) -> Any:
     """Result rows as a pandas DataFrame of :data:`RESULT_COLUMNS`."""
-    import pandas as pd
+    import pandas as pd  # type: ignore[import-untyped]
 
     cols: dict[str, Any] = {c: pd.Series([r[c] for r in results], dtype=object) for c in RESULT_COLUMNS}
     cols["verified"] = pd.Series([bool(r["verified"]) for r in results], dtype=bool)
@@ -262,7 +262,7 @@ def result_frame(results: list[dict[str, Any]]) -> Any:
 
 
 def _arrow_schema() -> Any:
-    import pyarrow as pa
+    import pyarrow as pa  # type: ignore[import-untyped]
 
     s = pa.string()
     return pa.schema(
@@ -290,7 +290,7 @@ def write(results: list[dict[str, Any]], path: str, fmt: str) -> None:
     try:
         if fmt == "parquet":
             import pyarrow as pa
-            import pyarrow.parquet as pq
+            import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
             table = pa.Table.from_pylist(results, schema=_arrow_schema())
             pq.write_table(table, tmp)
