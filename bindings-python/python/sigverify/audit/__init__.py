@@ -96,7 +96,7 @@ def _from_bag(bag: Any) -> Any:
     return dd.from_delayed(parts, meta=empty_frame(), verify_meta=False)
 
 
-def _items(items: Any) -> Any:
+def _collection(items: Any) -> Any:
     import dask.bag as db
     import dask.dataframe as dd
 
@@ -186,7 +186,7 @@ def audit(
     out = os.path.abspath(os.fspath(output))
     fmt = _prepare_output(out, overwrite)
     with dask.config.set({"dataframe.convert-string": False}):
-        ddf = _items(items)
+        ddf = _collection(items)
         tasks = ddf.map_partitions(verify_partition, out, fmt, settings, meta=summarize([], 0), enforce_metadata=False)
         npartitions = int(ddf.npartitions)
         start = time.perf_counter()
