@@ -439,3 +439,61 @@ def test_cli(corpus: Corpus, tmp_path: Path) -> None:
 
 def test_conformance_folder_present() -> None:
     assert (conformance_dir() / "a.txt").is_file()
+
+
+def _eco_sample(name: str) -> Any:
+    from _vectors import ecosystems_dir
+
+    d = ecosystems_dir() / name
+    if not (d / "meta.json").is_file():
+        pytest.fail(f"TEST VECTORS MISSING: {d}", pytrace=False)
+    from _vectors import Sample
+
+    return Sample(name, d, json.loads((d / "meta.json").read_text()))
+
+
+def test_ecosystem_requests() -> None:
+    """PyPI provenance objects, npm attestations and conda attestations as audit items, against
+    the adapters called directly (and near misses: another publisher, version, repository)."""
+    import base64
+    import urllib.parse
+
+    from _conda import known
+
+    pypi = _eco_sample("pypi-attestations-0.0.19-provenance-object")
+    tp = pypi.meta["trusted_publisher"]
+    assert isinstance(tp, dict)
+    publisher = f"github:{tp['repository']}/{tp['workflow']}"
+    filename = pypi.original.name[: -len(".provenance")]
+    npm = _eco_sample("npm-sigstore-1.0.0-provenance")
+    statement = json.loads(base64.b64decode(json.loads(npm.bundle.read_text())["dsseEnvelope"]["payload"]))
+    package = urllib.parse.unquote(statement["subject"][0]["name"][len("pkg:npm/") :])
+    conda = _eco_sample("conda-signed-package-2.1.0-attestation")
+    k = known(conda)
+    rows: list[dict[str, Any]] = [
+        {"id": "pypi", "ecosystem": "pypi", "bundle": str(pypi.original), "digest": pypi.digest, "filename": filename, "publisher": publisher},
+        {"id": "pypi-other", "ecosystem": "pypi", "bundle": str(pypi.original), "digest": pypi.digest, "filename": filename, "publisher": publisher + "x"},
+        {"id": "pypi-no-name", "ecosystem": "pypi", "bundle": str(pypi.original), "digest": pypi.digest, "publisher": publisher},
+        {"id": "npm", "ecosystem": "npm", "bundle": str(npm.original), "digest": npm.digest, "package": package},
+        {"id": "npm-other", "ecosystem": "npm", "bundle": str(npm.original), "digest": npm.digest, "package": package + "1"},
+        {"id": "conda", "ecosystem": "conda", "bundle": str(conda.original), "digest": conda.digest, "filename": k["filename"], "repository": k["repository"]},
+        {"id": "conda-other", "ecosystem": "conda", "bundle": str(conda.original), "digest": conda.digest, "filename": k["filename"], "repository": k["repository"] + "x"},
+        {"id": "bad-eco", "ecosystem": "cargo", "bundle": str(npm.original), "digest": npm.digest},
+        {"id": "bad-field", "bundle": str(npm.original), "digest": npm.digest, "package": package, "identity": "a", "issuer": "b"},
+    ]
+    got = {r["id"]: r for r in audit.verify_rows(rows, audit.Settings(jobs=2))}
+    v = sigverify.Verifier(sigverify.TrustedRoot.public_good())
+    [p] = sigverify.pypi.verify_provenance(v, pypi.original, digest=pypi.digest, filename=filename, publisher=publisher)
+    assert (got["pypi"]["verified"], got["pypi"]["identity"]) == (True, p.identity), got["pypi"]
+    n = sigverify.npm.verify(v, npm.original, digest=npm.digest, package=package)
+    assert n.provenance is not None
+    assert (got["npm"]["verified"], got["npm"]["identity"]) == (True, n.provenance.identity), got["npm"]
+    [c] = sigverify.conda.verify(v, digest=conda.digest, filename=k["filename"], bundle=conda.original, repository=k["repository"])
+    assert (got["conda"]["verified"], got["conda"]["identity"]) == (True, c.identity), got["conda"]
+    assert got["pypi"]["log_indexes"] == [e.log_index for e in p.log_entries if e.log_index is not None]
+    assert (got["pypi-other"]["code"], got["pypi-other"]["check"]) == ("policy-mismatch", "policy")
+    assert got["pypi-no-name"]["code"] == "invalid-argument"
+    assert got["npm-other"]["code"] == "artifact-mismatch"
+    assert got["conda-other"]["code"] == "policy-mismatch"
+    assert got["bad-eco"]["code"] == "invalid-argument" and "pypi, npm, conda" in got["bad-eco"]["message"]
+    assert got["bad-field"]["code"] == "invalid-argument" and "needs an ecosystem" in got["bad-field"]["message"]

@@ -20,8 +20,26 @@ import os
 from pathlib import Path
 from typing import Any, Optional, Union
 
-FIELDS = ("id", "bundle", "artifact", "digest", "identity", "issuer", "key", "policy", "trusted_root")
-"""The fields of an item (``policy`` is a policy document, :meth:`sigverify.Policy.from_json`)."""
+FIELDS = (
+    "id",
+    "bundle",
+    "artifact",
+    "digest",
+    "identity",
+    "issuer",
+    "key",
+    "policy",
+    "trusted_root",
+    "ecosystem",
+    "filename",
+    "publisher",
+    "package",
+    "repository",
+)
+"""The fields of an item: those of ``verify-batch``'s manifest and ``id``; ``policy`` (a policy
+document, :meth:`sigverify.Policy.from_json`); and, for an ecosystem request, ``ecosystem``
+(``pypi``, ``npm``, ``conda``) with ``filename``, ``publisher``, ``package``, ``repository``
+(see :mod:`sigverify.audit._ecosystems`)."""
 
 COLUMNS = FIELDS + ("error", "base")
 """The columns of a partition of items: the fields, ``error`` (why the row could not be read, or

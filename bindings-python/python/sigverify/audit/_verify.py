@@ -20,6 +20,7 @@ from typing import Any, Optional, Union
 
 import sigverify
 
+from . import _ecosystems
 from ._items import missing
 
 RESULT_COLUMNS = (
@@ -127,11 +128,27 @@ def prepare(row: dict[str, Any], settings: Settings, policies: dict[Any, sigveri
         identity, issuer = _str(row, "identity"), _str(row, "issuer")
         key, policy_doc = _str(row, "key"), _str(row, "policy")
         given = [identity is not None or issuer is not None, key is not None, policy_doc is not None]
-        if sum(given) != 1 or (given[0] and (identity is None or issuer is None)):
+        if missing(row.get("ecosystem")) and (sum(given) != 1 or (given[0] and (identity is None or issuer is None))):
             raise ValueError("identity and issuer, or key, or policy, are required (one of them)")
         root = _str(row, "trusted_root")
+        ecosystem = _str(row, "ecosystem")
+        extra = {k: _str(row, k) for k in _ecosystems.EXTRA_FIELDS[1:]}
+        if ecosystem is None and any(v is not None for v in extra.values()):
+            raise ValueError(f"{next(k for k, v in extra.items() if v is not None)} needs an ecosystem")
     except ValueError as e:
         raise _Refused(INVALID, str(e)) from None
+    root_key = settings.root if root is None else os.path.abspath(_path(base, root))
+    if ecosystem is not None:
+        if key is not None or policy_doc is not None:
+            raise _Refused(INVALID, "an ecosystem request takes no key or policy")
+        args = {"bundle": bundle, "artifact": None if artifact is None else _path(base, artifact), "digest": digest}
+        args.update(identity=identity, issuer=issuer, **extra)
+        try:
+            return root_key, {"ecosystem": _ecosystems.call(ecosystem, args)}
+        except sigverify.Error as e:
+            raise _Refused(e.code, e.message, e.check) from None
+        except ValueError as e:
+            raise _Refused(INVALID, str(e)) from None
     try:
         pkey: Any
         if key is not None:
@@ -159,7 +176,6 @@ def prepare(row: dict[str, Any], settings: Settings, policies: dict[Any, sigveri
         item["artifact"] = Path(_path(base, artifact))
     else:
         item["digest"] = digest
-    root_key = settings.root if root is None else os.path.abspath(_path(base, root))
     return root_key, item
 
 
@@ -179,6 +195,13 @@ def _failure(ident: str, code: str, message: str, check: Optional[str] = None) -
 
 
 def _result(ident: str, outcome: object) -> dict[str, Any]:
+    if isinstance(outcome, _ecosystems.Outcome):
+        results = outcome.results
+        if not results:
+            return _failure(ident, INTERNAL, "the ecosystem adapter verified no bundle")
+        row = _result(ident, results[0])
+        row["log_indexes"] = [e.log_index for r in results for e in r.log_entries if e.log_index is not None]
+        return row
     if isinstance(outcome, sigverify.VerificationResult):
         return {
             "id": ident,
@@ -232,7 +255,17 @@ def verify_rows(rows: list[dict[str, Any]], settings: Settings) -> list[dict[str
             for i, _ in members:
                 out[i] = _failure(ids[i], "io-error", f"trusted root {root}: {e}")
             continue
+        eco = [(i, item["ecosystem"]) for i, item in members if "ecosystem" in item]
+        if eco:
+            for (i, _), outcome in zip(eco, _ecosystems.run(v, [c for _, c in eco], settings.jobs)):
+                try:
+                    out[i] = _result(ids[i], outcome) if not isinstance(outcome, Exception) or isinstance(outcome, sigverify.Error) else _failure(ids[i], INTERNAL, f"{type(outcome).__name__} in the ecosystem adapter")
+                except Exception as e:  # noqa: BLE001
+                    out[i] = _failure(ids[i], INTERNAL, f"{type(e).__name__} while reading the result")
+            members = [(i, item) for i, item in members if "ecosystem" not in item]
         items = [item for _, item in members]
+        if not items:
+            continue
         try:
             outcomes: list[object] = list(v.verify_many(items, jobs=settings.jobs))
             if len(outcomes) != len(items):
