@@ -17,6 +17,9 @@ format, ``--files`` partitions. It measures, as the median of ``--repeats`` runs
   reading the JSON lines to the Parquet results on disk; the cluster is started beforehand and
   warmed by one small audit (the cached verifier built), so its start-up is not counted.
 
+Then the per-item time of each phase of one partition in this process (read, prepare, verify_many,
+result rows, write; ``--phases-only`` for that alone).
+
 The overhead is ``dask 1 worker`` time over ``verify_many`` time, minus one: what Dask, reading
 the items and writing the results add per item, relative to the verification itself. A
 benchmark, not a test: it asserts nothing.
@@ -61,11 +64,45 @@ def write_items(folder: Path, n: int, files: int, bundle: Path, digest: str) -> 
         h.close()
 
 
+def phases(path: Path) -> None:
+    """Where the time of one partition goes, in this process: what sigverify.audit does per item
+    around verify_many (read, prepare, result rows, write), against verify_many itself."""
+    from sigverify.audit import _items as items_mod
+    from sigverify.audit import _verify
+
+    settings = _verify.Settings()
+    _verify.verifier("public-good", settings)
+    items_mod.read_file(str(path))  # imports pandas
+    marks = [time.perf_counter()]
+    frame = items_mod.read_file(str(path))
+    marks.append(time.perf_counter())
+    rows = frame.to_dict("records")
+    marks.append(time.perf_counter())
+    policies: dict[object, sigverify.Policy] = {}
+    prepared = [_verify.prepare(r, settings, policies)[1] for r in rows]
+    marks.append(time.perf_counter())
+    outcomes = _verify.verifier("public-good", settings).verify_many(prepared, jobs=1)
+    marks.append(time.perf_counter())
+    results = [_verify._result(str(r["id"]), o) for r, o in zip(rows, outcomes)]
+    marks.append(time.perf_counter())
+    _verify.write(results, str(path.parent / "phases.parquet"), "parquet")
+    marks.append(time.perf_counter())
+    n = len(rows)
+    names = ["read JSON lines", "rows", "prepare items", "verify_many", "result rows", "write Parquet"]
+    per = {name: (b - a) / n * 1e6 for name, a, b in zip(names, marks, marks[1:])}
+    around = sum(t for name, t in per.items() if name != "verify_many")
+    print(f"phases of one partition ({n} items, in this process), us per item:")
+    for name, t in per.items():
+        print(f"  {name:16} {t:8.1f}")
+    print(f"  around verify_many: {around:.1f} us = {around / per['verify_many'] * 100:.1f} % of it")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--items", type=int, default=100_000)
     ap.add_argument("--files", type=int, default=20)
     ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--phases-only", action="store_true", help="only the per-item breakdown of one partition")
     args = ap.parse_args()
     from distributed import Client, LocalCluster
 
@@ -78,6 +115,9 @@ def main() -> None:
         write_items(index, args.items, args.files, bundle, digest)
         warm = tmp / "warm"
         write_items(warm, 200, 2, bundle, digest)
+        if args.phases_only:
+            phases(index / "items-000.jsonl")
+            return
         print(f"{args.items} items in {args.files} JSON lines files; {os.cpu_count()} CPUs; "
               f"{platform.processor() or platform.machine()}; Python {platform.python_version()}; "
               f"sigverify {sigverify.__version__}")
@@ -119,6 +159,8 @@ def main() -> None:
         print(f"2 workers / 1 worker: {one / two:.2f}x")
         print(f"Dask overhead per item (1 worker vs verify_many): {(one / base - 1) * 100:.1f} % "
               f"({(one - base) / args.items * 1e6:.1f} us per item)")
+        print()
+        phases(index / "items-000.jsonl")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
