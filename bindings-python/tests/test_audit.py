@@ -416,13 +416,14 @@ def test_output_refuses_to_mix_runs(client: "Client", corpus: Corpus, tmp_path: 
 def test_cli(corpus: Corpus, tmp_path: Path) -> None:
     out = tmp_path / "cli.jsonl"
     done = subprocess.run(
-        [sys.executable, "-m", "sigverify.audit", str(corpus.folder), str(out), "--workers", "2"],
+        [sys.executable, "-m", "sigverify.audit", str(corpus.folder), str(out), "--workers", "2", "--progress"],
         capture_output=True,
         text=True,
         timeout=300,
     )
     assert done.returncode == 1, done.stderr[-3000:]
-    summary = json.loads(done.stdout)
+    summary = json.loads(done.stdout)  # the progress bar went to stderr, not into the summary
+    assert "Completed" in done.stderr
     assert summary["total"] == len(corpus.expected)
     assert summary["verified"] == sum(1 for v in corpus.expected.values() if v[0])
     rows = _read_results(out)

@@ -172,7 +172,7 @@ def audit(
             current client if there is one, else Dask's local scheduler.
         settings: the default trusted root, thresholds and ``verify_many`` threads per task.
         overwrite: replace the part files of an earlier run in ``output``.
-        progress: show Dask's progress bar in the terminal.
+        progress: show Dask's progress bar (on stderr).
 
     Raises:
         ValueError / TypeError: bad input or output (nothing is verified then). A single item
@@ -202,12 +202,19 @@ def audit(
             if progress:
                 from distributed import progress as show
 
-                show(future)  # type: ignore[no-untyped-call]
+                import contextlib
+                import sys
+
+                # distributed's bar writes to stdout; results and summaries go there.
+                with contextlib.redirect_stdout(sys.stderr):
+                    show(future)  # type: ignore[no-untyped-call]
             counts = future.result()
         elif progress:
             from dask.diagnostics import ProgressBar  # type: ignore[attr-defined]
 
-            with ProgressBar():  # type: ignore[no-untyped-call]
+            import sys
+
+            with ProgressBar(out=sys.stderr):  # type: ignore[no-untyped-call]
                 counts = tasks.compute()
         else:
             counts = tasks.compute()
