@@ -17,8 +17,8 @@ format, ``--files`` partitions. It measures, as the median of ``--repeats`` runs
   reading the JSON lines to the Parquet results on disk; the cluster is started beforehand and
   warmed by one small audit (the cached verifier built), so its start-up is not counted.
 
-Then the per-item time of each phase of one partition in this process (read, prepare, verify_many,
-result rows, write; ``--phases-only`` for that alone).
+Then the per-item time of each phase of one partition in this process, as a task of a file does
+it (read the rows, prepare, verify_many, result rows, write; ``--phases-only`` for that alone).
 
 The overhead is ``dask 1 worker`` time over ``verify_many`` time, minus one: what Dask, reading
 the items and writing the results add per item, relative to the verification itself. A
@@ -74,9 +74,7 @@ def phases(path: Path) -> None:
     _verify.verifier("public-good", settings)
     items_mod.read_file(str(path))  # imports pandas
     marks = [time.perf_counter()]
-    frame = items_mod.read_file(str(path))
-    marks.append(time.perf_counter())
-    rows = frame.to_dict("records")
+    rows = items_mod.read_rows(str(path))
     marks.append(time.perf_counter())
     policies: dict[object, sigverify.Policy] = {}
     prepared = [_verify.prepare(r, settings, policies)[1] for r in rows]
@@ -88,7 +86,7 @@ def phases(path: Path) -> None:
     _verify.write(results, str(path.parent / "phases.parquet"), "parquet")
     marks.append(time.perf_counter())
     n = len(rows)
-    names = ["read JSON lines", "rows", "prepare items", "verify_many", "result rows", "write Parquet"]
+    names = ["read JSON lines", "prepare items", "verify_many", "result rows", "write Parquet"]
     per = {name: (b - a) / n * 1e6 for name, a, b in zip(names, marks, marks[1:])}
     around = sum(t for name, t in per.items() if name != "verify_many")
     print(f"phases of one partition ({n} items, in this process), us per item:")

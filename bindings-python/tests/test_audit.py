@@ -316,7 +316,7 @@ class KillOnce(WorkerPlugin):
         self.started = 0
 
     def transition(self, key: Any, start: str, finish: str, **kwargs: Any) -> None:
-        if finish != "executing" or "verify_partition" not in str(key):
+        if finish != "executing" or not any(name in str(key) for name in ("verify_file", "verify_partition")):
             return
         self.started += 1
         if self.started < 2:
@@ -498,3 +498,92 @@ def test_ecosystem_requests() -> None:
     assert got["conda-other"]["code"] == "policy-mismatch"
     assert got["bad-eco"]["code"] == "invalid-argument" and "pypi, npm, conda" in got["bad-eco"]["message"]
     assert got["bad-field"]["code"] == "invalid-argument" and "needs an ecosystem" in got["bad-field"]["message"]
+
+
+def test_model_items(tmp_path: Path) -> None:
+    """OpenSSF model signatures as audit items (keyless with ignore_paths, a managed key), read
+    from JSON lines and Parquet, against sigverify.model.verify called directly; and near misses:
+    an unsigned file, a changed file, another identity, a digest for a model, ignore_paths that
+    is not a list or not on a model item, two signer methods at once."""
+    import shutil
+
+    import pandas as pd  # type: ignore[import-untyped]
+
+    from _vectors import ecosystems_dir
+    from sigverify.audit import _items
+
+    keyless, keyed = ecosystems_dir() / "model-signing-v1.0.1-sigstore", ecosystems_dir() / "model-signing-v1.1.0-elliptic-key"
+    for d in (keyless, keyed):
+        if not (d / "model" / "model.sig").is_file():
+            pytest.fail(f"ECOSYSTEM VECTORS MISSING: {d}/model/model.sig (these tests never skip)", pytrace=False)
+    identity, issuer = (keyless / "identity").read_text().strip(), (keyless / "issuer").read_text().strip()
+    tampered = tmp_path / "tampered"
+    shutil.copytree(keyless / "model", tampered)
+    (tampered / "signme-1").write_bytes(b"changed")
+    model, key = str(keyless / "model"), str(keyed / "public_key.pem")
+    signer = {"identity": identity, "issuer": issuer}
+    rows: list[dict[str, Any]] = [
+        {"id": "keyless", "ecosystem": "model", "artifact": model, "ignore_paths": ["ignore-me"], **signer},
+        {"id": "keyless-sig", "ecosystem": "model", "artifact": model, "bundle": str(keyless / "model.sig"), "ignore_paths": ["ignore-me", "model.sig"], **signer},
+        {"id": "keyed", "ecosystem": "model", "artifact": str(keyed / "model"), "key": key},
+        {"id": "unsigned-file", "ecosystem": "model", "artifact": model, **signer},
+        {"id": "tampered", "ecosystem": "model", "artifact": str(tampered), "ignore_paths": ["ignore-me"], **signer},
+        {"id": "other-identity", "ecosystem": "model", "artifact": model, "ignore_paths": ["ignore-me"], "identity": "someone@example.com", "issuer": issuer},
+        {"id": "wrong-key", "ecosystem": "model", "artifact": model, "ignore_paths": ["ignore-me"], "key": key},
+        {"id": "digest", "ecosystem": "model", "digest": "sha256:" + "0" * 64, **signer},
+        {"id": "both-methods", "ecosystem": "model", "artifact": str(keyed / "model"), "key": key, **signer},
+        {"id": "ignore-text", "ecosystem": "model", "artifact": model, "ignore_paths": "ignore-me", **signer},
+        {"id": "ignore-not-model", "bundle": str(keyless / "model.sig"), "digest": "sha256:" + "0" * 64, "ignore_paths": ["x"], **signer},
+    ]
+    jsonl = tmp_path / "models.jsonl"
+    jsonl.write_text("".join(json.dumps(r) + "\n" for r in rows))
+    parquet = tmp_path / "models.parquet"
+    typed = [r for r in rows if r["id"] != "ignore-text"]  # a Parquet list column holds no text
+    pq.write_table(pa.Table.from_pydict({k: [r.get(k) for r in typed] for k in _items.FIELDS}), parquet)
+    v = sigverify.Verifier(sigverify.TrustedRoot.public_good())
+    direct = sigverify.model.verify(keyless / "model", identity=identity, issuer=issuer, verifier=v, ignore_paths=["ignore-me"])
+    direct_key = sigverify.model.verify(keyed / "model", key=Path(key))
+    assert direct.result is not None and direct_key.key_sha256 is not None
+    for source in (jsonl, parquet):
+        frame = _items.read_file(str(source))
+        assert isinstance(frame, pd.DataFrame)
+        got = {r["id"]: r for r in audit.verify_rows(frame.to_dict("records"), audit.Settings(jobs=2))}
+        assert len(got) == (len(rows) if source == jsonl else len(typed)), source
+        for name in ("keyless", "keyless-sig"):
+            r = got[name]
+            assert (r["verified"], r["code"], r["identity"], r["issuer"]) == (True, None, identity, issuer), r
+            assert r["log_indexes"] == [e.log_index for e in direct.result.log_entries if e.log_index is not None]
+            assert r["verified_time"] == direct.result.earliest_time.isoformat()
+        assert (got["keyed"]["verified"], got["keyed"]["key_sha256"], got["keyed"]["identity"]) == (True, direct_key.key_sha256, None), got["keyed"]
+        assert got["keyed"]["log_indexes"] == [] and got["keyed"]["verified_time"] is None
+        assert (got["unsigned-file"]["code"], "ignore-me" in got["unsigned-file"]["message"]) == ("artifact-mismatch", True), got["unsigned-file"]
+        assert (got["tampered"]["code"], "signme-1" in got["tampered"]["message"]) == ("artifact-mismatch", True), got["tampered"]
+        assert got["other-identity"]["code"] == "policy-mismatch"
+        assert got["wrong-key"]["verified"] is False and got["wrong-key"]["code"] not in (None, "internal-error", "invalid-argument"), got["wrong-key"]
+        assert got["digest"]["code"] == "invalid-argument" and "model directory" in got["digest"]["message"]
+        assert got["both-methods"]["code"] == "invalid-argument"
+        assert got["ignore-not-model"]["code"] == "invalid-argument" and "model item" in got["ignore-not-model"]["message"]
+        if source == jsonl:
+            assert got["ignore-text"]["code"] == "invalid-argument" and "list of strings" in got["ignore-text"]["message"]
+
+
+def test_unreadable_file_is_a_row(client: "Client", tmp_path: Path) -> None:
+    """A partition file that cannot be read at all (not Parquet) is one invalid-argument row named
+    by the file; the other partitions are verified as usual, and the audit completes."""
+    c = conformance_dir()
+    digest = "sha256:" + hashlib.sha256((c / "a.txt").read_bytes()).hexdigest()
+    identity = (
+        "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/"
+        ".github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+    )
+    src = tmp_path / "index"
+    src.mkdir()
+    good = {"bundle": str(c / "happy-path-v0.3" / "bundle.sigstore.json"), "digest": digest, "identity": identity, "issuer": "https://token.actions.githubusercontent.com"}
+    (src / "a.jsonl").write_text("".join(json.dumps({"id": f"ok-{i}", **good}) + "\n" for i in range(3)))
+    (src / "b.parquet").write_bytes(b"PAR1 this is not a Parquet file")
+    out = tmp_path / "out.jsonl"
+    summary = audit.audit(src, out, client=client)
+    assert (summary.partitions, summary.total, summary.verified, summary.by_code) == (2, 4, 3, {"invalid-argument": 1}), summary
+    rows = {r["id"]: r for r in _read_results(out)}
+    assert sorted(rows) == ["b.parquet", "ok-0", "ok-1", "ok-2"]
+    assert rows["b.parquet"]["code"] == "invalid-argument" and "cannot read" in rows["b.parquet"]["message"], rows["b.parquet"]

@@ -31,6 +31,7 @@ from __future__ import annotations
 import os
 import shutil
 import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -38,7 +39,7 @@ from typing import Any, Optional, Union
 from ._items import COLUMNS as ITEM_COLUMNS
 from ._items import FIELDS as ITEM_FIELDS
 from ._items import empty_frame, file_format, frame, input_files, read_file
-from ._verify import RESULT_COLUMNS, ROOT_NAMES, Settings, part_name, summarize, verify_partition, verify_rows
+from ._verify import RESULT_COLUMNS, ROOT_NAMES, Settings, part_name, summarize, verify_file, verify_partition, verify_rows
 
 __all__ = [
     "ITEM_FIELDS",
@@ -186,9 +187,20 @@ def audit(
     out = os.path.abspath(os.fspath(output))
     fmt = _prepare_output(out, overwrite)
     with dask.config.set({"dataframe.convert-string": False}):
-        ddf = _collection(items)
-        tasks = ddf.map_partitions(verify_partition, out, fmt, settings, meta=summarize([], 0), enforce_metadata=False)
-        npartitions = int(ddf.npartitions)
+        tasks: Any
+        if isinstance(items, (str, os.PathLike)):
+            # Files: one task per file, from its rows to its part file (no DataFrame between).
+            files = input_files(items)
+            token = uuid.uuid4().hex
+            tasks = [
+                dask.delayed(verify_file, pure=False)(f, i, out, fmt, settings, dask_key_name=f"verify_file-{token}-{i}")  # type: ignore[attr-defined]
+                for i, f in enumerate(files)
+            ]
+            npartitions = len(files)
+        else:
+            ddf = _collection(items)
+            tasks = ddf.map_partitions(verify_partition, out, fmt, settings, meta=summarize([], 0), enforce_metadata=False)
+            npartitions = int(ddf.npartitions)
         start = time.perf_counter()
         if client is None:
             try:
@@ -208,18 +220,18 @@ def audit(
                 # distributed's bar writes to stdout; results and summaries go there.
                 with contextlib.redirect_stdout(sys.stderr):
                     show(future)  # type: ignore[no-untyped-call]
-            counts = future.result()
+            counts = client.gather(future) if isinstance(future, list) else future.result()
         elif progress:
             from dask.diagnostics import ProgressBar  # type: ignore[attr-defined]
 
             import sys
 
             with ProgressBar(out=sys.stderr):  # type: ignore[no-untyped-call]
-                counts = tasks.compute()
+                counts = dask.compute(tasks)[0]  # type: ignore[attr-defined,no-untyped-call]
         else:
-            counts = tasks.compute()
+            counts = dask.compute(tasks)[0]  # type: ignore[attr-defined,no-untyped-call]
     seconds = time.perf_counter() - start
-    counts = pd.DataFrame(counts)
+    counts = pd.concat(counts) if isinstance(counts, list) else pd.DataFrame(counts)
     missing = sorted(set(range(npartitions)) - set(int(x) for x in counts["partition"]))
     written = {f.name for f in Path(out).iterdir() if f.name.startswith("part-")}
     absent = [i for i in range(npartitions) if part_name(i, fmt) not in written]

@@ -1,4 +1,5 @@
-"""Ecosystem requests of an audit: items whose ``ecosystem`` is ``pypi``, ``npm`` or ``conda``.
+"""Ecosystem requests of an audit: items whose ``ecosystem`` is ``pypi``, ``npm``, ``conda`` or
+``model``.
 
 Such an item names the ecosystem's own document in ``bundle`` and what the ecosystem adapter
 needs (see ``sigverify.pypi`` / ``npm`` / ``conda``):
@@ -11,7 +12,12 @@ needs (see ``sigverify.pypi`` / ``npm`` / ``conda``):
   optionally ``repository`` (``OWNER/REPO``);
 - ``conda``: ``bundle`` is the package's attestation bundle, with ``artifact`` (the package) or
   ``digest`` plus ``filename``; ``repository`` (and ``publisher``, the signer workflow) or
-  ``identity``/``issuer``.
+  ``identity``/``issuer``;
+- ``model``: ``artifact`` is the model directory (or single-file model; a digest cannot stand
+  for it: every file is hashed), ``bundle`` its OpenSSF model signing signature (default
+  ``ARTIFACT/model.sig``), optionally ``ignore_paths`` (a list of paths in the model, as
+  ``model_signing --ignore-paths``), with ``identity``/``issuer`` (the ``sigstore`` method) or ``key`` (a
+  PEM public key file, the ``key`` method); see ``sigverify.model.verify``.
 
 These go one call per item (the adapters take one item each; each call releases the GIL), on
 ``jobs`` threads of the task.
@@ -25,15 +31,17 @@ from typing import Any, Callable, Optional
 
 import sigverify
 
-ECOSYSTEMS = ("pypi", "npm", "conda")
+ECOSYSTEMS = ("pypi", "npm", "conda", "model")
 EXTRA_FIELDS = ("ecosystem", "filename", "publisher", "package", "repository")
 
 
 class Outcome:
-    """What an ecosystem call verified: the results of its bundles (all verified)."""
+    """What an ecosystem call verified: the results of its bundles (all verified), or for a
+    model signed by a managed key (no Sigstore result), the key's SHA-256."""
 
-    def __init__(self, results: list[sigverify.VerificationResult]) -> None:
+    def __init__(self, results: list[sigverify.VerificationResult], key_sha256: Optional[str] = None) -> None:
         self.results = results
+        self.key_sha256 = key_sha256
 
 
 def call(ecosystem: str, args: dict[str, Any]) -> Callable[[sigverify.Verifier], Any]:
@@ -99,6 +107,27 @@ def call(ecosystem: str, args: dict[str, Any]) -> Callable[[sigverify.Verifier],
             )
 
         return conda
+    if ecosystem == "model":
+        model = subject.get("artifact")
+        if model is None:
+            raise ValueError("model: artifact (the model directory) is required; a digest cannot stand for a model")
+        if filename is not None or publisher is not None or package is not None or repository is not None:
+            raise ValueError("model: takes identity and issuer, or key; not filename, publisher, package or repository")
+        if not (doc is None or isinstance(doc, Path)):
+            raise ValueError("model: bundle must be the path of the signature (model.sig)")
+        key = args.get("key")
+        ignore = args.get("ignore_paths") or []
+        if (key is None) == (identity is None or issuer is None) or (key is not None and (identity or issuer)):
+            raise ValueError("model: identity and issuer, or key, are required (one of them)")
+
+        def model_call(v: sigverify.Verifier) -> Any:
+            if key is not None:
+                m = sigverify.model.verify(model, signature=doc, key=Path(key), ignore_paths=ignore)
+            else:
+                m = sigverify.model.verify(model, signature=doc, identity=identity, issuer=issuer, verifier=v, ignore_paths=ignore)
+            return Outcome([] if m.result is None else [m.result], key_sha256=m.key_sha256)
+
+        return model_call
     raise ValueError(f"ecosystem must be one of {', '.join(ECOSYSTEMS)}")
 
 

@@ -35,11 +35,12 @@ FIELDS = (
     "publisher",
     "package",
     "repository",
+    "ignore_paths",
 )
 """The fields of an item: those of ``verify-batch``'s manifest and ``id``; ``policy`` (a policy
 document, :meth:`sigverify.Policy.from_json`); and, for an ecosystem request, ``ecosystem``
-(``pypi``, ``npm``, ``conda``) with ``filename``, ``publisher``, ``package``, ``repository``
-(see :mod:`sigverify.audit._ecosystems`)."""
+(``pypi``, ``npm``, ``conda``, ``model``) with ``filename``, ``publisher``, ``package``,
+``repository`` and, for a model, ``ignore_paths`` (a list of paths in the model; see :mod:`sigverify.audit._ecosystems`)."""
 
 COLUMNS = FIELDS + ("error", "base")
 """The columns of a partition of items: the fields, ``error`` (why the row could not be read, or
@@ -159,10 +160,20 @@ def read_parquet(path: str) -> list[dict[str, Any]]:
     return rows
 
 
+def read_rows(path: str) -> list[dict[str, Any]]:
+    """The rows of one input file (:data:`COLUMNS`). A file that cannot be read at all (gone,
+    unreadable, not Parquet) is one row, id ``FILE``, with the reason as its ``error``: its
+    partition still gives a result, and the rest of the audit goes on."""
+    try:
+        return read_jsonl(path) if file_format(path) == "jsonl" else read_parquet(path)
+    except Exception as e:  # noqa: BLE001 - a poison file must not fail the whole audit
+        return [_row({"id": Path(path).name}, str(Path(path).parent), f"cannot read {path}: {type(e).__name__}: {e}")]
+
+
 def read_file(path: str) -> "Any":
-    """One input file as a pandas DataFrame with :data:`COLUMNS` (one partition)."""
-    rows = read_jsonl(path) if file_format(path) == "jsonl" else read_parquet(path)
-    return frame(rows)
+    """One input file as a pandas DataFrame with :data:`COLUMNS` (one partition; see
+    :func:`read_rows`)."""
+    return frame(read_rows(path))
 
 
 def frame(rows: list[dict[str, Any]]) -> "Any":

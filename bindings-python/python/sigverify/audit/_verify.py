@@ -93,6 +93,18 @@ def _str(row: dict[str, Any], k: str) -> Optional[str]:
     return v
 
 
+def _str_list(row: dict[str, Any], k: str) -> Optional[list[str]]:
+    v = row.get(k)
+    if v is None or (not isinstance(v, (list, tuple)) and missing(v)):
+        return None
+    if isinstance(v, (str, bytes)) or not hasattr(v, "__iter__"):
+        raise ValueError(f"{k} must be a list of strings")
+    items = list(v)
+    if not all(isinstance(x, str) for x in items):
+        raise ValueError(f"{k} must be a list of strings")
+    return items
+
+
 def _path(base: str, p: str) -> str:
     return p if os.path.isabs(p) else os.path.join(base, p)
 
@@ -113,11 +125,13 @@ def prepare(row: dict[str, Any], settings: Settings, policies: dict[Any, sigveri
     base = os.getcwd() if missing(base) else str(base)
     try:
         bundle_v = row.get("bundle")
-        bundle: Union[bytes, Path]
+        bundle: Union[bytes, Path, None]
         if isinstance(bundle_v, (bytes, bytearray, memoryview)):
             bundle = bytes(bundle_v)
         elif isinstance(bundle_v, str):
             bundle = Path(_path(base, bundle_v))
+        elif missing(bundle_v) and row.get("ecosystem") == "model":
+            bundle = None  # the model's own model.sig
         elif missing(bundle_v):
             raise ValueError("bundle is required")
         else:
@@ -135,14 +149,18 @@ def prepare(row: dict[str, Any], settings: Settings, policies: dict[Any, sigveri
         extra = {k: _str(row, k) for k in _ecosystems.EXTRA_FIELDS[1:]}
         if ecosystem is None and any(v is not None for v in extra.values()):
             raise ValueError(f"{next(k for k, v in extra.items() if v is not None)} needs an ecosystem")
+        ignore = _str_list(row, "ignore_paths")
+        if ignore is not None and ecosystem != "model":
+            raise ValueError("ignore_paths is for a model item (ecosystem model) only")
     except ValueError as e:
         raise _Refused(INVALID, str(e)) from None
     root_key = settings.root if root is None else os.path.abspath(_path(base, root))
     if ecosystem is not None:
-        if key is not None or policy_doc is not None:
-            raise _Refused(INVALID, "an ecosystem request takes no key or policy")
-        args = {"bundle": bundle, "artifact": None if artifact is None else _path(base, artifact), "digest": digest}
-        args.update(identity=identity, issuer=issuer, **extra)
+        if policy_doc is not None or (key is not None and ecosystem != "model"):
+            raise _Refused(INVALID, "an ecosystem request takes no policy (and no key, but for a model)")
+        args: dict[str, Any] = {"bundle": bundle, "artifact": None if artifact is None else _path(base, artifact), "digest": digest}
+        args.update(identity=identity, issuer=issuer, key=None if key is None else _path(base, key), **extra)
+        args["ignore_paths"] = ignore
         try:
             return root_key, {"ecosystem": _ecosystems.call(ecosystem, args)}
         except sigverify.Error as e:
@@ -197,6 +215,10 @@ def _failure(ident: str, code: str, message: str, check: Optional[str] = None) -
 def _result(ident: str, outcome: object) -> dict[str, Any]:
     if isinstance(outcome, _ecosystems.Outcome):
         results = outcome.results
+        if not results and outcome.key_sha256 is not None:
+            row = _failure(ident, "", "")
+            row.update(verified=True, code=None, message=None, key_sha256=outcome.key_sha256)
+            return row
         if not results:
             return _failure(ident, INTERNAL, "the ecosystem adapter verified no bundle")
         row = _result(ident, results[0])
@@ -325,7 +347,8 @@ def write(results: list[dict[str, Any]], path: str, fmt: str) -> None:
             import pyarrow as pa
             import pyarrow.parquet as pq  # type: ignore[import-untyped]
 
-            table = pa.Table.from_pylist(results, schema=_arrow_schema())
+            schema = _arrow_schema()
+            table = pa.Table.from_pydict({c: [r[c] for r in results] for c in schema.names}, schema=schema)
             pq.write_table(table, tmp)
         else:
             with open(tmp, "w", encoding="utf-8") as f:
@@ -365,6 +388,16 @@ def summarize(results: list[dict[str, Any]], partition: int) -> Any:
 
 def part_name(partition: int, fmt: str) -> str:
     return f"part-{partition:05d}.{'parquet' if fmt == 'parquet' else 'jsonl'}"
+
+
+def verify_file(path: str, number: int, out_dir: str, fmt: str, settings: Settings) -> Any:
+    """The task of one input file (partition ``number``): as :func:`verify_partition`, from the
+    file's rows straight to its part file, with no DataFrame in between."""
+    from ._items import read_rows
+
+    results = verify_rows(read_rows(path), settings)
+    write(results, os.path.join(out_dir, part_name(number, fmt)), fmt)
+    return summarize(results, number)
 
 
 def verify_partition(frame: Any, out_dir: str, fmt: str, settings: Settings, partition_info: Optional[dict[str, Any]] = None) -> Any:
