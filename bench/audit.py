@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Throughput of sigverify.audit on Dask against single-process ``Verifier.verify_many``.
 
-    bindings-python/.venv/bin/python bench/audit.py [--items 100000] [--files 20] [--repeats 3]
+    bindings-python/.venv/bin/python bench/audit.py [--items 100000] [--files 20] [--repeats 5]
 
 Needs the Python package with its audit extra in the running interpreter (``bash
 bindings-python/test.sh`` makes such a venv; or ``pip install ./bindings-python[audit]``) and the
@@ -10,12 +10,15 @@ sigstore-conformance case happy-path-v0.3 (public-good, Rekor v1, message signat
 a.txt, given by digest), written as JSON lines files of the ``python -m sigverify.audit`` input
 format, ``--files`` partitions. It measures, as the median of ``--repeats`` runs:
 
-- ``verify_many``: one ``Verifier.verify_many(items, jobs=1)`` call in this process over
-  every item (the items built beforehand: nothing but verification);
+- ``verify_many``: one ``Verifier.verify_many(items, jobs=1)`` call over every item (the items
+  built beforehand: nothing but verification), in a fresh process of its own;
 - ``dask 1 worker`` / ``dask 2 workers``: ``sigverify.audit.audit`` on a ``LocalCluster`` of 1 or
   2 worker processes with one thread each (``verify_many`` with ``jobs=1`` in each task), from
-  reading the JSON lines to the Parquet results on disk; the cluster is started beforehand and
-  warmed by one small audit (the cached verifier built), so its start-up is not counted.
+  reading the JSON lines to the Parquet results on disk; both clusters are started beforehand and
+  warmed by one small audit (the cached verifier built), so their start-up is not counted.
+
+The three run in interleaved rounds (one of each per round, ``--repeats`` rounds), so that a slow
+moment of the machine falls on all three alike.
 
 Then the per-item time of each phase of one partition in this process, as a task of a file does
 it (read the rows, prepare, verify_many, result rows, write; ``--phases-only`` for that alone).
@@ -28,12 +31,15 @@ benchmark, not a test: it asserts nothing.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
 import json
 import os
 import platform
 import shutil
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -95,13 +101,41 @@ def phases(path: Path) -> None:
     print(f"  around verify_many: {around:.1f} us = {around / per['verify_many'] * 100:.1f} % of it")
 
 
+def verify_many_seconds(n: int) -> float:
+    """One ``verify_many(items, jobs=1)`` call over ``n`` items built beforehand, in this
+    process; its seconds."""
+    vectors = conformance_dir()
+    bundle = vectors / "happy-path-v0.3" / "bundle.sigstore.json"
+    digest = "sha256:" + hashlib.sha256((vectors / "a.txt").read_bytes()).hexdigest()
+    verifier = sigverify.Verifier(sigverify.TrustedRoot.public_good())
+    policy = sigverify.Policy.identity(IDENTITY, ISSUER)
+    items = [{"bundle": bundle, "digest": digest, "policy": policy} for _ in range(n)]
+    verifier.verify_many(items[:200], jobs=1)
+    start = time.perf_counter()
+    out = verifier.verify_many(items, jobs=1)
+    seconds = time.perf_counter() - start
+    assert all(isinstance(r, sigverify.VerificationResult) for r in out)
+    return seconds
+
+
+def baseline(n: int) -> float:
+    """:func:`verify_many_seconds` in a fresh process of its own (none of this process's Dask
+    scheduler threads beside it)."""
+    out = subprocess.run([sys.executable, __file__, "--baseline-child", str(n)], check=True, capture_output=True, text=True)
+    return float(out.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--items", type=int, default=100_000)
     ap.add_argument("--files", type=int, default=20)
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--phases-only", action="store_true", help="only the per-item breakdown of one partition")
+    ap.add_argument("--baseline-child", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.baseline_child:
+        print(verify_many_seconds(args.baseline_child))
+        return
     from distributed import Client, LocalCluster
 
     vectors = conformance_dir()
@@ -120,39 +154,35 @@ def main() -> None:
               f"{platform.processor() or platform.machine()}; Python {platform.python_version()}; "
               f"sigverify {sigverify.__version__}")
 
-        verifier = sigverify.Verifier(sigverify.TrustedRoot.public_good())
-        policy = sigverify.Policy.identity(IDENTITY, ISSUER)
-        items = [{"bundle": bundle, "digest": digest, "policy": policy} for _ in range(args.items)]
-        verifier.verify_many(items[:200], jobs=1)
-        single = []
-        for _ in range(args.repeats):
-            start = time.perf_counter()
-            out = verifier.verify_many(items, jobs=1)
-            single.append(time.perf_counter() - start)
-            assert all(isinstance(r, sigverify.VerificationResult) for r in out)
-        del out
-        results = {"verify_many (1 process, jobs=1)": statistics.median(single)}
-        print(f"  verify_many jobs=1: {[round(t, 2) for t in single]} s")
-
-        for workers in (1, 2):
-            runs = []
-            with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, Client(cluster) as client:
+        names = ["verify_many (1 process, jobs=1)", "dask, 1 worker x 1 thread", "dask, 2 workers x 1 thread"]
+        runs: dict[str, list[float]] = {n: [] for n in names}
+        with contextlib.ExitStack() as stack:
+            clients = []
+            for workers in (1, 2):
+                cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=":0"))
+                client = stack.enter_context(Client(cluster))
                 audit.audit(warm, tmp / "warm.parquet", client=client, overwrite=True)
-                for _ in range(args.repeats):
+                clients.append(client)
+            # Interleaved rounds (one of each per round), so that a slow moment of the machine
+            # falls on all three alike.
+            for _ in range(args.repeats):
+                runs[names[0]].append(baseline(args.items))
+                for name, client in zip(names[1:], clients):
                     s = audit.audit(index, tmp / "out.parquet", client=client, overwrite=True)
                     assert s.total == args.items and s.verified == args.items, s
-                    runs.append(s.seconds)
-            results[f"dask, {workers} worker{'s' if workers > 1 else ''} x 1 thread"] = statistics.median(runs)
-            print(f"  dask {workers} worker(s): {[round(t, 2) for t in runs]} s")
+                    runs[name].append(s.seconds)
+                print("  round: " + ", ".join(f"{n.split(' (')[0].split(' x')[0]} {runs[n][-1]:.2f} s" for n in names), flush=True)
+        results = {n: statistics.median(t) for n, t in runs.items()}
+        spread = {n: (min(t), max(t)) for n, t in runs.items()}
 
         base = results["verify_many (1 process, jobs=1)"]
         one = results["dask, 1 worker x 1 thread"]
         two = results["dask, 2 workers x 1 thread"]
         print()
-        print("| run | median time | bundles/s |")
+        print("| run | median time (min-max) | bundles/s |")
         print("|---|---:|---:|")
         for name, t in results.items():
-            print(f"| {name} | {t:.2f} s | {args.items / t:,.0f} |")
+            print(f"| {name} | {t:.2f} s ({spread[name][0]:.2f}-{spread[name][1]:.2f}) | {args.items / t:,.0f} |")
         print()
         print(f"2 workers / 1 worker: {one / two:.2f}x")
         print(f"Dask overhead per item (1 worker vs verify_many): {(one / base - 1) * 100:.1f} % "

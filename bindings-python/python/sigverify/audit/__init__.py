@@ -10,9 +10,10 @@ cluster (``pip install sigverify[audit]``: dask, distributed, pyarrow)::
 
 The input is a table of items (:mod:`sigverify.audit._items`: the fields of ``sigverify
 verify-batch``'s manifest plus an ``id``) from JSON lines or Parquet files, one partition per
-file, or a Dask DataFrame or Bag. Every partition goes through
-:meth:`sigverify.Verifier.verify_many` (GIL released) in a worker process that builds each
-verifier once, and its results are written there, as ``OUTPUT/part-NNNNN.parquet`` (or
+file, or a Dask DataFrame or Bag. Every partition (``map_partitions``: over a Bag of the files,
+one per partition, each task going from a file's rows straight to its part file; or over the
+DataFrame given) goes through :meth:`sigverify.Verifier.verify_many` (GIL released) in a worker
+process that builds each verifier once, and its results are written there, as ``OUTPUT/part-NNNNN.parquet`` (or
 ``.jsonl``) by the output's extension: nothing but the counts comes back to the client. Result
 rows: :data:`RESULT_COLUMNS`.
 
@@ -31,7 +32,6 @@ from __future__ import annotations
 import os
 import shutil
 import time
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Union
@@ -39,7 +39,7 @@ from typing import Any, Optional, Union
 from ._items import COLUMNS as ITEM_COLUMNS
 from ._items import FIELDS as ITEM_FIELDS
 from ._items import empty_frame, file_format, frame, input_files, read_file
-from ._verify import RESULT_COLUMNS, ROOT_NAMES, Settings, part_name, summarize, verify_file, verify_partition, verify_rows
+from ._verify import RESULT_COLUMNS, ROOT_NAMES, Settings, part_name, summarize, verify_files, verify_partition, verify_rows
 
 __all__ = [
     "ITEM_FIELDS",
@@ -189,13 +189,13 @@ def audit(
     with dask.config.set({"dataframe.convert-string": False}):
         tasks: Any
         if isinstance(items, (str, os.PathLike)):
-            # Files: one task per file, from its rows to its part file (no DataFrame between).
+            # Files: map_partitions over a Bag of the files, one per partition, each task from
+            # the file's rows straight to its part file (no DataFrame between).
+            import dask.bag as db
+
             files = input_files(items)
-            token = uuid.uuid4().hex
-            tasks = [
-                dask.delayed(verify_file, pure=False)(f, i, out, fmt, settings, dask_key_name=f"verify_file-{token}-{i}")  # type: ignore[attr-defined]
-                for i, f in enumerate(files)
-            ]
+            bag = db.from_sequence(list(enumerate(files)), npartitions=len(files))  # type: ignore[no-untyped-call]
+            tasks = bag.map_partitions(verify_files, out, fmt, settings)
             npartitions = len(files)
         else:
             ddf = _collection(items)
@@ -220,7 +220,7 @@ def audit(
                 # distributed's bar writes to stdout; results and summaries go there.
                 with contextlib.redirect_stdout(sys.stderr):
                     show(future)  # type: ignore[no-untyped-call]
-            counts = client.gather(future) if isinstance(future, list) else future.result()
+            counts = future.result()
         elif progress:
             from dask.diagnostics import ProgressBar  # type: ignore[attr-defined]
 
@@ -231,7 +231,7 @@ def audit(
         else:
             counts = dask.compute(tasks)[0]  # type: ignore[attr-defined,no-untyped-call]
     seconds = time.perf_counter() - start
-    counts = pd.concat(counts) if isinstance(counts, list) else pd.DataFrame(counts)
+    counts = pd.DataFrame(counts)
     missing = sorted(set(range(npartitions)) - set(int(x) for x in counts["partition"]))
     written = {f.name for f in Path(out).iterdir() if f.name.startswith("part-")}
     absent = [i for i in range(npartitions) if part_name(i, fmt) not in written]

@@ -400,6 +400,15 @@ def verify_file(path: str, number: int, out_dir: str, fmt: str, settings: Settin
     return summarize(results, number)
 
 
+def verify_files(part: list[tuple[int, str]], out_dir: str, fmt: str, settings: Settings) -> list[dict[str, Any]]:
+    """The task of one partition of a Bag of ``(number, path)`` input files (one each): the
+    counts of :func:`verify_file` as records."""
+    counts: list[dict[str, Any]] = []
+    for number, path in part:
+        counts.extend(verify_file(path, number, out_dir, fmt, settings).to_dict("records"))
+    return counts
+
+
 def verify_partition(frame: Any, out_dir: str, fmt: str, settings: Settings, partition_info: Optional[dict[str, Any]] = None) -> Any:
     """The task of one partition: verifies its items, writes ``part-NNNNN`` in ``out_dir`` and
     returns its counts (:data:`SUMMARY_COLUMNS`); only the counts go back to the client."""
