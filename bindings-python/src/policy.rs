@@ -68,24 +68,22 @@ impl Policy {
         deny_self_hosted_runners: bool,
         predicate_type: Option<Arg<String>>,
     ) -> PyResult<Policy> {
-        let repository = opt_str(&repository);
-        let owner = opt_str(&owner);
-        let signer_workflow = opt_str(&signer_workflow);
-        let source_ref = opt_str(&source_ref);
-        let source_digest = opt_str(&source_digest);
-        let predicate_type = opt_str(&predicate_type);
         shorthand(
             py,
             "github",
             &[
-                ("repository", "repository", repository),
-                ("owner", "owner", owner),
-                ("signer_workflow", "signerWorkflow", signer_workflow),
-                ("source_ref", "sourceRef", source_ref),
-                ("source_digest", "sourceDigest", source_digest),
+                ("repository", "repository", opt_str(&repository)),
+                ("owner", "owner", opt_str(&owner)),
+                (
+                    "signer_workflow",
+                    "signerWorkflow",
+                    opt_str(&signer_workflow),
+                ),
+                ("source_ref", "sourceRef", opt_str(&source_ref)),
+                ("source_digest", "sourceDigest", opt_str(&source_digest)),
             ],
             deny_self_hosted_runners,
-            predicate_type,
+            opt_str(&predicate_type),
         )
     }
 
@@ -103,24 +101,18 @@ impl Policy {
         deny_self_hosted_runners: bool,
         predicate_type: Option<Arg<String>>,
     ) -> PyResult<Policy> {
-        let project = opt_str(&project);
-        let namespace = opt_str(&namespace);
-        let signer_config = opt_str(&signer_config);
-        let source_ref = opt_str(&source_ref);
-        let source_digest = opt_str(&source_digest);
-        let predicate_type = opt_str(&predicate_type);
         shorthand(
             py,
             "gitlab",
             &[
-                ("project", "project", project),
-                ("namespace", "namespace", namespace),
-                ("signer_config", "signerConfig", signer_config),
-                ("source_ref", "sourceRef", source_ref),
-                ("source_digest", "sourceDigest", source_digest),
+                ("project", "project", opt_str(&project)),
+                ("namespace", "namespace", opt_str(&namespace)),
+                ("signer_config", "signerConfig", opt_str(&signer_config)),
+                ("source_ref", "sourceRef", opt_str(&source_ref)),
+                ("source_digest", "sourceDigest", opt_str(&source_digest)),
             ],
             deny_self_hosted_runners,
-            predicate_type,
+            opt_str(&predicate_type),
         )
     }
 
