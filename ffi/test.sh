@@ -30,16 +30,8 @@ CBINDGEN_VERSION=0.29.4
 bless=0
 [ "${1:-}" = --bless ] && bless=1
 
-passed=0
-failed=0
-step() { printf '\n==> %s\n' "$*"; }
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-bad() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
-fatal() {
-  echo "FATAL: $*" >&2
-  echo "ffi: $passed passed, $((failed + 1)) failed"
-  exit 1
-}
+TALLY=ffi
+. "$repo/scripts/tally.sh"
 # Adds a test program's own "name: N passed, M failed" line to the totals.
 count() {
   local line p f

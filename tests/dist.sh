@@ -28,16 +28,8 @@ set -uo pipefail
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$repo"
 dist=$repo/dist
-passed=0
-failed=0
-step() { printf '\n==> %s\n' "$*"; }
-ok() { passed=$((passed + 1)); echo "ok: $*"; }
-bad() { failed=$((failed + 1)); echo "FAILED: $*" >&2; }
-fatal() {
-  echo "FATAL: $*" >&2
-  echo "dist: $passed passed, $((failed + 1)) failed"
-  exit 1
-}
+TALLY=dist
+. "$repo/scripts/tally.sh"
 check() { # check DESCRIPTION COMMAND...: ok when COMMAND succeeds
   local what=$1
   shift
