@@ -7,23 +7,26 @@
 #      a shared machine does not disturb, and a profile of happy-path-v0.3 (where the time goes
 #      beyond the floor);
 #   3. the CLI: one `sigverify verify` as a whole process (hyperfine when installed), and
-#      `verify-batch` on 4000 bundles with --jobs 1 and --jobs 2, with peak RSS.
+#      `verify-batch` on 4000 bundles with --jobs 1 and --jobs 2, with peak RSS;
+#   4. every face against the core (bench/faces.py): Rust, floor, C, Python, Node and
+#      verify-batch on the same bundle in interleaved rounds, with their ratios.
 #
-# Usage: bench/run.sh [--no-criterion] [--no-callgrind] [--no-cli] [--measurement-time S]
+# Usage: bench/run.sh [--no-criterion] [--no-callgrind] [--no-cli] [--no-faces] [--measurement-time S]
 # Output: stdout, and a Markdown copy in $BENCH_OUT (default target/bench-report/).
 # Vectors: ../shared/vectors/conformance beside the project, or $SIGVERIFY_CONFORMANCE_DIR.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 
-CRITERION=1 CALLGRIND=1 CLI=1 MEASURE=3 WARMUP=1
+CRITERION=1 CALLGRIND=1 CLI=1 FACES=1 MEASURE=3 WARMUP=1
 while [ $# -gt 0 ]; do
   case "$1" in
     --no-criterion) CRITERION=0 ;;
     --no-callgrind) CALLGRIND=0 ;;
     --no-cli) CLI=0 ;;
+    --no-faces) FACES=0 ;;
     --measurement-time) MEASURE=$2; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -331,6 +334,13 @@ PY
   done
   echo
   echo "(goal: --jobs 2 at least 1.8× --jobs 1 on 2 idle cores)"
+fi
+
+# ---------------------------------------------------------------------------------------------
+# 4. every face against the core
+if [ "$FACES" = 1 ]; then
+  say "Every face against the core (bench/faces.py --rounds 9 --iterations 2500)"
+  python3 bench/faces.py --rounds 9 --iterations 2500
 fi
 
 say "Load"
