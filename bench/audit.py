@@ -47,17 +47,7 @@ from pathlib import Path
 import sigverify
 import sigverify.audit as audit
 
-REPO = Path(__file__).resolve().parent.parent
-IDENTITY = (
-    "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/"
-    ".github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
-)
-ISSUER = "https://token.actions.githubusercontent.com"
-
-
-def conformance_dir() -> Path:
-    env = os.environ.get("SIGVERIFY_CONFORMANCE_DIR")
-    return Path(env) if env else REPO.parent / "shared" / "vectors" / "conformance"
+from vectors import IDENTITY, ISSUER, REPO, conformance_dir  # bench/vectors.py
 
 
 def write_items(folder: Path, n: int, files: int, bundle: Path, digest: str) -> None:
