@@ -53,7 +53,12 @@ def build(target: Path) -> tuple[Path, Optional[Path]]:
     lib = exe.parent / "lib"  # the .so under its SONAME (libsigverify.so.MAJOR.MINOR), as installed
     lib.mkdir(parents=True, exist_ok=True)
     so = target / "release" / "libsigverify.so"
-    soname = subprocess.run(["objdump", "-p", str(so)], capture_output=True, text=True).stdout.split("SONAME", 1)[-1].split()[0]
+    try:
+        dynamic = subprocess.run(["objdump", "-p", str(so)], capture_output=True, text=True).stdout
+    except FileNotFoundError:
+        print("C loop not built: objdump (binutils) is needed to read the library's SONAME", file=sys.stderr)
+        return bench, None
+    soname = dynamic.split("SONAME", 1)[-1].split()[0] if "SONAME" in dynamic else "libsigverify.so"
     for name in {"libsigverify.so", soname}:
         link = lib / name
         if link.is_symlink() or link.exists():

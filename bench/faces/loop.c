@@ -14,6 +14,7 @@ static unsigned char *slurp(const char *path, size_t *len) {
   if (!f) { perror(path); exit(2); }
   fseek(f, 0, SEEK_END);
   long n = ftell(f);
+  if (n < 0) { perror(path); exit(2); }
   fseek(f, 0, SEEK_SET);
   unsigned char *buf = malloc((size_t)n + 1);
   if (!buf || fread(buf, 1, (size_t)n, f) != (size_t)n) { perror(path); exit(2); }
@@ -24,9 +25,10 @@ static unsigned char *slurp(const char *path, size_t *len) {
 
 static void check(sigverify_result r, const char *what) {
   if (r != SIGVERIFY_RESULT_OK) {
-    char msg[1024];
+    char msg[4096];
     size_t written = 0;
-    sigverify_last_error_message(msg, sizeof msg, &written);
+    msg[0] = '\0';
+    if (sigverify_last_error_message(msg, sizeof msg, &written) != SIGVERIFY_RESULT_OK) msg[0] = '\0';
     fprintf(stderr, "%s: %s: %s\n", what, sigverify_result_name(r), msg);
     exit(1);
   }
@@ -37,6 +39,7 @@ int main(int argc, char **argv) {
   size_t blen, alen, rlen;
   unsigned char *bundle = slurp(argv[1], &blen), *artifact = slurp(argv[2], &alen), *root_json = slurp(argv[3], &rlen);
   long n = atol(argv[6]);
+  if (n <= 0) { fprintf(stderr, "ITERATIONS must be positive\n"); return 2; }
   sigverify_trusted_root *root = NULL;
   sigverify_verifier *verifier = NULL;
   sigverify_policy *policy = NULL;

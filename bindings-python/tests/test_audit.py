@@ -567,23 +567,51 @@ def test_model_items(tmp_path: Path) -> None:
             assert got["ignore-text"]["code"] == "invalid-argument" and "list of strings" in got["ignore-text"]["message"]
 
 
+_CONFORMANCE_IDENTITY = (
+    "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/"
+    ".github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
+)
+
+
 def test_unreadable_file_is_a_row(client: "Client", tmp_path: Path) -> None:
     """A partition file that cannot be read at all (not Parquet) is one invalid-argument row named
-    by the file; the other partitions are verified as usual, and the audit completes."""
+    by the file; an empty file is an empty partition; an empty ignore_paths list is no value; the
+    other partitions are verified as usual, and the audit completes."""
     c = conformance_dir()
     digest = "sha256:" + hashlib.sha256((c / "a.txt").read_bytes()).hexdigest()
-    identity = (
-        "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/"
-        ".github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
-    )
+    identity = _CONFORMANCE_IDENTITY
     src = tmp_path / "index"
     src.mkdir()
     good = {"bundle": str(c / "happy-path-v0.3" / "bundle.sigstore.json"), "digest": digest, "identity": identity, "issuer": "https://token.actions.githubusercontent.com"}
     (src / "a.jsonl").write_text("".join(json.dumps({"id": f"ok-{i}", **good}) + "\n" for i in range(3)))
     (src / "b.parquet").write_bytes(b"PAR1 this is not a Parquet file")
+    (src / "c.jsonl").write_text("")  # an empty partition: an empty part file, no rows
+    (src / "d.jsonl").write_text(json.dumps({"id": "ok-empty-list", "ignore_paths": [], **good}) + "\n")
     out = tmp_path / "out.jsonl"
     summary = audit.audit(src, out, client=client)
-    assert (summary.partitions, summary.total, summary.verified, summary.by_code) == (2, 4, 3, {"invalid-argument": 1}), summary
+    assert (summary.partitions, summary.total, summary.verified, summary.by_code) == (4, 5, 4, {"invalid-argument": 1}), summary
     rows = {r["id"]: r for r in _read_results(out)}
-    assert sorted(rows) == ["b.parquet", "ok-0", "ok-1", "ok-2"]
-    assert rows["b.parquet"]["code"] == "invalid-argument" and "cannot read" in rows["b.parquet"]["message"], rows["b.parquet"]
+    broken = str(src / "b.parquet")
+    assert sorted(rows) == sorted([broken, "ok-0", "ok-1", "ok-2", "ok-empty-list"])
+    assert rows[broken]["code"] == "invalid-argument" and "cannot read" in rows[broken]["message"], rows[broken]
+    # Every input file empty: a summary of nothing, not an error.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    (empty / "a.jsonl").write_text("")
+    s = audit.audit(empty, tmp_path / "empty-out.parquet", client=client)
+    assert (s.partitions, s.total, s.verified, s.failed) == (1, 0, 0, 0), s
+
+
+def test_without_a_cluster(tmp_path: Path) -> None:
+    """No client and no cluster: Dask's local threads, from a plain script (no __main__ guard,
+    which a process pool would need)."""
+    c = conformance_dir()
+    digest = "sha256:" + hashlib.sha256((c / "a.txt").read_bytes()).hexdigest()
+    item = {"bundle": str(c / "happy-path-v0.3" / "bundle.sigstore.json"), "digest": digest, "identity": _CONFORMANCE_IDENTITY, "issuer": "https://token.actions.githubusercontent.com"}
+    src = tmp_path / "items.jsonl"
+    src.write_text("".join(json.dumps({"id": f"i-{k}", **item}) + "\n" for k in range(5)))
+    script = tmp_path / "plain.py"
+    script.write_text(f"import sigverify.audit\ns = sigverify.audit.audit({str(src)!r}, {str(tmp_path / 'out.jsonl')!r})\nprint(s.total, s.verified)\n")
+    out = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split() == ["5", "5"], out.stdout

@@ -162,12 +162,12 @@ def read_parquet(path: str) -> list[dict[str, Any]]:
 
 def read_rows(path: str) -> list[dict[str, Any]]:
     """The rows of one input file (:data:`COLUMNS`). A file that cannot be read at all (gone,
-    unreadable, not Parquet) is one row, id ``FILE``, with the reason as its ``error``: its
-    partition still gives a result, and the rest of the audit goes on."""
+    unreadable, not Parquet) is one row, its id the file's path as listed, with the reason as
+    its ``error``: its partition still gives a result, and the rest of the audit goes on."""
     try:
         return read_jsonl(path) if file_format(path) == "jsonl" else read_parquet(path)
     except Exception as e:  # noqa: BLE001 - a poison file must not fail the whole audit
-        return [_row({"id": Path(path).name}, str(Path(path).parent), f"cannot read {path}: {type(e).__name__}: {e}")]
+        return [_row({"id": path}, str(Path(path).parent), f"cannot read {path}: {type(e).__name__}: {e}")]
 
 
 def read_file(path: str) -> "Any":

@@ -102,7 +102,7 @@ def _str_list(row: dict[str, Any], k: str) -> Optional[list[str]]:
     items = list(v)
     if not all(isinstance(x, str) for x in items):
         raise ValueError(f"{k} must be a list of strings")
-    return items
+    return items or None  # an empty list (as mixed exports write for "none") is no value
 
 
 def _path(base: str, p: str) -> str:
