@@ -838,6 +838,7 @@ module.exports = nativeBinding
 module.exports.Policy = nativeBinding.Policy
 module.exports.TrustedRoot = nativeBinding.TrustedRoot
 module.exports.Tuf = nativeBinding.Tuf
+module.exports.VerificationResult = nativeBinding.VerificationResult
 module.exports.Verifier = nativeBinding.Verifier
 module.exports.bcr = nativeBinding.bcr
 module.exports.conda = nativeBinding.conda

@@ -155,6 +155,65 @@ export declare class Tuf {
 }
 
 /**
+ * The outcome of a successful verification (a failed one throws instead): who signed, when,
+ * which log entries vouch for it and, for DSSE bundles, the in-toto statement. Every property
+ * is computed when it is read; `toJSON()` (and so `JSON.stringify`) gives the whole result as
+ * the core's JSON, the same document as the CLI's `--json` and Python's `to_json()`.
+ */
+export declare class VerificationResult {
+  /** The bundle format version: `"0.1"`, `"0.2"` or `"0.3"`. */
+  get bundleVersion(): string
+  /** The bundle's media type, as found. */
+  get mediaType(): string
+  /**
+   * The hash the artifact signature was verified over (`"sha256"`, `"sha384"`, `"sha512"`):
+   * a P-384 or P-521 key of an older client may have signed SHA-256 instead of its curve's
+   * hash. Absent for Ed25519, which signs the message itself.
+   */
+  get signatureDigestAlgorithm(): string | undefined
+  /** `"certificate"` for keyless signing (a Fulcio certificate), `"key"` for a managed key. */
+  get signerType(): 'certificate' | 'key'
+  /** The certificate identity (subject alternative name), e.g. a workflow URI or an email. */
+  get identity(): string | undefined
+  /** The kind of subject alternative name. */
+  get identityType(): 'uri' | 'email' | 'otherName' | undefined
+  /** The OIDC issuer of the certificate. */
+  get issuer(): string | undefined
+  /**
+   * Every Fulcio claim of the certificate (OID 1.3.6.1.4.1.57264.1.N), by name:
+   * `sourceRepositoryURI`, `sourceRepositoryRef`, `buildSignerURI`, `runnerEnvironment`...
+   * Empty for a managed key.
+   */
+  get claims(): Record<string, string>
+  /** The same claims by OID (`1.3.6.1.4.1.57264.1.12`). */
+  get claimOids(): Record<string, string>
+  /** The signing certificate, DER. */
+  get certificate(): Buffer | undefined
+  /** For a managed key: SHA-256 of its SubjectPublicKeyInfo, hex. */
+  get keySha256(): string | undefined
+  /**
+   * Every verified time (transparency log integration times, RFC 3161 timestamps), each with
+   * its source.
+   */
+  get verifiedTimes(): Array<VerifiedTime>
+  /** The earliest verified time. */
+  get earliestTime(): Date | undefined
+  /** The transparency log entries that verified. */
+  get logEntries(): Array<LogEntry>
+  /** For a DSSE bundle, its in-toto statement. */
+  get statement(): Statement | undefined
+  /** Every claim the policy checked, with what it required and what was found. */
+  get policyChecks(): Array<CheckedClaim>
+  /** The crypto backend that verified it (`"aws-lc-rs"`). */
+  get backend(): string
+  /**
+   * The whole result as the core's JSON (what `JSON.stringify` writes): the document of the
+   * CLI's `--json` and of Python's `VerificationResult.to_json()`.
+   */
+  toJSON(): Record<string, unknown>
+}
+
+/**
  * Verifies Sigstore bundles against one trusted root, offline. Build it once and share it:
  * every CA and timestamp authority chain of the root is validated here, not per bundle.
  * "Now" (to refuse verified times in the future) is the system clock at each call.
@@ -737,58 +796,6 @@ export interface TufUpdateOptions {
    * expired metadata is how a freeze attack serves an old state forever).
    */
   acceptExpiredMetadataUnsafe?: boolean
-}
-
-/**
- * The outcome of a successful verification (a failed one throws instead): who signed, when,
- * which log entries vouch for it and, for DSSE bundles, the in-toto statement.
- */
-export interface VerificationResult {
-  /** The bundle format version: `"0.1"`, `"0.2"` or `"0.3"`. */
-  bundleVersion: string
-  /** The bundle's media type, as found. */
-  mediaType: string
-  /**
-   * The hash the artifact signature was verified over (`"sha256"`, `"sha384"`, `"sha512"`):
-   * a P-384 or P-521 key of an older client may have signed SHA-256 instead of its curve's
-   * hash. Absent for Ed25519, which signs the message itself.
-   */
-  signatureDigestAlgorithm?: string
-  /** `"certificate"` for keyless signing (a Fulcio certificate), `"key"` for a managed key. */
-  signerType: 'certificate' | 'key'
-  /** The certificate identity (subject alternative name), e.g. a workflow URI or an email. */
-  identity?: string
-  /** The kind of subject alternative name. */
-  identityType?: 'uri' | 'email' | 'otherName'
-  /** The OIDC issuer of the certificate. */
-  issuer?: string
-  /**
-   * Every Fulcio claim of the certificate (OID 1.3.6.1.4.1.57264.1.N), by name:
-   * `sourceRepositoryURI`, `sourceRepositoryRef`, `buildSignerURI`, `runnerEnvironment`...
-   * Empty for a managed key.
-   */
-  claims: Record<string, string>
-  /** The same claims by OID (`1.3.6.1.4.1.57264.1.12`). */
-  claimOids: Record<string, string>
-  /** The signing certificate, DER. */
-  certificate?: Buffer
-  /** For a managed key: SHA-256 of its SubjectPublicKeyInfo, hex. */
-  keySha256?: string
-  /**
-   * Every verified time (transparency log integration times, RFC 3161 timestamps), each with
-   * its source.
-   */
-  verifiedTimes: Array<VerifiedTime>
-  /** The earliest verified time. */
-  earliestTime?: Date
-  /** The transparency log entries that verified. */
-  logEntries: Array<LogEntry>
-  /** For a DSSE bundle, its in-toto statement. */
-  statement?: Statement
-  /** Every claim the policy checked, with what it required and what was found. */
-  policyChecks: Array<CheckedClaim>
-  /** The crypto backend that verified it (`"aws-lc-rs"`). */
-  backend: string
 }
 
 /** A time at which the signature is known to have existed. */

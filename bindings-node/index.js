@@ -21,8 +21,15 @@ const { SigverifyError, VerificationError, InvalidInputError } = require('./erro
 
 native.__registerErrorClasses(SigverifyError, VerificationError, InvalidInputError)
 
+// A result's properties are getters on its class (built when read), so console.log and
+// util.inspect show what toJSON() gives rather than an empty object.
+native.VerificationResult.prototype[Symbol.for('nodejs.util.inspect.custom')] = function (depth, options, inspect) {
+  return `VerificationResult ${inspect(this.toJSON(), options)}`
+}
+
 module.exports.TrustedRoot = native.TrustedRoot
 module.exports.Verifier = native.Verifier
+module.exports.VerificationResult = native.VerificationResult
 module.exports.Policy = native.Policy
 module.exports.Tuf = native.Tuf
 module.exports.pypi = native.pypi

@@ -4,6 +4,7 @@ import sigverify from './index.js'
 export const {
   TrustedRoot,
   Verifier,
+  VerificationResult,
   Policy,
   Tuf,
   pypi,

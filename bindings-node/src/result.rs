@@ -1,56 +1,201 @@
-//! What a successful verification returns to JavaScript: plain objects, `Date`s for times.
+//! What a successful verification returns to JavaScript: a `VerificationResult` whose
+//! properties are built when they are read (as in Python), so that a caller who asks only who
+//! signed pays for nothing else; the nested values are plain objects, times are `Date`s.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
-use napi::bindgen_prelude::Buffer;
+use napi::bindgen_prelude::{Buffer, Either, Undefined};
 use napi_derive::napi;
 
+/// An absent value as JavaScript's `undefined` (a getter's `Option` would be `null`), as the
+/// optional properties of a plain object are.
+type Maybe<T> = Either<T, Undefined>;
+
+fn maybe<T>(v: Option<T>) -> Maybe<T> {
+    v.map_or(Either::B(()), Either::A)
+}
+
 /// The outcome of a successful verification (a failed one throws instead): who signed, when,
-/// which log entries vouch for it and, for DSSE bundles, the in-toto statement.
-#[napi(object, object_from_js = false)]
+/// which log entries vouch for it and, for DSSE bundles, the in-toto statement. Every property
+/// is computed when it is read; `toJSON()` (and so `JSON.stringify`) gives the whole result as
+/// the core's JSON, the same document as the CLI's `--json` and Python's `to_json()`.
+#[napi]
 pub struct VerificationResult {
+    inner: sigverify::VerificationResult,
+}
+
+impl From<sigverify::VerificationResult> for VerificationResult {
+    fn from(inner: sigverify::VerificationResult) -> Self {
+        VerificationResult { inner }
+    }
+}
+
+impl From<&sigverify::VerificationResult> for VerificationResult {
+    fn from(r: &sigverify::VerificationResult) -> Self {
+        VerificationResult { inner: r.clone() }
+    }
+}
+
+impl VerificationResult {
+    fn certificate_signer(&self) -> Option<(&Option<sigverify::San>, &[sigverify::Claim], &[u8])> {
+        match &self.inner.signer {
+            sigverify::Signer::Certificate {
+                san,
+                claims,
+                certificate_der,
+                ..
+            } => Some((san, claims, certificate_der)),
+            _ => None,
+        }
+    }
+
+    fn claims_by(&self, key: impl Fn(&sigverify::Claim) -> String) -> BTreeMap<String, String> {
+        self.certificate_signer()
+            .map(|(_, claims, _)| claims.iter().map(|c| (key(c), c.value.clone())).collect())
+            .unwrap_or_default()
+    }
+}
+
+#[napi]
+impl VerificationResult {
     /// The bundle format version: `"0.1"`, `"0.2"` or `"0.3"`.
-    pub bundle_version: String,
+    #[napi(getter)]
+    pub fn bundle_version(&self) -> &'static str {
+        self.inner.bundle_version.as_str()
+    }
+
     /// The bundle's media type, as found.
-    pub media_type: String,
+    #[napi(getter)]
+    pub fn media_type(&self) -> String {
+        self.inner.media_type.clone()
+    }
+
     /// The hash the artifact signature was verified over (`"sha256"`, `"sha384"`, `"sha512"`):
     /// a P-384 or P-521 key of an older client may have signed SHA-256 instead of its curve's
     /// hash. Absent for Ed25519, which signs the message itself.
-    pub signature_digest_algorithm: Option<String>,
+    #[napi(getter, ts_return_type = "string | undefined")]
+    pub fn signature_digest_algorithm(&self) -> Maybe<&'static str> {
+        maybe(self.inner.signature_digest_algorithm.map(|h| h.name()))
+    }
+
     /// `"certificate"` for keyless signing (a Fulcio certificate), `"key"` for a managed key.
-    #[napi(ts_type = "'certificate' | 'key'")]
-    pub signer_type: String,
+    #[napi(getter, ts_return_type = "'certificate' | 'key'")]
+    pub fn signer_type(&self) -> &'static str {
+        match &self.inner.signer {
+            sigverify::Signer::Certificate { .. } => "certificate",
+            _ => "key",
+        }
+    }
+
     /// The certificate identity (subject alternative name), e.g. a workflow URI or an email.
-    pub identity: Option<String>,
+    #[napi(getter, ts_return_type = "string | undefined")]
+    pub fn identity(&self) -> Maybe<String> {
+        maybe(self.inner.identity().map(str::to_owned))
+    }
+
     /// The kind of subject alternative name.
-    #[napi(ts_type = "'uri' | 'email' | 'otherName'")]
-    pub identity_type: Option<String>,
+    #[napi(getter, ts_return_type = "'uri' | 'email' | 'otherName' | undefined")]
+    pub fn identity_type(&self) -> Maybe<&'static str> {
+        maybe(
+            self.certificate_signer()
+                .and_then(|(san, _, _)| san.as_ref().map(sigverify::San::kind)),
+        )
+    }
+
     /// The OIDC issuer of the certificate.
-    pub issuer: Option<String>,
+    #[napi(getter, ts_return_type = "string | undefined")]
+    pub fn issuer(&self) -> Maybe<String> {
+        maybe(self.inner.issuer().map(str::to_owned))
+    }
+
     /// Every Fulcio claim of the certificate (OID 1.3.6.1.4.1.57264.1.N), by name:
     /// `sourceRepositoryURI`, `sourceRepositoryRef`, `buildSignerURI`, `runnerEnvironment`...
     /// Empty for a managed key.
-    pub claims: BTreeMap<String, String>,
+    #[napi(getter, ts_return_type = "Record<string, string>")]
+    pub fn claims(&self) -> BTreeMap<String, String> {
+        self.claims_by(|c| c.name.to_owned())
+    }
+
     /// The same claims by OID (`1.3.6.1.4.1.57264.1.12`).
-    pub claim_oids: BTreeMap<String, String>,
+    #[napi(getter, ts_return_type = "Record<string, string>")]
+    pub fn claim_oids(&self) -> BTreeMap<String, String> {
+        self.claims_by(|c| c.oid.clone())
+    }
+
     /// The signing certificate, DER.
-    pub certificate: Option<Buffer>,
+    #[napi(getter, ts_return_type = "Buffer | undefined")]
+    pub fn certificate(&self) -> Maybe<Buffer> {
+        maybe(
+            self.certificate_signer()
+                .map(|(_, _, der)| der.to_vec().into()),
+        )
+    }
+
     /// For a managed key: SHA-256 of its SubjectPublicKeyInfo, hex.
-    pub key_sha256: Option<String>,
+    #[napi(getter, ts_return_type = "string | undefined")]
+    pub fn key_sha256(&self) -> Maybe<String> {
+        maybe(match &self.inner.signer {
+            sigverify::Signer::Key { spki_sha256 } => Some(spki_sha256.clone()),
+            _ => None,
+        })
+    }
+
     /// Every verified time (transparency log integration times, RFC 3161 timestamps), each with
     /// its source.
-    pub verified_times: Vec<VerifiedTime>,
+    #[napi(getter)]
+    pub fn verified_times(&self) -> Vec<VerifiedTime> {
+        self.inner
+            .verified_times
+            .iter()
+            .map(VerifiedTime::from)
+            .collect()
+    }
+
     /// The earliest verified time.
-    pub earliest_time: Option<DateTime<Utc>>,
+    #[napi(getter, ts_return_type = "Date | undefined")]
+    pub fn earliest_time(&self) -> Maybe<DateTime<Utc>> {
+        maybe(self.inner.earliest_time().map(date))
+    }
+
     /// The transparency log entries that verified.
-    pub log_entries: Vec<LogEntry>,
+    #[napi(getter)]
+    pub fn log_entries(&self) -> Vec<LogEntry> {
+        self.inner.log_entries.iter().map(LogEntry::from).collect()
+    }
+
     /// For a DSSE bundle, its in-toto statement.
-    pub statement: Option<Statement>,
+    #[napi(getter, ts_return_type = "Statement | undefined")]
+    pub fn statement(&self) -> Maybe<Statement> {
+        maybe(self.inner.statement.as_ref().map(Statement::from))
+    }
+
     /// Every claim the policy checked, with what it required and what was found.
-    pub policy_checks: Vec<CheckedClaim>,
+    #[napi(getter)]
+    pub fn policy_checks(&self) -> Vec<CheckedClaim> {
+        self.inner
+            .policy_checks
+            .iter()
+            .map(|c| CheckedClaim {
+                claim: c.claim.clone(),
+                expected: c.expected.clone(),
+                found: c.found.clone(),
+            })
+            .collect()
+    }
+
     /// The crypto backend that verified it (`"aws-lc-rs"`).
-    pub backend: String,
+    #[napi(getter)]
+    pub fn backend(&self) -> &'static str {
+        self.inner.backend
+    }
+
+    /// The whole result as the core's JSON (what `JSON.stringify` writes): the document of the
+    /// CLI's `--json` and of Python's `VerificationResult.to_json()`.
+    #[napi(js_name = "toJSON", ts_return_type = "Record<string, unknown>")]
+    pub fn to_json(&self) -> serde_json::Value {
+        self.inner.to_json()
+    }
 }
 
 /// A time at which the signature is known to have existed.
@@ -142,117 +287,62 @@ fn date(unix: i64) -> DateTime<Utc> {
     DateTime::from_timestamp(unix, 0).unwrap_or_default()
 }
 
-impl From<&sigverify::VerificationResult> for VerificationResult {
-    fn from(r: &sigverify::VerificationResult) -> Self {
-        let mut out = VerificationResult {
-            bundle_version: r.bundle_version.as_str().to_owned(),
-            media_type: r.media_type.clone(),
-            signature_digest_algorithm: r.signature_digest_algorithm.map(|h| h.name().to_owned()),
-            signer_type: String::new(),
-            identity: None,
-            identity_type: None,
-            issuer: None,
-            claims: BTreeMap::new(),
-            claim_oids: BTreeMap::new(),
-            certificate: None,
-            key_sha256: None,
-            verified_times: r
-                .verified_times
-                .iter()
-                .map(|t| match &t.source {
-                    sigverify::TimeSource::TransparencyLog { log_url, log_index } => VerifiedTime {
-                        time: date(t.time),
-                        source: "transparency-log".into(),
-                        log_url: Some(log_url.clone()),
-                        log_index: Some(index(*log_index)),
-                        authority: None,
-                    },
-                    sigverify::TimeSource::Timestamp { authority } => VerifiedTime {
-                        time: date(t.time),
-                        source: "rfc3161-timestamp".into(),
-                        log_url: None,
-                        log_index: None,
-                        authority: Some(authority.clone()),
-                    },
-                    // A time source added to the core later: keep the time, name it generically.
-                    _ => VerifiedTime {
-                        time: date(t.time),
-                        source: "other".into(),
-                        log_url: None,
-                        log_index: None,
-                        authority: None,
-                    },
-                })
-                .collect(),
-            earliest_time: r.earliest_time().map(date),
-            log_entries: r
-                .log_entries
-                .iter()
-                .map(|e| LogEntry {
-                    log_url: e.log_url.clone(),
-                    log_id: e.log_id.clone(),
-                    log_index: e.log_index.map(index),
-                    kind: e.kind.clone(),
-                    version: e.version.clone(),
-                    integrated_time: e.integrated_time.map(date),
-                    inclusion_proof: e.inclusion_proof,
-                    checkpoint_origin: e.checkpoint_origin.clone(),
-                    cosigned_by: e.cosigned_by.clone(),
-                })
-                .collect(),
-            statement: r.statement.as_ref().map(|s| Statement {
-                statement_type: s.statement_type.clone(),
-                predicate_type: s.predicate_type.clone(),
-                subjects: s
-                    .subjects
-                    .iter()
-                    .map(|x| Subject {
-                        name: x.name.clone(),
-                        digest: x.digest.clone(),
-                    })
-                    .collect(),
-                predicate: s.predicate.clone(),
-            }),
-            policy_checks: r
-                .policy_checks
-                .iter()
-                .map(|c| CheckedClaim {
-                    claim: c.claim.clone(),
-                    expected: c.expected.clone(),
-                    found: c.found.clone(),
-                })
-                .collect(),
-            backend: r.backend.to_owned(),
+impl From<&sigverify::VerifiedTime> for VerifiedTime {
+    fn from(t: &sigverify::VerifiedTime) -> Self {
+        let (source, log_url, log_index, authority) = match &t.source {
+            sigverify::TimeSource::TransparencyLog { log_url, log_index } => (
+                "transparency-log",
+                Some(log_url.clone()),
+                Some(index(*log_index)),
+                None,
+            ),
+            sigverify::TimeSource::Timestamp { authority } => {
+                ("rfc3161-timestamp", None, None, Some(authority.clone()))
+            }
+            // A time source added to the core later: keep the time, name it generically.
+            _ => ("other", None, None, None),
         };
-        match &r.signer {
-            sigverify::Signer::Certificate {
-                san,
-                issuer,
-                claims,
-                certificate_der,
-            } => {
-                out.signer_type = "certificate".into();
-                out.identity = san.as_ref().map(|s| s.value().to_owned());
-                out.identity_type = san.as_ref().map(|s| s.kind().to_owned());
-                out.issuer = issuer.clone();
-                out.claims = claims
-                    .iter()
-                    .map(|c| (c.name.to_owned(), c.value.clone()))
-                    .collect();
-                out.claim_oids = claims
-                    .iter()
-                    .map(|c| (c.oid.clone(), c.value.clone()))
-                    .collect();
-                out.certificate = Some(certificate_der.clone().into());
-            }
-            sigverify::Signer::Key { spki_sha256 } => {
-                out.signer_type = "key".into();
-                out.key_sha256 = Some(spki_sha256.clone());
-            }
-            // A signer kind added to the core later.
-            _ => out.signer_type = "other".into(),
+        VerifiedTime {
+            time: date(t.time),
+            source: source.into(),
+            log_url,
+            log_index,
+            authority,
         }
-        out
+    }
+}
+
+impl From<&sigverify::LogEntryInfo> for LogEntry {
+    fn from(e: &sigverify::LogEntryInfo) -> Self {
+        LogEntry {
+            log_url: e.log_url.clone(),
+            log_id: e.log_id.clone(),
+            log_index: e.log_index.map(index),
+            kind: e.kind.clone(),
+            version: e.version.clone(),
+            integrated_time: e.integrated_time.map(date),
+            inclusion_proof: e.inclusion_proof,
+            checkpoint_origin: e.checkpoint_origin.clone(),
+            cosigned_by: e.cosigned_by.clone(),
+        }
+    }
+}
+
+impl From<&sigverify::Statement> for Statement {
+    fn from(s: &sigverify::Statement) -> Self {
+        Statement {
+            statement_type: s.statement_type.clone(),
+            predicate_type: s.predicate_type.clone(),
+            subjects: s
+                .subjects
+                .iter()
+                .map(|x| Subject {
+                    name: x.name.clone(),
+                    digest: x.digest.clone(),
+                })
+                .collect(),
+            predicate: s.predicate.clone(),
+        }
     }
 }
 

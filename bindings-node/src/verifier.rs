@@ -326,7 +326,7 @@ impl Job for One {
     }
 
     fn to_js(_: &Env, out: Self::Out) -> napi::Result<Self::Js> {
-        Ok(VerificationResult::from(&out))
+        Ok(VerificationResult::from(out))
     }
 }
 
@@ -348,10 +348,17 @@ impl Job for Many {
     fn to_js(env: &Env, out: Self::Out) -> napi::Result<Self::Js> {
         Ok(out
             .into_iter()
-            .map(|o| VerifyOutcome {
-                ok: o.is_ok(),
-                result: o.as_ref().ok().map(VerificationResult::from),
-                error: o.err().map(|f| to_js(env, &f)),
+            .map(|o| match o {
+                Ok(r) => VerifyOutcome {
+                    ok: true,
+                    result: Some(r.into()),
+                    error: None,
+                },
+                Err(f) => VerifyOutcome {
+                    ok: false,
+                    result: None,
+                    error: Some(to_js(env, &f)),
+                },
             })
             .collect())
     }

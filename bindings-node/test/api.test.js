@@ -72,13 +72,14 @@ async function rejected(p) {
 
 describe('module', () => {
   it('exports the classes, CommonJS and ES module alike', async () => {
-    for (const name of ['TrustedRoot', 'Verifier', 'Policy']) {
+    for (const name of ['TrustedRoot', 'Verifier', 'VerificationResult', 'Policy']) {
       assert.equal(typeof sigverify[name], 'function', name)
     }
     const esm = await import('sigverify')
     for (const name of [
       'TrustedRoot',
       'Verifier',
+      'VerificationResult',
       'Policy',
       'SigverifyError',
       'VerificationError',
@@ -340,9 +341,10 @@ describe('verify and verifySync', () => {
     assert.ok(e instanceof SigverifyError)
   })
 
-  it('returns a plain, typed result', async () => {
+  it('returns a typed result whose properties are built when read', async () => {
     const r = await verifier.verify(happy, { artifact, policy })
-    assert.equal(Object.getPrototypeOf(r), Object.prototype)
+    assert.ok(r instanceof sigverify.VerificationResult)
+    assert.throws(() => new sigverify.VerificationResult(), /contains no `constructor`/)
     assert.equal(r.bundleVersion, '0.3')
     assert.equal(r.signatureDigestAlgorithm, 'sha256')
     assert.match(r.mediaType, /^application\/vnd\.dev\.sigstore\.bundle/)
@@ -382,7 +384,17 @@ describe('verify and verifySync', () => {
     assert.equal(e.logUrl, t.logUrl)
     assert.deepEqual(e.cosignedBy, [])
     assert.equal(r.backend, 'aws-lc-rs')
-    assert.deepEqual(verifier.verifySync(happy, { artifact, policy }), r)
+    // JSON.stringify writes the core's JSON, the CLI's --json document; util.inspect shows it.
+    const json = JSON.parse(JSON.stringify(r))
+    assert.deepEqual(json, r.toJSON())
+    assert.deepEqual(verifier.verifySync(happy, { artifact, policy }).toJSON(), json)
+    assert.equal(json.signer.type, 'certificate')
+    assert.equal(json.signer.identity, DEFAULT_IDENTITY)
+    assert.equal(json.signer.claims.sourceRepositoryURI, r.claims.sourceRepositoryURI)
+    assert.equal(Buffer.from(json.signer.certificate, 'base64').compare(r.certificate), 0)
+    assert.equal(json.verifiedTimes[0].unix * 1000, r.earliestTime.getTime())
+    assert.equal(json.logEntries[0].logIndex, e.logIndex)
+    assert.match(require('node:util').inspect(r), new RegExp(`^VerificationResult \\{[^]*${DEFAULT_ISSUER.replace(/[./]/g, '\\$&')}`))
   })
 
   it('returns the in-toto statement of a DSSE bundle, and a key signer', () => {

@@ -105,7 +105,7 @@ impl Job for Call {
                 file: f.file,
                 kind: f.kind.as_str().to_owned(),
                 signer_workflow: f.signer_workflow,
-                result: VerificationResult::from(&f.result),
+                result: VerificationResult::from(f.result),
             })
             .collect();
         Ok(BcrVerification { files })

@@ -86,7 +86,7 @@ impl Job for Verify {
     }
 
     fn to_js(_: &Env, out: Self::Out) -> napi::Result<Self::Js> {
-        Ok(out.iter().map(VerificationResult::from).collect())
+        Ok(out.into_iter().map(VerificationResult::from).collect())
     }
 }
 

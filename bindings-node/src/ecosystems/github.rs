@@ -115,7 +115,7 @@ impl Job for github::Job<'static> {
     }
 
     fn to_js(_: &Env, out: Self::Out) -> napi::Result<Self::Js> {
-        Ok(VerificationResult::from(&out))
+        Ok(VerificationResult::from(out))
     }
 }
 

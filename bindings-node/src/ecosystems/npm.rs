@@ -133,8 +133,8 @@ impl Job for npm::Job<'static> {
 
     fn to_js(_: &Env, (out, package): Self::Out) -> napi::Result<Self::Js> {
         Ok(NpmVerification {
-            provenance: out.provenance.as_ref().map(VerificationResult::from),
-            publish: out.publish.as_ref().map(VerificationResult::from),
+            provenance: out.provenance.map(VerificationResult::from),
+            publish: out.publish.map(VerificationResult::from),
             package,
         })
     }

@@ -79,7 +79,7 @@ impl Job for Attestation {
     }
 
     fn to_js(_: &Env, out: Self::Out) -> napi::Result<Self::Js> {
-        Ok(VerificationResult::from(&out))
+        Ok(VerificationResult::from(out))
     }
 }
 
@@ -92,7 +92,7 @@ impl Job for Provenance {
     }
 
     fn to_js(_: &Env, out: Self::Out) -> napi::Result<Self::Js> {
-        Ok(out.iter().map(VerificationResult::from).collect())
+        Ok(out.into_iter().map(VerificationResult::from).collect())
     }
 }
 
