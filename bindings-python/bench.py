@@ -26,17 +26,8 @@ from typing import Any, Callable, Optional
 
 import sigverify
 
-REPO = Path(__file__).resolve().parent.parent
-IDENTITY = (
-    "https://github.com/sigstore-conformance/extremely-dangerous-public-oidc-beacon/"
-    ".github/workflows/extremely-dangerous-oidc-beacon.yml@refs/heads/main"
-)
-ISSUER = "https://token.actions.githubusercontent.com"
-
-
-def conformance_dir() -> Path:
-    env = os.environ.get("SIGVERIFY_CONFORMANCE_DIR")
-    return Path(env) if env else REPO.parent / "shared" / "vectors" / "conformance"
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+from vectors import IDENTITY, ISSUER, conformance_dir  # noqa: E402  (bench/vectors.py)
 
 
 def per_call(fn: Callable[[], object], iterations: int, repeats: int = 5) -> float:
