@@ -8,6 +8,7 @@
 #                                                               -> bench/peers/target
 #   bench/compare.sh             compares with whatever is installed; a peer that is not is
 #                                reported as such, never guessed.
+#   bench/compare.sh --interleaved   only the interleaved sigverify / sigstore-rust section.
 #
 # For each conformance vector (happy-path-v0.3, happy-path-v0.1, happy-path-intoto-in-dsse-v3,
 # rekor2-happy-path), artifact given as bytes (a.txt):
@@ -19,6 +20,9 @@
 #   - ratios to sigverify use the minimum of each (on a shared, loaded machine the minimum is
 #     the reproducible number; the medians are shown too);
 #   - peak RSS of that process (/usr/bin/time -v);
+#   - sigverify and sigstore-rust again in interleaved rounds (bench/peers/interleave.py:
+#     INTERLEAVE_ROUNDS, default 9): both in-process loops, then whole processes alternating,
+#     each ratio the median of the per-round ratios (the figures issue 23 sets targets for);
 #   - for the native verifiers (sigverify, sigstore-rust), instructions (valgrind callgrind),
 #     which the load of a shared machine does not disturb: per bundle in-process (10 bundles),
 #     and for the whole process.
@@ -30,12 +34,13 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 BENCH=$ROOT/bench
 
-INSTALL=0 RUNS=20 SECONDS_IN=0.5 REPEAT=3
+INSTALL=0 RUNS=20 SECONDS_IN=0.5 REPEAT=3 ONLY_INTERLEAVED=0
 while [ $# -gt 0 ]; do
   case "$1" in
     --install) INSTALL=1 ;;
     --runs) RUNS=$2; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
+    --interleaved) ONLY_INTERLEAVED=1 ;;
+    -h|--help) sed -n '2,26p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
   shift
@@ -202,6 +207,7 @@ peak_mib() { # peer vector
     | python3 -c "import sys; k=sys.stdin.read().strip(); print(f'{int(k)/1024:.1f}' if k else '-')"
 }
 
+if [ "$ONLY_INTERLEAVED" = 0 ]; then
 echo "## Per bundle, artifact as bytes (in-process: best of $REPEAT loops; whole process: median and min of $RUNS runs; ratios on the minimum)"
 echo
 TSV=$OUT/compare.tsv
@@ -253,6 +259,39 @@ for v, items in by.items():
         print(f"| {p} | {ip} | {r1} | {in_ir} | {r4} | {wp} | {r2} | {ip_ir} | {r3} | {rss} MiB |")
     print()
 PY
+fi
+
+# sigverify against sigstore-rust in interleaved rounds (issue 23's two ratios): medians of the
+# per-round ratios, in-process and whole process (bench/peers/interleave.py).
+if [[ " $PEERS " == *" sigstore-rust "* ]]; then
+  echo "## sigverify and sigstore-rust, interleaved"
+  echo
+  SPEC=$OUT/interleave.json
+  python3 - "$SPEC" $NAMES <<PY
+import json, sys
+spec = {}
+for v in sys.argv[2:]:
+    spec[v] = {"inproc": {}, "once": {}}
+json.dump(spec, open(sys.argv[1], "w"))
+PY
+  for v in $NAMES; do
+    n=$(iterations sigverify "$v")
+    b=$VECTORS/$v/bundle.sigstore.json root=$PUBLIC_GOOD
+    [ -f "$VECTORS/$v/trusted_root.json" ] && root=$VECTORS/$v/trusted_root.json
+    python3 - "$SPEC" "$v" \
+      "SIGVERIFY_BENCH_LOOP=$v,aws-lc-rs,bytes,verify_json,$n $(printf '%q' "$BENCH_BIN")" \
+      "$(printf '%q ' "$PEER_RS" loop "$b" "$VECTORS/a.txt" "$root" "$IDENTITY" "$ISSUER" "$n")" \
+      "$(cmd_once sigverify "$v")" "$(cmd_once sigstore-rust "$v")" <<'PY'
+import json, sys
+path, v, a, b, c, d = sys.argv[1:]
+spec = json.load(open(path))
+spec[v] = {"inproc": {"sigverify": a, "sigstore-rust": b}, "once": {"sigverify": c, "sigstore-rust": d}}
+json.dump(spec, open(path, "w"), indent=1)
+PY
+  done
+  python3 "$BENCH/peers/interleave.py" "$SPEC" --rounds "${INTERLEAVE_ROUNDS:-9}" --runs 5
+  echo
+fi
 echo "- load average at the end (1, 5, 15 min): $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 echo
 echo "Report: $REPORT"
