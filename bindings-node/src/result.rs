@@ -38,22 +38,9 @@ impl From<&sigverify::VerificationResult> for VerificationResult {
 }
 
 impl VerificationResult {
-    fn certificate_signer(&self) -> Option<(&Option<sigverify::San>, &[sigverify::Claim], &[u8])> {
-        match &self.inner.signer {
-            sigverify::Signer::Certificate {
-                san,
-                claims,
-                certificate_der,
-                ..
-            } => Some((san, claims, certificate_der)),
-            _ => None,
-        }
-    }
-
     fn claims_by(&self, key: impl Fn(&sigverify::Claim) -> String) -> BTreeMap<String, String> {
-        self.certificate_signer()
-            .map(|(_, claims, _)| claims.iter().map(|c| (key(c), c.value.clone())).collect())
-            .unwrap_or_default()
+        let claims = self.inner.claims().iter();
+        claims.map(|c| (key(c), c.value.clone())).collect()
     }
 }
 
@@ -82,10 +69,7 @@ impl VerificationResult {
     /// `"certificate"` for keyless signing (a Fulcio certificate), `"key"` for a managed key.
     #[napi(getter, ts_return_type = "'certificate' | 'key'")]
     pub fn signer_type(&self) -> &'static str {
-        match &self.inner.signer {
-            sigverify::Signer::Certificate { .. } => "certificate",
-            _ => "key",
-        }
+        self.inner.signer_type()
     }
 
     /// The certificate identity (subject alternative name), e.g. a workflow URI or an email.
@@ -97,10 +81,7 @@ impl VerificationResult {
     /// The kind of subject alternative name.
     #[napi(getter, ts_return_type = "'uri' | 'email' | 'otherName' | undefined")]
     pub fn identity_type(&self) -> Maybe<&'static str> {
-        maybe(
-            self.certificate_signer()
-                .and_then(|(san, _, _)| san.as_ref().map(sigverify::San::kind)),
-        )
+        maybe(self.inner.san().map(sigverify::San::kind))
     }
 
     /// The OIDC issuer of the certificate.
@@ -126,19 +107,13 @@ impl VerificationResult {
     /// The signing certificate, DER.
     #[napi(getter, ts_return_type = "Buffer | undefined")]
     pub fn certificate(&self) -> Maybe<Buffer> {
-        maybe(
-            self.certificate_signer()
-                .map(|(_, _, der)| der.to_vec().into()),
-        )
+        maybe(self.inner.certificate_der().map(|der| der.to_vec().into()))
     }
 
     /// For a managed key: SHA-256 of its SubjectPublicKeyInfo, hex.
     #[napi(getter, ts_return_type = "string | undefined")]
     pub fn key_sha256(&self) -> Maybe<String> {
-        maybe(match &self.inner.signer {
-            sigverify::Signer::Key { spki_sha256 } => Some(spki_sha256.clone()),
-            _ => None,
-        })
+        maybe(self.inner.key_sha256().map(str::to_owned))
     }
 
     /// Every verified time (transparency log integration times, RFC 3161 timestamps), each with

@@ -22,18 +22,6 @@ impl VerificationResult {
         &self.inner
     }
 
-    fn certificate_signer(&self) -> Option<(&Option<sigverify::San>, &[sigverify::Claim], &[u8])> {
-        match &self.inner.signer {
-            sigverify::Signer::Certificate {
-                san,
-                claims,
-                certificate_der,
-                ..
-            } => Some((san, claims, certificate_der)),
-            _ => None,
-        }
-    }
-
     fn json_value(&self, py: Python<'_>) -> PyResult<serde_json::Value> {
         guard(|| Ok(self.inner.to_json())).or_raise(py)
     }
@@ -44,10 +32,7 @@ impl VerificationResult {
     /// `"certificate"` (keyless) or `"key"` (managed key).
     #[getter]
     fn signer_type(&self) -> &'static str {
-        match &self.inner.signer {
-            sigverify::Signer::Certificate { .. } => "certificate",
-            _ => "key",
-        }
+        self.inner.signer_type()
     }
 
     #[getter]
@@ -57,8 +42,7 @@ impl VerificationResult {
 
     #[getter]
     fn identity_type(&self) -> Option<&'static str> {
-        self.certificate_signer()
-            .and_then(|(san, _, _)| san.as_ref().map(sigverify::San::kind))
+        self.inner.san().map(sigverify::San::kind)
     }
 
     #[getter]
@@ -69,10 +53,8 @@ impl VerificationResult {
     #[getter]
     fn claims<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
-        if let Some((_, claims, _)) = self.certificate_signer() {
-            for c in claims {
-                dict.set_item(c.name, &c.value)?;
-            }
+        for c in self.inner.claims() {
+            dict.set_item(c.name, &c.value)?;
         }
         Ok(dict)
     }
@@ -80,26 +62,22 @@ impl VerificationResult {
     #[getter]
     fn claim_oids<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let dict = PyDict::new(py);
-        if let Some((_, claims, _)) = self.certificate_signer() {
-            for c in claims {
-                dict.set_item(&c.oid, &c.value)?;
-            }
+        for c in self.inner.claims() {
+            dict.set_item(&c.oid, &c.value)?;
         }
         Ok(dict)
     }
 
     #[getter]
     fn certificate<'py>(&self, py: Python<'py>) -> Option<Bound<'py, PyBytes>> {
-        self.certificate_signer()
-            .map(|(_, _, der)| PyBytes::new(py, der))
+        self.inner
+            .certificate_der()
+            .map(|der| PyBytes::new(py, der))
     }
 
     #[getter]
     fn key_sha256(&self) -> Option<&str> {
-        match &self.inner.signer {
-            sigverify::Signer::Key { spki_sha256 } => Some(spki_sha256),
-            _ => None,
-        }
+        self.inner.key_sha256()
     }
 
     #[getter]
@@ -179,16 +157,13 @@ impl VerificationResult {
     }
 
     fn __repr__(&self) -> String {
-        match &self.inner.signer {
-            sigverify::Signer::Certificate { .. } => format!(
+        match self.inner.key_sha256() {
+            Some(key) => format!("<VerificationResult key_sha256={key:?}>"),
+            None => format!(
                 "<VerificationResult identity={:?} issuer={:?}>",
                 self.inner.identity().unwrap_or(""),
                 self.inner.issuer().unwrap_or("")
             ),
-            sigverify::Signer::Key { spki_sha256 } => {
-                format!("<VerificationResult key_sha256={spki_sha256:?}>")
-            }
-            _ => "<VerificationResult>".into(),
         }
     }
 }

@@ -127,10 +127,7 @@ pub struct VerificationResult {
 impl VerificationResult {
     /// The certificate identity (SAN value), if signed with a certificate.
     pub fn identity(&self) -> Option<&str> {
-        match &self.signer {
-            Signer::Certificate { san, .. } => san.as_ref().map(San::value),
-            Signer::Key { .. } => None,
-        }
+        self.san().map(San::value)
     }
 
     /// The OIDC issuer, if signed with a certificate.
@@ -138,6 +135,48 @@ impl VerificationResult {
         match &self.signer {
             Signer::Certificate { issuer, .. } => issuer.as_deref(),
             Signer::Key { .. } => None,
+        }
+    }
+
+    /// `"certificate"` (keyless, a Fulcio certificate) or `"key"` (a managed key).
+    pub fn signer_type(&self) -> &'static str {
+        match &self.signer {
+            Signer::Certificate { .. } => "certificate",
+            Signer::Key { .. } => "key",
+        }
+    }
+
+    /// The subject alternative name of the signing certificate.
+    pub fn san(&self) -> Option<&San> {
+        match &self.signer {
+            Signer::Certificate { san, .. } => san.as_ref(),
+            Signer::Key { .. } => None,
+        }
+    }
+
+    /// Every Fulcio claim of the signing certificate (empty for a managed key).
+    pub fn claims(&self) -> &[Claim] {
+        match &self.signer {
+            Signer::Certificate { claims, .. } => claims,
+            Signer::Key { .. } => &[],
+        }
+    }
+
+    /// The signing certificate, DER.
+    pub fn certificate_der(&self) -> Option<&[u8]> {
+        match &self.signer {
+            Signer::Certificate {
+                certificate_der, ..
+            } => Some(certificate_der),
+            Signer::Key { .. } => None,
+        }
+    }
+
+    /// For a managed key: SHA-256 of its SubjectPublicKeyInfo, hex.
+    pub fn key_sha256(&self) -> Option<&str> {
+        match &self.signer {
+            Signer::Key { spki_sha256 } => Some(spki_sha256),
+            Signer::Certificate { .. } => None,
         }
     }
 

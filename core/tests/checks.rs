@@ -270,6 +270,14 @@ fn check_result(r: &VerificationResult, opts: &BundleOptions, bundle: &Value, ca
                 .and_then(Value::as_str)
                 .expect("certificate in the bundle");
             assert_eq!(certificate_der, &unb64(raw), "{case}");
+            assert_eq!(r.certificate_der(), Some(&certificate_der[..]), "{case}");
+            assert_eq!(r.signer_type(), "certificate", "{case}");
+            assert_eq!(r.san().map(sigverify::San::value), r.identity(), "{case}");
+            assert_eq!(r.key_sha256(), None, "{case}");
+            assert!(
+                r.claims().iter().any(|c| c.value == DEFAULT_ISSUER),
+                "{case}"
+            );
         }
         (Signer::Key { spki_sha256 }, Some(_)) => {
             // The testkit's hint is base64(SHA-256(SPKI DER)) of the signing key.
@@ -279,6 +287,10 @@ fn check_result(r: &VerificationResult, opts: &BundleOptions, bundle: &Value, ca
             assert_eq!(spki_sha256, &hex::encode(unb64(hint)), "{case}");
             assert_eq!(r.identity(), None, "{case}");
             assert_eq!(r.issuer(), None, "{case}");
+            assert_eq!(r.key_sha256(), Some(spki_sha256.as_str()), "{case}");
+            assert_eq!(r.signer_type(), "key", "{case}");
+            assert_eq!((r.san(), r.certificate_der()), (None, None), "{case}");
+            assert!(r.claims().is_empty(), "{case}");
         }
         (s, k) => panic!("{case}: signer {s:?} for managed key {k:?}"),
     }
