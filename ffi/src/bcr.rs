@@ -5,14 +5,14 @@
 
 use std::ffi::c_char;
 use std::path::PathBuf;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use sigverify::ecosystems::bcr::FileVerification;
 use sigverify_host::ecosystems::bcr::Request;
 use sigverify_host::Data;
 
 use crate::boundary::{
-    give, guard, guard_value, handle, out_param, shareable, take, utf8, write_str,
+    give, guard, guard_value, handle, opt_utf8, out_param, shareable, take, write_str,
 };
 use crate::error::Failure;
 use crate::result::sigverify_result;
@@ -28,23 +28,6 @@ pub struct sigverify_bcr_verification {
 }
 
 const _: () = shareable::<sigverify_bcr_verification>();
-
-/// A NUL-terminated string argument that may be NULL (absent).
-///
-/// # Safety
-/// Unless NULL, `ptr` must be a NUL-terminated string valid for `'a`.
-unsafe fn optional<'a>(
-    func: &str,
-    arg: &str,
-    ptr: *const c_char,
-) -> Result<Option<&'a str>, Failure> {
-    if ptr.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: forwarded from this function's contract.
-        unsafe { utf8(func, arg, ptr) }.map(Some)
-    }
-}
 
 /// Verifies a BCR module version, in one of two forms (paths; NULL for what is not given):
 ///
@@ -88,13 +71,13 @@ pub unsafe extern "C" fn sigverify_bcr_verify(
         // SAFETY: forwarded from this function's contract (NULL is checked for each).
         let (attestations, module_dir, file, name, bundle, repository, tag) = unsafe {
             (
-                optional(F, "attestations", attestations)?,
-                optional(F, "module_dir", module_dir)?,
-                optional(F, "file", file)?,
-                optional(F, "name", name)?,
-                optional(F, "bundle", bundle)?,
-                optional(F, "repository", repository)?,
-                optional(F, "tag", tag)?,
+                opt_utf8(F, "attestations", attestations)?,
+                opt_utf8(F, "module_dir", module_dir)?,
+                opt_utf8(F, "file", file)?,
+                opt_utf8(F, "name", name)?,
+                opt_utf8(F, "bundle", bundle)?,
+                opt_utf8(F, "repository", repository)?,
+                opt_utf8(F, "tag", tag)?,
             )
         };
         let verifier = if verifier.is_null() {
@@ -234,10 +217,7 @@ pub unsafe extern "C" fn sigverify_bcr_verification_file_result(
         let v = unsafe { handle(F, "v", v) }?;
         let out = out_param(F, "out", out)?;
         let f = file_at(F, v, index)?;
-        let r = sigverify_verification {
-            result: f.result.clone(),
-            json: OnceLock::new(),
-        };
+        let r = sigverify_verification::from(f.result.clone());
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
         unsafe { give(out, r) };
         Ok(())

@@ -122,6 +122,40 @@ pub(crate) unsafe fn utf8_array<'a>(
         .collect()
 }
 
+/// A NUL-terminated C string that must be UTF-8, or NULL for an absent argument (the host
+/// decides whether it is required, with the same code as every face).
+///
+/// # Safety
+/// Unless NULL, `ptr` must point to a NUL-terminated string valid for `'a`.
+pub(crate) unsafe fn opt_utf8<'a>(
+    func: &str,
+    arg: &str,
+    ptr: *const c_char,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { utf8(func, arg, ptr) }.map(Some)
+}
+
+/// A buffer argument that may be NULL (absent; its length is then ignored).
+///
+/// # Safety
+/// Unless NULL, `ptr` must point to `len` readable bytes valid for `'a`.
+pub(crate) unsafe fn opt_slice<'a>(
+    func: &str,
+    arg: &str,
+    ptr: *const u8,
+    len: usize,
+) -> Result<Option<&'a [u8]>, Failure> {
+    if ptr.is_null() {
+        return Ok(None);
+    }
+    // SAFETY: forwarded from this function's contract.
+    unsafe { slice(func, arg, ptr, len) }.map(Some)
+}
+
 /// A NUL-terminated C string that must be UTF-8.
 ///
 /// # Safety

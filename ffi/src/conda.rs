@@ -2,51 +2,16 @@
 //! `sigverify_host::ecosystems::conda`.
 
 use std::ffi::c_char;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use sigverify_host::ecosystems::conda;
 use sigverify_host::{now, Data};
 
-use crate::boundary::{give, guard, handle, out_param, slice, utf8};
+use crate::boundary::{give, guard, handle, opt_slice, opt_utf8, out_param, utf8};
 use crate::error::Failure;
 use crate::result::sigverify_result;
 use crate::verification::sigverify_verification;
 use crate::verifier::sigverify_verifier;
-
-/// A string argument that may be NULL (absent).
-///
-/// # Safety
-/// Unless NULL, `ptr` must be a NUL-terminated string valid for `'a`.
-unsafe fn opt_str<'a>(
-    func: &str,
-    arg: &str,
-    ptr: *const c_char,
-) -> Result<Option<&'a str>, Failure> {
-    if ptr.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: forwarded from this function's contract.
-        unsafe { utf8(func, arg, ptr) }.map(Some)
-    }
-}
-
-/// A buffer argument that may be NULL (absent; its length is then ignored).
-///
-/// # Safety
-/// Unless NULL, `ptr` must point to `len` readable bytes valid for `'a`.
-unsafe fn opt_buffer<'a>(
-    func: &str,
-    arg: &str,
-    ptr: *const u8,
-    len: usize,
-) -> Result<Option<&'a [u8]>, Failure> {
-    if ptr.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: forwarded from this function's contract.
-        unsafe { slice(func, arg, ptr, len) }.map(Some)
-    }
-}
 
 /// Verifies the publish attestation of a conda package (CEP 27): the package file `filename`
 /// (`"NAME-VERSION-BUILD.conda"` or `.tar.bz2`) whose SHA-256 is `digest` (`"sha256:HEX"`).
@@ -91,8 +56,8 @@ pub unsafe extern "C" fn sigverify_conda_verify(
         let (verifier, bundle, sigs, filename, digest) = unsafe {
             (
                 handle(F, "verifier", verifier)?,
-                opt_buffer(F, "bundle", bundle, bundle_len)?,
-                opt_buffer(F, "sigs", sigs, sigs_len)?,
+                opt_slice(F, "bundle", bundle, bundle_len)?,
+                opt_slice(F, "sigs", sigs, sigs_len)?,
                 utf8(F, "filename", filename)?,
                 utf8(F, "digest", digest)?,
             )
@@ -100,11 +65,11 @@ pub unsafe extern "C" fn sigverify_conda_verify(
         // SAFETY: forwarded from this function's contract.
         let (repository, signer_workflow, identity, issuer, channel) = unsafe {
             (
-                opt_str(F, "repository", repository)?,
-                opt_str(F, "signer_workflow", signer_workflow)?,
-                opt_str(F, "identity", identity)?,
-                opt_str(F, "issuer", issuer)?,
-                opt_str(F, "channel", channel)?,
+                opt_utf8(F, "repository", repository)?,
+                opt_utf8(F, "signer_workflow", signer_workflow)?,
+                opt_utf8(F, "identity", identity)?,
+                opt_utf8(F, "issuer", issuer)?,
+                opt_utf8(F, "channel", channel)?,
             )
         };
         let out = out_param(F, "out", out)?;
@@ -128,10 +93,7 @@ pub unsafe extern "C" fn sigverify_conda_verify(
             .into_iter()
             .next()
             .ok_or_else(|| Failure::from(sigverify_host::Failure::Internal("no result".into())))?;
-        let v = sigverify_verification {
-            result: first,
-            json: OnceLock::new(),
-        };
+        let v = sigverify_verification::from(first);
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
         unsafe { give(out, v) };
         Ok(())

@@ -3,41 +3,17 @@
 //! `sigverify::ecosystems`.
 
 use std::ffi::c_char;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 use sigverify::VerificationResult;
 use sigverify_host::ecosystems::{github as gh, npm, pypi};
 use sigverify_host::{now, Data};
 
-use crate::boundary::{give, give_optional, guard, handle, out_param, slice, utf8};
+use crate::boundary::{give, give_optional, guard, handle, opt_utf8, out_param, slice, utf8};
 use crate::error::Failure;
 use crate::result::sigverify_result;
 use crate::verification::sigverify_verification;
 use crate::verifier::sigverify_verifier;
-
-fn verification(result: VerificationResult) -> sigverify_verification {
-    sigverify_verification {
-        result,
-        json: OnceLock::new(),
-    }
-}
-
-/// A NUL-terminated string argument that may be NULL (absent).
-///
-/// # Safety
-/// Unless NULL, `ptr` must be a NUL-terminated string valid for `'a`.
-unsafe fn opt_utf8<'a>(
-    func: &str,
-    arg: &str,
-    ptr: *const c_char,
-) -> Result<Option<&'a str>, Failure> {
-    if ptr.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: forwarded from this function's contract.
-        unsafe { utf8(func, arg, ptr) }.map(Some)
-    }
-}
 
 /// Verifies a PEP 740 attestation (`attestation`, the JSON of a `.publish.attestation` object,
 /// `len` bytes) for the distribution file `filename` (`"pkg-1.0.tar.gz"`, compared after PyPI's
@@ -84,7 +60,7 @@ pub unsafe extern "C" fn sigverify_pypi_verify_attestation(
             Some(publisher),
         )?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { give(out, verification(r)) };
+        unsafe { give(out, sigverify_verification::from(r)) };
         Ok(())
     })
 }
@@ -161,7 +137,7 @@ pub unsafe extern "C" fn sigverify_pypi_verify_provenance(
             publisher,
         )?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { give(out, verification(r)) };
+        unsafe { give(out, sigverify_verification::from(r)) };
         Ok(())
     })
 }
@@ -223,8 +199,14 @@ pub unsafe extern "C" fn sigverify_npm_verify(
         .run(now())?;
         // SAFETY: both are checked non-NULL; the caller promises they are writable.
         unsafe {
-            give_optional(provenance_out, outcome.provenance.map(verification));
-            give_optional(publish_out, outcome.publish.map(verification));
+            give_optional(
+                provenance_out,
+                outcome.provenance.map(sigverify_verification::from),
+            );
+            give_optional(
+                publish_out,
+                outcome.publish.map(sigverify_verification::from),
+            );
         }
         Ok(())
     })
@@ -285,7 +267,7 @@ pub unsafe extern "C" fn sigverify_github_verify(
         .validate()?
         .run(now())?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe { give(out, verification(r)) };
+        unsafe { give(out, sigverify_verification::from(r)) };
         Ok(())
     })
 }

@@ -10,8 +10,8 @@ use sigverify::ecosystems::model::ModelVerification;
 use sigverify_host::model::{Request, Signer};
 
 use crate::boundary::{
-    give, guard, guard_value, handle, out_param, shareable, slice, take, utf8, utf8_array,
-    write_str,
+    give, guard, guard_value, handle, opt_utf8, out_param, shareable, slice, take, utf8,
+    utf8_array, write_str,
 };
 use crate::result::sigverify_result;
 use crate::verifier::sigverify_verifier;
@@ -80,9 +80,9 @@ pub unsafe extern "C" fn sigverify_model_verify(
         let (model, signature, identity, issuer, key, ca, ignore) = unsafe {
             (
                 utf8(F, "model", model)?,
-                optional(F, "signature", signature)?,
-                optional(F, "identity", identity)?,
-                optional(F, "issuer", issuer)?,
+                opt_utf8(F, "signature", signature)?,
+                opt_utf8(F, "identity", identity)?,
+                opt_utf8(F, "issuer", issuer)?,
                 (!key_pem.is_null())
                     .then(|| slice(F, "key_pem", key_pem, key_len))
                     .transpose()?,
@@ -139,23 +139,6 @@ pub unsafe extern "C" fn sigverify_model_verify(
         unsafe { give(out, sigverify_model_verification { json }) };
         Ok(())
     })
-}
-
-/// A NUL-terminated string argument that may be NULL (absent).
-///
-/// # Safety
-/// Unless NULL, `ptr` must be a NUL-terminated string valid for `'a`.
-unsafe fn optional<'a>(
-    func: &str,
-    arg: &str,
-    ptr: *const c_char,
-) -> Result<Option<&'a str>, crate::error::Failure> {
-    if ptr.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: forwarded from this function's contract.
-        unsafe { utf8(func, arg, ptr) }.map(Some)
-    }
 }
 
 /// The model verification as JSON (`sigverify model verify --json`): the model (`name`,

@@ -2,33 +2,13 @@
 //! (`gh release verify`, `gh release verify-asset`). Issue 19.
 
 use std::ffi::c_char;
-use std::sync::OnceLock;
 
 use sigverify_host::ecosystems::github_release::Request;
 use sigverify_host::{now, Data};
 
-use crate::boundary::{give, guard, out_param, slice, utf8};
-use crate::error::Failure;
+use crate::boundary::{give, guard, opt_utf8, out_param, slice};
 use crate::result::sigverify_result;
 use crate::verification::sigverify_verification;
-
-/// A NUL-terminated string argument that may be NULL (absent: the host decides whether it is
-/// required, with the same code as every face).
-///
-/// # Safety
-/// Unless NULL, `ptr` must be a NUL-terminated string valid for `'a`.
-unsafe fn opt_utf8<'a>(
-    func: &str,
-    arg: &str,
-    ptr: *const c_char,
-) -> Result<Option<&'a str>, Failure> {
-    if ptr.is_null() {
-        Ok(None)
-    } else {
-        // SAFETY: forwarded from this function's contract.
-        unsafe { utf8(func, arg, ptr) }.map(Some)
-    }
-}
 
 /// Verifies a GitHub immutable release's attestation (`input`, one Sigstore bundle or JSON
 /// lines of bundles, `len` bytes), as `gh release verify` does: signed on GitHub's own instance
@@ -81,10 +61,7 @@ pub unsafe extern "C" fn sigverify_github_release_verify(
         }
         .validate()?
         .run(now())?;
-        let v = sigverify_verification {
-            result: r.result,
-            json: OnceLock::new(),
-        };
+        let v = sigverify_verification::from(r.result);
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
         unsafe { give(out, v) };
         Ok(())

@@ -26,6 +26,15 @@ pub struct sigverify_verification {
 
 const _: () = shareable::<sigverify_verification>();
 
+impl From<VerificationResult> for sigverify_verification {
+    fn from(result: VerificationResult) -> Self {
+        sigverify_verification {
+            result,
+            json: OnceLock::new(),
+        }
+    }
+}
+
 /// The artifact argument of the two verify functions, as C passed it.
 enum ArtifactArg {
     Bytes(*const u8, usize),
@@ -62,15 +71,7 @@ fn verify_with(
             .verifier
             .verify_json(bundle, &artifact, &policy.policy, now())?;
         // SAFETY: `out` is checked non-NULL; the caller promises it is writable.
-        unsafe {
-            give(
-                out,
-                sigverify_verification {
-                    result,
-                    json: OnceLock::new(),
-                },
-            )
-        };
+        unsafe { give(out, sigverify_verification::from(result)) };
         Ok(())
     })
 }
