@@ -13,7 +13,8 @@
 //!
 //! Without criterion, for instruction counts (callgrind) and for `bench/compare.sh`:
 //! `SIGVERIFY_BENCH_LOOP=VECTOR,BACKEND,FORM,floor|verify|verify_json,ITERATIONS` runs that one
-//! case in a loop inside `sigverify_bench_measured` and prints `ns_per_iter=...`;
+//! case in a loop inside `sigverify_bench_measured` and prints `ns_per_iter=...`
+//! (`verify_json_2`: on two threads, per bundle per thread);
 //! `SIGVERIFY_BENCH_LOOP=plan` prints each vector's floor.
 // A bench is not library code: a vector that does not load or verify stops it, loudly.
 #![allow(
@@ -159,7 +160,7 @@ fn loop_mode(spec: &str) {
     let parts: Vec<&str> = spec.split(',').collect();
     let [name, backend, form, what, iters] = parts.as_slice() else {
         panic!(
-            "SIGVERIFY_BENCH_LOOP=VECTOR,BACKEND,FORM,floor|verify|verify_json,ITERATIONS or plan"
+            "SIGVERIFY_BENCH_LOOP=VECTOR,BACKEND,FORM,floor|verify|verify_json|verify_json_2,ITERATIONS or plan"
         );
     };
     let backend = common::backend_named(backend).expect("a backend compiled into this build");
@@ -171,6 +172,29 @@ fn loop_mode(spec: &str) {
     case.check(backend, &verifier, &floor);
     let artifact = case.artifact(form);
     let now = common::now();
+    if *what == "verify_json_2" {
+        // Two threads sharing the verifier, half the iterations each; the time is per bundle
+        // per thread (wall time × 2 / iterations): what two cores cost beyond perfect scaling,
+        // the reference for `verify-batch --jobs 2`.
+        let half = iters / 2;
+        let one = || {
+            let mut g = || {
+                verifier
+                    .verify_json(&case.v.bundle_json, &artifact, &case.policy, now)
+                    .is_ok()
+            };
+            sigverify_bench_measured(half, &mut g)
+        };
+        let start = Instant::now();
+        let ok = std::thread::scope(|s| {
+            let other = s.spawn(one);
+            one() + other.join().expect("the second thread")
+        });
+        let ns = start.elapsed().as_nanos() as f64 * 2.0 / (2 * half).max(1) as f64;
+        assert_eq!(ok, 2 * half, "every iteration must verify");
+        println!("ns_per_iter={ns:.0}");
+        return;
+    }
     let mut f: Box<dyn FnMut() -> bool> = match *what {
         "floor" => Box::new(|| floor.run(form)),
         "verify" => Box::new(|| {
