@@ -844,6 +844,19 @@ fn verify_batch_keeps_order_and_exit_codes() {
     assert_eq!(o.status.code(), Some(2));
     assert!(text(&o.stdout).is_empty());
     assert!(text(&o.stderr).contains("line 2"), "{}", text(&o.stderr));
+    // Lines are parsed on the workers: still the first bad line in input order is reported.
+    let lines: Vec<String> = (0..40)
+        .map(|i| match i {
+            25 => "{\"bundle\": 5}".to_owned(),
+            31 => "not json".to_owned(),
+            _ => line(&good),
+        })
+        .collect();
+    std::fs::write(&broken, lines.join("\n")).unwrap();
+    let o = run(&["verify-batch", &broken.to_string_lossy(), "--jobs", "2"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = text(&o.stderr);
+    assert!(err.contains("line 26") && !err.contains("line 32"), "{err}");
     let _ = std::fs::remove_dir_all(&dir);
 }
 
