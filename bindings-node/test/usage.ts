@@ -13,7 +13,7 @@ import {
   pylock,
   VerificationError,
   Verifier,
-  type VerificationResult,
+  VerificationResult,
   type VerifiedTime,
   type VerifyOutcome,
   type NpmVerification,
@@ -71,6 +71,12 @@ async function main(): Promise<void> {
   const witnesses: number | null = github.witnessThreshold
   const predicateType: string | undefined = result.statement?.predicateType
   const signer: 'certificate' | 'key' = result.signerType
+  // A class: instanceof works, its properties are read-only getters, toJSON is the core's JSON.
+  if (!(same instanceof VerificationResult)) throw new Error('not a VerificationResult')
+  const json: Record<string, unknown> = result.toJSON()
+  console.log(JSON.stringify(result) === JSON.stringify(json))
+  // @ts-expect-error a result's properties cannot be assigned
+  result.identity = 'someone else'
   console.log(who, issuer, repo, when, predicateType, signer, github.tlogThreshold, custom.backend, rootName, witnesses)
 
   const outcomes: VerifyOutcome[] = await verifier.verifyMany(
